@@ -1,0 +1,126 @@
+//! aarch64 (`svc 0`).
+//!
+//! | what        | register                           |
+//! |-------------|------------------------------------|
+//! | number      | `x8`                               |
+//! | arguments   | `x0`, `x1`, `x2`, `x3`, `x4`, `x5` |
+//! | return      | `x0` (-4095..=-1 is `-errno`)      |
+//! | instruction | `svc 0`                            |
+//! | clobbered   | nothing else; flags are preserved  |
+//!
+//! Reference: `man 2 syscall`, "Architecture calling conventions".
+
+use core::arch::asm;
+
+use crate::Sysno;
+
+pub(crate) const ARCH_NAME: &str = "aarch64";
+
+/// Defines `$name` (may write user memory) and `$ro` (`readonly`) for one arity.
+/// The first argument register is also the return register.
+macro_rules! stubs {
+    ($name:ident, $ro:ident; $($a0:ident $(, $arg:ident in $reg:tt)*)?) => {
+        #[doc = concat!("`", stringify!($name), "`: the `svc 0` trap with this many arguments.")]
+        ///
+        /// # Safety
+        /// The caller must pass arguments that are valid for syscall `n` as the kernel documents
+        /// it: every pointer must be valid for the access the kernel makes, for as long as the
+        /// call makes it, and the call must not break any invariant Rust relies on (memory it
+        /// unmaps or overwrites, fds it closes that something else owns).
+        #[inline(always)]
+        pub unsafe fn $name(n: Sysno $(, $a0: usize $(, $arg: usize)*)?) -> usize {
+            let ret;
+            // SAFETY: the caller upholds the syscall's contract; `svc 0` changes only x0.
+            unsafe {
+                stubs!(@asm ret, n, [nostack, preserves_flags] $(; $a0 $(, $arg in $reg)*)?);
+            }
+            ret
+        }
+
+        #[doc = concat!("`", stringify!($ro), "`: as `", stringify!($name),
+                        "`, for calls that write no user memory.")]
+        ///
+        /// # Safety
+        /// As for the non-readonly form; in addition the call must not write any memory the
+        /// program can observe (the compiler may keep cached values across it).
+        #[inline(always)]
+        pub unsafe fn $ro(n: Sysno $(, $a0: usize $(, $arg: usize)*)?) -> usize {
+            let ret;
+            // SAFETY: as above; the caller promises the call writes no user memory.
+            unsafe {
+                stubs!(@asm ret, n, [nostack, preserves_flags, readonly] $(; $a0 $(, $arg in $reg)*)?);
+            }
+            ret
+        }
+    };
+    (@asm $ret:ident, $n:ident, [$($opt:ident),*]) => {
+        asm!("svc 0", in("x8") $n.raw() as usize, lateout("x0") $ret, options($($opt),*))
+    };
+    (@asm $ret:ident, $n:ident, [$($opt:ident),*]; $a0:ident $(, $arg:ident in $reg:tt)*) => {
+        asm!("svc 0", in("x8") $n.raw() as usize, inlateout("x0") $a0 => $ret,
+             $(in($reg) $arg,)* options($($opt),*))
+    };
+}
+
+stubs!(syscall0, syscall0_readonly;);
+stubs!(syscall1, syscall1_readonly; a0);
+stubs!(syscall2, syscall2_readonly; a0, a1 in "x1");
+stubs!(syscall3, syscall3_readonly; a0, a1 in "x1", a2 in "x2");
+stubs!(syscall4, syscall4_readonly; a0, a1 in "x1", a2 in "x2", a3 in "x3");
+stubs!(syscall5, syscall5_readonly; a0, a1 in "x1", a2 in "x2", a3 in "x3", a4 in "x4");
+stubs!(syscall6, syscall6_readonly;
+       a0, a1 in "x1", a2 in "x2", a3 in "x3", a4 in "x4", a5 in "x5");
+
+/// `syscall1_noreturn`: a one-argument call that never returns (`exit`, `exit_group`).
+///
+/// # Safety
+/// `n` must be a call that does not return when it succeeds, and it must succeed: the stub
+/// traps (`brk #0x1`) if the kernel returns.
+#[inline(always)]
+pub unsafe fn syscall1_noreturn(n: Sysno, a0: usize) -> ! {
+    // SAFETY: the caller promises `n` ends the thread or process; `brk` faults if it does not.
+    unsafe {
+        asm!("svc 0", "brk #0x1", in("x8") n.raw() as usize, in("x0") a0,
+             options(noreturn, nostack));
+    }
+}
+
+/// Defines the process entry `_start`, which calls `$entry(initial_sp: *const usize) -> !`.
+///
+/// At entry `sp` points at `argc` and is 16-byte aligned, as AAPCS64 requires at every
+/// instruction; `_start` passes it in `x0`, clears the frame pointer and link register (the
+/// end of the frame chain) and branches with link.
+#[macro_export]
+macro_rules! start_entry {
+    ($entry:path) => {
+        ::core::arch::global_asm!(
+            ".globl _start",
+            ".type _start, %function",
+            "_start:",
+            "mov x29, #0",
+            "mov x30, #0",
+            "mov x0, sp",
+            "bl {entry}",
+            "brk #0x1",
+            ".size _start, . - _start",
+            entry = sym $entry,
+        );
+    };
+}
+
+/// Returns `sp % 16` as it is at the first instruction of a called function.
+///
+/// AAPCS64 requires 0 at every public interface. Tests use this to check the runtime's stack
+/// alignment.
+#[unsafe(naked)]
+pub extern "C" fn sp_mod16_at_entry() -> usize {
+    core::arch::naked_asm!("mov x0, sp", "and x0, x0, #15", "ret")
+}
+
+/// The value `sp_mod16_at_entry` returns when the stack is aligned as the ABI requires.
+pub const SP_MOD16_AT_ENTRY: usize = 0;
+
+// Calls only aarch64 has beyond the common set.
+crate::sysnos! {
+    renameat: __NR_renameat,
+}

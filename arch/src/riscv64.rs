@@ -1,0 +1,148 @@
+//! riscv64 (`ecall`).
+//!
+//! | what        | register                           |
+//! |-------------|------------------------------------|
+//! | number      | `a7`                               |
+//! | arguments   | `a0`, `a1`, `a2`, `a3`, `a4`, `a5` |
+//! | return      | `a0` (-4095..=-1 is `-errno`)      |
+//! | instruction | `ecall`                            |
+//! | clobbered   | the vector registers `v0`–`v31` when the V extension is enabled |
+//!
+//! The kernel does not preserve vector state across a syscall (it may discard it), so when code
+//! is built with the `v` target feature every stub declares `v0`–`v31` clobbered. The stubs do
+//! not claim `preserves_flags`: the kernel documents no such guarantee for this architecture.
+//! Reference: `man 2 syscall`, "Architecture calling conventions".
+
+use core::arch::asm;
+
+use crate::Sysno;
+
+pub(crate) const ARCH_NAME: &str = "riscv64";
+
+/// Defines `$name` (may write user memory) and `$ro` (`readonly`) for one arity.
+/// The first argument register is also the return register.
+macro_rules! stubs {
+    ($name:ident, $ro:ident; $($a0:ident $(, $arg:ident in $reg:tt)*)?) => {
+        #[doc = concat!("`", stringify!($name), "`: the `ecall` trap with this many arguments.")]
+        ///
+        /// # Safety
+        /// The caller must pass arguments that are valid for syscall `n` as the kernel documents
+        /// it: every pointer must be valid for the access the kernel makes, for as long as the
+        /// call makes it, and the call must not break any invariant Rust relies on (memory it
+        /// unmaps or overwrites, fds it closes that something else owns).
+        #[inline(always)]
+        pub unsafe fn $name(n: Sysno $(, $a0: usize $(, $arg: usize)*)?) -> usize {
+            let ret;
+            // SAFETY: the caller upholds the syscall's contract; `ecall` changes a0 (and the vector registers, declared clobbered).
+            unsafe {
+                stubs!(@asm ret, n, [nostack] $(; $a0 $(, $arg in $reg)*)?);
+            }
+            ret
+        }
+
+        #[doc = concat!("`", stringify!($ro), "`: as `", stringify!($name),
+                        "`, for calls that write no user memory.")]
+        ///
+        /// # Safety
+        /// As for the non-readonly form; in addition the call must not write any memory the
+        /// program can observe (the compiler may keep cached values across it).
+        #[inline(always)]
+        pub unsafe fn $ro(n: Sysno $(, $a0: usize $(, $arg: usize)*)?) -> usize {
+            let ret;
+            // SAFETY: as above; the caller promises the call writes no user memory.
+            unsafe {
+                stubs!(@asm ret, n, [nostack, readonly] $(; $a0 $(, $arg in $reg)*)?);
+            }
+            ret
+        }
+    };
+    (@asm $ret:ident, $n:ident, [$($opt:ident),*]) => {
+        stubs!(@vclobber "ecall", in("a7") $n.raw() as usize, lateout("a0") $ret, options($($opt),*))
+    };
+    (@asm $ret:ident, $n:ident, [$($opt:ident),*]; $a0:ident $(, $arg:ident in $reg:tt)*) => {
+        stubs!(@vclobber "ecall", in("a7") $n.raw() as usize, inlateout("a0") $a0 => $ret,
+             $(in($reg) $arg,)* options($($opt),*))
+    };
+    // Without the `v` feature the vector registers cannot be named, and no code uses them.
+    (@vclobber $($asm:tt)*) => {{
+        #[cfg(target_feature = "v")]
+        asm!($($asm)*,
+             out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+             out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+             out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _,
+             out("v17") _, out("v18") _, out("v19") _, out("v20") _, out("v21") _,
+             out("v22") _, out("v23") _, out("v24") _, out("v25") _, out("v26") _,
+             out("v27") _, out("v28") _, out("v29") _, out("v30") _, out("v31") _);
+        #[cfg(not(target_feature = "v"))]
+        asm!($($asm)*);
+    }};
+}
+
+stubs!(syscall0, syscall0_readonly;);
+stubs!(syscall1, syscall1_readonly; a0);
+stubs!(syscall2, syscall2_readonly; a0, a1 in "a1");
+stubs!(syscall3, syscall3_readonly; a0, a1 in "a1", a2 in "a2");
+stubs!(syscall4, syscall4_readonly; a0, a1 in "a1", a2 in "a2", a3 in "a3");
+stubs!(syscall5, syscall5_readonly; a0, a1 in "a1", a2 in "a2", a3 in "a3", a4 in "a4");
+stubs!(syscall6, syscall6_readonly;
+       a0, a1 in "a1", a2 in "a2", a3 in "a3", a4 in "a4", a5 in "a5");
+
+/// `syscall1_noreturn`: a one-argument call that never returns (`exit`, `exit_group`).
+///
+/// # Safety
+/// `n` must be a call that does not return when it succeeds, and it must succeed: the stub
+/// traps (`unimp`) if the kernel returns.
+#[inline(always)]
+pub unsafe fn syscall1_noreturn(n: Sysno, a0: usize) -> ! {
+    // SAFETY: the caller promises `n` ends the thread or process; `unimp` faults if it does not.
+    unsafe {
+        asm!("ecall", "unimp", in("a7") n.raw() as usize, in("a0") a0,
+             options(noreturn, nostack));
+    }
+}
+
+/// Defines the process entry `_start`, which calls `$entry(initial_sp: *const usize) -> !`.
+///
+/// At entry `sp` points at `argc`. `_start` first sets `gp` to `__global_pointer$` (with linker
+/// relaxation off for that one instruction pair, or the linker would rewrite it relative to the
+/// `gp` it is computing), passes `sp` in `a0`, aligns `sp` to 16 bytes as the psABI requires,
+/// clears the frame pointer and return address (the end of the frame chain) and calls.
+#[macro_export]
+macro_rules! start_entry {
+    ($entry:path) => {
+        ::core::arch::global_asm!(
+            ".globl _start",
+            ".type _start, @function",
+            "_start:",
+            ".option push",
+            ".option norelax",
+            "lla gp, __global_pointer$",
+            ".option pop",
+            "mv a0, sp",
+            "andi sp, sp, -16",
+            "li fp, 0",
+            "li ra, 0",
+            "call {entry}",
+            "unimp",
+            ".size _start, . - _start",
+            entry = sym $entry,
+        );
+    };
+}
+
+/// Returns `sp % 16` as it is at the first instruction of a called function.
+///
+/// The RISC-V psABI requires 0 (the stack is 16-byte aligned at every call). Tests use this to check the runtime's stack
+/// alignment.
+#[unsafe(naked)]
+pub extern "C" fn sp_mod16_at_entry() -> usize {
+    core::arch::naked_asm!("andi a0, sp, 15", "ret")
+}
+
+/// The value `sp_mod16_at_entry` returns when the stack is aligned as the ABI requires.
+pub const SP_MOD16_AT_ENTRY: usize = 0;
+
+// Calls only riscv64 has beyond the common set.
+crate::sysnos! {
+    riscv_flush_icache: __NR_riscv_flush_icache, riscv_hwprobe: __NR_riscv_hwprobe,
+}

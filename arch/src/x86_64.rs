@@ -1,0 +1,132 @@
+//! x86_64 (`syscall` instruction).
+//!
+//! | what        | register                          |
+//! |-------------|-----------------------------------|
+//! | number      | `rax`                             |
+//! | arguments   | `rdi`, `rsi`, `rdx`, `r10`, `r8`, `r9` |
+//! | return      | `rax` (-4095..=-1 is `-errno`)    |
+//! | instruction | `syscall`                         |
+//! | clobbered   | `rcx` (return address), `r11` (saved `rflags`); flags are restored |
+//!
+//! The kernel does not touch the user stack, so the stubs are `nostack` (the red zone survives).
+//! Reference: `man 2 syscall`, "Architecture calling conventions".
+
+use core::arch::asm;
+
+use crate::Sysno;
+
+pub(crate) const ARCH_NAME: &str = "x86_64";
+
+/// Defines `$name` (may write user memory) and `$ro` (`readonly`) for one arity.
+macro_rules! stubs {
+    ($name:ident, $ro:ident; $($arg:ident in $reg:tt),*) => {
+        #[doc = concat!("`", stringify!($name), "`: the `syscall` trap with this many arguments.")]
+        ///
+        /// # Safety
+        /// The caller must pass arguments that are valid for syscall `n` as the kernel documents
+        /// it: every pointer must be valid for the access the kernel makes, for as long as the
+        /// call makes it, and the call must not break any invariant Rust relies on (memory it
+        /// unmaps or overwrites, fds it closes that something else owns).
+        #[inline(always)]
+        pub unsafe fn $name(n: Sysno, $($arg: usize),*) -> usize {
+            let ret;
+            // SAFETY: the caller upholds the syscall's contract; the asm clobbers exactly what
+            // the `syscall` instruction does (rcx, r11) and leaves the stack alone.
+            unsafe {
+                asm!("syscall", inlateout("rax") n.raw() as usize => ret,
+                     $(in($reg) $arg,)* lateout("rcx") _, lateout("r11") _,
+                     options(nostack, preserves_flags));
+            }
+            ret
+        }
+
+        #[doc = concat!("`", stringify!($ro), "`: as `", stringify!($name),
+                        "`, for calls that write no user memory.")]
+        ///
+        /// # Safety
+        /// As for the non-readonly form; in addition the call must not write any memory the
+        /// program can observe (the compiler may keep cached values across it).
+        #[inline(always)]
+        pub unsafe fn $ro(n: Sysno, $($arg: usize),*) -> usize {
+            let ret;
+            // SAFETY: as above; the caller promises the call writes no user memory.
+            unsafe {
+                asm!("syscall", inlateout("rax") n.raw() as usize => ret,
+                     $(in($reg) $arg,)* lateout("rcx") _, lateout("r11") _,
+                     options(nostack, preserves_flags, readonly));
+            }
+            ret
+        }
+    };
+}
+
+stubs!(syscall0, syscall0_readonly;);
+stubs!(syscall1, syscall1_readonly; a0 in "rdi");
+stubs!(syscall2, syscall2_readonly; a0 in "rdi", a1 in "rsi");
+stubs!(syscall3, syscall3_readonly; a0 in "rdi", a1 in "rsi", a2 in "rdx");
+stubs!(syscall4, syscall4_readonly; a0 in "rdi", a1 in "rsi", a2 in "rdx", a3 in "r10");
+stubs!(syscall5, syscall5_readonly; a0 in "rdi", a1 in "rsi", a2 in "rdx", a3 in "r10", a4 in "r8");
+stubs!(syscall6, syscall6_readonly;
+       a0 in "rdi", a1 in "rsi", a2 in "rdx", a3 in "r10", a4 in "r8", a5 in "r9");
+
+/// `syscall1_noreturn`: a one-argument call that never returns (`exit`, `exit_group`).
+///
+/// # Safety
+/// `n` must be a call that does not return when it succeeds, and it must succeed: the stub
+/// traps (`ud2`) if the kernel returns.
+#[inline(always)]
+pub unsafe fn syscall1_noreturn(n: Sysno, a0: usize) -> ! {
+    // SAFETY: the caller promises `n` ends the thread or process; `ud2` faults if it does not.
+    unsafe {
+        asm!("syscall", "ud2", in("rax") n.raw() as usize, in("rdi") a0,
+             options(noreturn, nostack));
+    }
+}
+
+/// Defines the process entry `_start`, which calls `$entry(initial_sp: *const usize) -> !`.
+///
+/// At entry `rsp` points at `argc` and is 16-byte aligned; `_start` passes it in `rdi`, clears
+/// the frame pointer (the end of the frame chain for debuggers and unwinders), re-aligns `rsp`
+/// to 16 bytes and `call`s, so the Rust function sees `rsp % 16 == 8` as the ABI requires.
+#[macro_export]
+macro_rules! start_entry {
+    ($entry:path) => {
+        ::core::arch::global_asm!(
+            ".globl _start",
+            ".type _start, @function",
+            "_start:",
+            "xor ebp, ebp",
+            "mov rdi, rsp",
+            "and rsp, -16",
+            "call {entry}",
+            "ud2",
+            ".size _start, . - _start",
+            entry = sym $entry,
+        );
+    };
+}
+
+/// Returns `rsp % 16` as it is at the first instruction of a called function.
+///
+/// The System V ABI requires 8 there (the caller's `rsp` is 16-aligned before its `call` pushes
+/// the 8-byte return address). Tests use this to check the runtime's stack alignment.
+#[unsafe(naked)]
+pub extern "C" fn sp_mod16_at_entry() -> usize {
+    core::arch::naked_asm!("mov rax, rsp", "and rax, 15", "ret")
+}
+
+/// The value `sp_mod16_at_entry` returns when the stack is aligned as the ABI requires.
+pub const SP_MOD16_AT_ENTRY: usize = 8;
+
+// Calls only x86_64 has: the legacy forms the generic table (aarch64, riscv64) dropped.
+crate::sysnos! {
+    open: __NR_open, creat: __NR_creat, stat: __NR_stat, lstat: __NR_lstat, dup2: __NR_dup2,
+    pipe: __NR_pipe, poll: __NR_poll, fork: __NR_fork, vfork: __NR_vfork, access: __NR_access,
+    mkdir: __NR_mkdir, rmdir: __NR_rmdir, unlink: __NR_unlink, rename: __NR_rename,
+    renameat: __NR_renameat, link: __NR_link, symlink: __NR_symlink, readlink: __NR_readlink,
+    chmod: __NR_chmod, chown: __NR_chown, lchown: __NR_lchown, mknod: __NR_mknod,
+    getdents: __NR_getdents, arch_prctl: __NR_arch_prctl, alarm: __NR_alarm, pause: __NR_pause,
+    time: __NR_time, utime: __NR_utime, utimes: __NR_utimes, select: __NR_select,
+    epoll_create: __NR_epoll_create, epoll_wait: __NR_epoll_wait, eventfd: __NR_eventfd,
+    signalfd: __NR_signalfd, inotify_init: __NR_inotify_init, getpgrp: __NR_getpgrp,
+}

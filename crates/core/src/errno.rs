@@ -1,0 +1,329 @@
+//! `Errno`: the error of every call, and the one decoder of raw syscall returns.
+
+use core::fmt;
+
+use linux_raw_sys::errno as e;
+
+/// A Linux error number, as a failed syscall returns it (`-errno` in the return register).
+///
+/// A newtype rather than an enum: an errno this table does not name (a newer kernel's, or a
+/// driver's private one) is still a valid value, shown as `errno N`. Compare with the associated
+/// constants, as Go programs compare with `syscall.ENOENT`:
+///
+/// ```
+/// # use sysrt::Errno;
+/// let err = Errno::from_raw(2);
+/// assert!(err == Errno::ENOENT);
+/// assert_eq!(err.name(), Some("ENOENT"));
+/// assert_eq!(err.to_string(), "ENOENT: no such file or directory");
+/// ```
+///
+/// Go: `syscall.Errno`.
+#[derive(Copy, Clone, Eq, PartialEq, Hash, Ord, PartialOrd)]
+#[repr(transparent)]
+pub struct Errno(u16);
+
+/// The result of a sysrt call: the value, or the `Errno` the kernel returned.
+pub type Result<T> = core::result::Result<T, Errno>;
+
+/// The largest errno the kernel returns: raw returns in `-4095..=-1` are errors.
+const MAX_ERRNO: usize = 4095;
+
+impl Errno {
+    /// An `Errno` from its positive number (`2` is `ENOENT`). Any value is accepted.
+    #[inline]
+    pub const fn from_raw(n: u16) -> Errno {
+        Errno(n)
+    }
+
+    /// The positive errno number.
+    #[inline]
+    pub const fn raw(self) -> u16 {
+        self.0
+    }
+
+    /// Decodes a raw syscall return value: `-4095..=-1` (as `usize`) is `Err`, everything else
+    /// is `Ok` — including "negative-looking" successes such as a high `mmap` address.
+    #[inline(always)]
+    pub const fn decode(ret: usize) -> Result<usize> {
+        if ret > usize::MAX - MAX_ERRNO {
+            Err(Errno(ret.wrapping_neg() as u16))
+        } else {
+            Ok(ret)
+        }
+    }
+
+    /// The constant's name (`"ENOENT"`), or `None` for a number the table does not know.
+    /// Where two names share a number (`EAGAIN`/`EWOULDBLOCK`), the first is given.
+    pub const fn name(self) -> Option<&'static str> {
+        match self.info() {
+            Some((name, _)) => Some(name),
+            None => None,
+        }
+    }
+
+    /// The message, lower-case as Go prints it (`"no such file or directory"`), or `None` for a
+    /// number the table does not know.
+    pub const fn message(self) -> Option<&'static str> {
+        match self.info() {
+            Some((_, msg)) => Some(msg),
+            None => None,
+        }
+    }
+
+    /// Whether a blind retry of the same call is the right response (`EINTR`, `EAGAIN`).
+    /// Go: `Errno.Temporary`.
+    pub const fn is_temporary(self) -> bool {
+        self.0 == Errno::EINTR.0 || self.0 == Errno::EAGAIN.0 || self.0 == Errno::ETIMEDOUT.0
+    }
+}
+
+impl fmt::Display for Errno {
+    /// `ENOENT: no such file or directory`; `errno 4000` for an unknown value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.info() {
+            Some((name, msg)) => write!(f, "{name}: {msg}"),
+            None => write!(f, "errno {}", self.0),
+        }
+    }
+}
+
+impl fmt::Debug for Errno {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "Errno({})", self.0),
+        }
+    }
+}
+
+impl core::error::Error for Errno {}
+
+#[cfg(feature = "std")]
+impl From<Errno> for std::io::Error {
+    fn from(err: Errno) -> std::io::Error {
+        std::io::Error::from_raw_os_error(i32::from(err.0))
+    }
+}
+
+#[cfg(feature = "std")]
+impl Errno {
+    /// The errno of a `std::io::Error` that came from the OS, if it did.
+    pub fn from_io_error(err: &std::io::Error) -> Option<Errno> {
+        err.raw_os_error()
+            .and_then(|n| u16::try_from(n).ok())
+            .map(Errno)
+    }
+}
+
+/// Declares each errno once: the constant (from linux-raw-sys), its name and its message.
+macro_rules! errnos {
+    ($($name:ident $msg:literal),* $(,)?) => {
+        impl Errno {
+            $(
+                #[doc = concat!("`", stringify!($name), "`: ", $msg, ".")]
+                #[doc = ""]
+                #[doc = concat!("Go: `syscall.", stringify!($name), "`.")]
+                pub const $name: Errno = Errno(e::$name as u16);
+            )*
+
+            /// Every errno the table names, in number order (aliases excluded).
+            pub const ALL: &'static [Errno] = &[$(Errno::$name),*];
+
+            const fn info(self) -> Option<(&'static str, &'static str)> {
+                $(
+                    if self.0 == e::$name as u16 {
+                        return Some((stringify!($name), $msg));
+                    }
+                )*
+                None
+            }
+        }
+    };
+}
+
+errnos! {
+    EPERM "operation not permitted",
+    ENOENT "no such file or directory",
+    ESRCH "no such process",
+    EINTR "interrupted system call",
+    EIO "input/output error",
+    ENXIO "no such device or address",
+    E2BIG "argument list too long",
+    ENOEXEC "exec format error",
+    EBADF "bad file descriptor",
+    ECHILD "no child processes",
+    EAGAIN "resource temporarily unavailable",
+    ENOMEM "cannot allocate memory",
+    EACCES "permission denied",
+    EFAULT "bad address",
+    ENOTBLK "block device required",
+    EBUSY "device or resource busy",
+    EEXIST "file exists",
+    EXDEV "invalid cross-device link",
+    ENODEV "no such device",
+    ENOTDIR "not a directory",
+    EISDIR "is a directory",
+    EINVAL "invalid argument",
+    ENFILE "too many open files in system",
+    EMFILE "too many open files",
+    ENOTTY "inappropriate ioctl for device",
+    ETXTBSY "text file busy",
+    EFBIG "file too large",
+    ENOSPC "no space left on device",
+    ESPIPE "illegal seek",
+    EROFS "read-only file system",
+    EMLINK "too many links",
+    EPIPE "broken pipe",
+    EDOM "numerical argument out of domain",
+    ERANGE "numerical result out of range",
+    EDEADLK "resource deadlock avoided",
+    ENAMETOOLONG "file name too long",
+    ENOLCK "no locks available",
+    ENOSYS "function not implemented",
+    ENOTEMPTY "directory not empty",
+    ELOOP "too many levels of symbolic links",
+    ENOMSG "no message of desired type",
+    EIDRM "identifier removed",
+    ECHRNG "channel number out of range",
+    EL2NSYNC "level 2 not synchronized",
+    EL3HLT "level 3 halted",
+    EL3RST "level 3 reset",
+    ELNRNG "link number out of range",
+    EUNATCH "protocol driver not attached",
+    ENOCSI "no CSI structure available",
+    EL2HLT "level 2 halted",
+    EBADE "invalid exchange",
+    EBADR "invalid request descriptor",
+    EXFULL "exchange full",
+    ENOANO "no anode",
+    EBADRQC "invalid request code",
+    EBADSLT "invalid slot",
+    EBFONT "bad font file format",
+    ENOSTR "device not a stream",
+    ENODATA "no data available",
+    ETIME "timer expired",
+    ENOSR "out of streams resources",
+    ENONET "machine is not on the network",
+    ENOPKG "package not installed",
+    EREMOTE "object is remote",
+    ENOLINK "link has been severed",
+    EADV "advertise error",
+    ESRMNT "srmount error",
+    ECOMM "communication error on send",
+    EPROTO "protocol error",
+    EMULTIHOP "multihop attempted",
+    EDOTDOT "RFS specific error",
+    EBADMSG "bad message",
+    EOVERFLOW "value too large for defined data type",
+    ENOTUNIQ "name not unique on network",
+    EBADFD "file descriptor in bad state",
+    EREMCHG "remote address changed",
+    ELIBACC "can not access a needed shared library",
+    ELIBBAD "accessing a corrupted shared library",
+    ELIBSCN ".lib section in a.out corrupted",
+    ELIBMAX "attempting to link in too many shared libraries",
+    ELIBEXEC "cannot exec a shared library directly",
+    EILSEQ "invalid or incomplete multibyte or wide character",
+    ERESTART "interrupted system call should be restarted",
+    ESTRPIPE "streams pipe error",
+    EUSERS "too many users",
+    ENOTSOCK "socket operation on non-socket",
+    EDESTADDRREQ "destination address required",
+    EMSGSIZE "message too long",
+    EPROTOTYPE "protocol wrong type for socket",
+    ENOPROTOOPT "protocol not available",
+    EPROTONOSUPPORT "protocol not supported",
+    ESOCKTNOSUPPORT "socket type not supported",
+    EOPNOTSUPP "operation not supported",
+    EPFNOSUPPORT "protocol family not supported",
+    EAFNOSUPPORT "address family not supported by protocol",
+    EADDRINUSE "address already in use",
+    EADDRNOTAVAIL "cannot assign requested address",
+    ENETDOWN "network is down",
+    ENETUNREACH "network is unreachable",
+    ENETRESET "network dropped connection on reset",
+    ECONNABORTED "software caused connection abort",
+    ECONNRESET "connection reset by peer",
+    ENOBUFS "no buffer space available",
+    EISCONN "transport endpoint is already connected",
+    ENOTCONN "transport endpoint is not connected",
+    ESHUTDOWN "cannot send after transport endpoint shutdown",
+    ETOOMANYREFS "too many references: cannot splice",
+    ETIMEDOUT "connection timed out",
+    ECONNREFUSED "connection refused",
+    EHOSTDOWN "host is down",
+    EHOSTUNREACH "no route to host",
+    EALREADY "operation already in progress",
+    EINPROGRESS "operation now in progress",
+    ESTALE "stale NFS file handle",
+    EUCLEAN "structure needs cleaning",
+    ENOTNAM "not a XENIX named type file",
+    ENAVAIL "no XENIX semaphores available",
+    EISNAM "is a named type file",
+    EREMOTEIO "remote I/O error",
+    EDQUOT "disk quota exceeded",
+    ENOMEDIUM "no medium found",
+    EMEDIUMTYPE "wrong medium type",
+    ECANCELED "operation canceled",
+    ENOKEY "required key not available",
+    EKEYEXPIRED "key has expired",
+    EKEYREVOKED "key has been revoked",
+    EKEYREJECTED "key was rejected by service",
+    EOWNERDEAD "owner died",
+    ENOTRECOVERABLE "state not recoverable",
+    ERFKILL "operation not possible due to RF-kill",
+    EHWPOISON "memory page has hardware error",
+}
+
+impl Errno {
+    /// `EWOULDBLOCK`: the same number as `EAGAIN` on Linux. Go: `syscall.EWOULDBLOCK`.
+    pub const EWOULDBLOCK: Errno = Errno(e::EWOULDBLOCK as u16);
+    /// `EDEADLOCK`: the same number as `EDEADLK` on Linux. Go: `syscall.EDEADLOCK`.
+    pub const EDEADLOCK: Errno = Errno(e::EDEADLOCK as u16);
+    /// `ENOTSUP`: the same number as `EOPNOTSUPP` on Linux. Go: `syscall.ENOTSUP`.
+    pub const ENOTSUP: Errno = Errno(e::EOPNOTSUPP as u16);
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn decode_boundaries() {
+        let neg = |n: isize| n as usize;
+        assert_eq!(Errno::decode(neg(-4096)), Ok(neg(-4096)));
+        assert_eq!(Errno::decode(neg(-4095)), Err(Errno::from_raw(4095)));
+        assert_eq!(Errno::decode(neg(-1)), Err(Errno::EPERM));
+        assert_eq!(Errno::decode(0), Ok(0));
+        assert_eq!(Errno::decode(isize::MAX as usize), Ok(isize::MAX as usize));
+        assert_eq!(Errno::decode(usize::MAX), Err(Errno::EPERM));
+        assert_eq!(Errno::decode(neg(-2)), Err(Errno::ENOENT));
+    }
+
+    #[test]
+    fn names_messages_display() {
+        assert_eq!(Errno::ALL.len(), 131);
+        for (i, err) in Errno::ALL.iter().enumerate() {
+            assert!(err.name().unwrap().starts_with('E'));
+            assert!(!err.message().unwrap().is_empty());
+            if i > 0 {
+                assert!(
+                    Errno::ALL[i - 1].raw() < err.raw(),
+                    "table out of order at {err:?}"
+                );
+            }
+        }
+        assert_eq!(
+            Errno::ENOENT.to_string(),
+            "ENOENT: no such file or directory"
+        );
+        assert_eq!(Errno::from_raw(4000).to_string(), "errno 4000");
+        assert_eq!(std::format!("{:?}", Errno::from_raw(4000)), "Errno(4000)");
+        assert_eq!(Errno::EWOULDBLOCK, Errno::EAGAIN);
+        assert_eq!(Errno::EWOULDBLOCK.name(), Some("EAGAIN"));
+        assert_eq!(Errno::EHWPOISON.raw(), 133);
+    }
+}

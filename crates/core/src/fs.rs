@@ -1,0 +1,267 @@
+//! Opening files and removing names.
+
+use bitflags::bitflags;
+use linux_raw_sys::general as g;
+
+use crate::fd::{AsFd, BorrowedFd, CWD, OwnedFd};
+use crate::path::Arg;
+use crate::{Errno, Result, Sysno, arch, arg};
+
+bitflags! {
+    /// `O_*` flags for [`open`] and [`openat`].
+    ///
+    /// `O_CLOEXEC` is always added by sysrt's open calls: a descriptor that should survive
+    /// `execve` is made so explicitly afterwards (`fcntl(F_SETFD)`), as Go's `os` package does.
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    #[repr(transparent)]
+    pub struct OFlags: u32 {
+        /// `O_RDONLY`: open for reading only (the value 0: the absence of `WRONLY` and `RDWR`).
+        #[doc(alias = "O_RDONLY")]
+        const RDONLY = g::O_RDONLY;
+        /// `O_WRONLY`: open for writing only.
+        #[doc(alias = "O_WRONLY")]
+        const WRONLY = g::O_WRONLY;
+        /// `O_RDWR`: open for reading and writing.
+        #[doc(alias = "O_RDWR")]
+        const RDWR = g::O_RDWR;
+        /// `O_ACCMODE`: the mask of the three access modes.
+        #[doc(alias = "O_ACCMODE")]
+        const ACCMODE = g::O_ACCMODE;
+        /// `O_CREAT`: create the file if it does not exist (the mode argument applies).
+        #[doc(alias = "O_CREAT")]
+        const CREAT = g::O_CREAT;
+        /// `O_EXCL`: with `CREAT`, fail with `EEXIST` if the name exists (even as a symlink).
+        #[doc(alias = "O_EXCL")]
+        const EXCL = g::O_EXCL;
+        /// `O_NOCTTY`: a terminal opened does not become the controlling terminal.
+        #[doc(alias = "O_NOCTTY")]
+        const NOCTTY = g::O_NOCTTY;
+        /// `O_TRUNC`: truncate a regular file opened for writing to length 0.
+        #[doc(alias = "O_TRUNC")]
+        const TRUNC = g::O_TRUNC;
+        /// `O_APPEND`: every write goes to the end of the file, atomically.
+        #[doc(alias = "O_APPEND")]
+        const APPEND = g::O_APPEND;
+        /// `O_NONBLOCK`: operations that would block fail with `EAGAIN`.
+        #[doc(alias = "O_NONBLOCK")]
+        const NONBLOCK = g::O_NONBLOCK;
+        /// `O_DSYNC`: writes complete as if followed by `fdatasync`.
+        #[doc(alias = "O_DSYNC")]
+        const DSYNC = g::O_DSYNC;
+        /// `O_SYNC`: writes complete as if followed by `fsync`.
+        #[doc(alias = "O_SYNC")]
+        const SYNC = g::O_SYNC;
+        /// `O_ASYNC`: signal-driven I/O (`SIGIO`).
+        #[doc(alias = "O_ASYNC")]
+        const ASYNC = g::FASYNC;
+        /// `O_DIRECT`: bypass the page cache (alignment rules apply).
+        #[doc(alias = "O_DIRECT")]
+        const DIRECT = g::O_DIRECT;
+        /// `O_LARGEFILE`: accepted for compatibility; 64-bit kernels set it themselves.
+        #[doc(alias = "O_LARGEFILE")]
+        const LARGEFILE = g::O_LARGEFILE;
+        /// `O_DIRECTORY`: fail with `ENOTDIR` unless the path is a directory.
+        #[doc(alias = "O_DIRECTORY")]
+        const DIRECTORY = g::O_DIRECTORY;
+        /// `O_NOFOLLOW`: fail with `ELOOP` if the last component is a symlink.
+        #[doc(alias = "O_NOFOLLOW")]
+        const NOFOLLOW = g::O_NOFOLLOW;
+        /// `O_NOATIME`: do not update the access time (owner or `CAP_FOWNER` only: `EPERM`).
+        #[doc(alias = "O_NOATIME")]
+        const NOATIME = g::O_NOATIME;
+        /// `O_CLOEXEC`: close the descriptor on `execve`. sysrt's open calls always add it.
+        #[doc(alias = "O_CLOEXEC")]
+        const CLOEXEC = g::O_CLOEXEC;
+        /// `O_PATH`: a descriptor that only names a location (no read or write: `EBADF`).
+        #[doc(alias = "O_PATH")]
+        const PATH = g::O_PATH;
+        /// `O_TMPFILE`: create an unnamed regular file in the given directory.
+        #[doc(alias = "O_TMPFILE")]
+        const TMPFILE = g::O_TMPFILE;
+    }
+}
+
+bitflags! {
+    /// File mode bits: the file type (`S_IFMT` part) and the permission bits.
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    #[repr(transparent)]
+    pub struct Mode: u32 {
+        /// `S_IRWXU`: read, write and execute for the owner.
+        #[doc(alias = "S_IRWXU")]
+        const RWXU = g::S_IRWXU;
+        /// `S_IRUSR`: read for the owner.
+        #[doc(alias = "S_IRUSR")]
+        const RUSR = g::S_IRUSR;
+        /// `S_IWUSR`: write for the owner.
+        #[doc(alias = "S_IWUSR")]
+        const WUSR = g::S_IWUSR;
+        /// `S_IXUSR`: execute (search, for a directory) for the owner.
+        #[doc(alias = "S_IXUSR")]
+        const XUSR = g::S_IXUSR;
+        /// `S_IRWXG`: read, write and execute for the group.
+        #[doc(alias = "S_IRWXG")]
+        const RWXG = g::S_IRWXG;
+        /// `S_IRGRP`: read for the group.
+        #[doc(alias = "S_IRGRP")]
+        const RGRP = g::S_IRGRP;
+        /// `S_IWGRP`: write for the group.
+        #[doc(alias = "S_IWGRP")]
+        const WGRP = g::S_IWGRP;
+        /// `S_IXGRP`: execute for the group.
+        #[doc(alias = "S_IXGRP")]
+        const XGRP = g::S_IXGRP;
+        /// `S_IRWXO`: read, write and execute for others.
+        #[doc(alias = "S_IRWXO")]
+        const RWXO = g::S_IRWXO;
+        /// `S_IROTH`: read for others.
+        #[doc(alias = "S_IROTH")]
+        const ROTH = g::S_IROTH;
+        /// `S_IWOTH`: write for others.
+        #[doc(alias = "S_IWOTH")]
+        const WOTH = g::S_IWOTH;
+        /// `S_IXOTH`: execute for others.
+        #[doc(alias = "S_IXOTH")]
+        const XOTH = g::S_IXOTH;
+        /// `S_ISUID`: set-user-ID on execution.
+        #[doc(alias = "S_ISUID")]
+        const SUID = g::S_ISUID;
+        /// `S_ISGID`: set-group-ID on execution; on a directory, new entries inherit its group.
+        #[doc(alias = "S_ISGID")]
+        const SGID = g::S_ISGID;
+        /// `S_ISVTX`: sticky bit; on a directory, only owners may remove entries.
+        #[doc(alias = "S_ISVTX")]
+        const SVTX = g::S_ISVTX;
+
+        // The file type field may be set in a mode read back from the kernel.
+        const _ = !0;
+    }
+}
+
+impl Mode {
+    /// A mode from its octal number (`Mode::from_octal(0o644)`); any bits are kept.
+    #[inline]
+    pub const fn from_octal(bits: u32) -> Mode {
+        Mode::from_bits_retain(bits)
+    }
+}
+
+bitflags! {
+    /// `AT_*` flags of the `*at` calls.
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    #[repr(transparent)]
+    pub struct AtFlags: u32 {
+        /// `AT_REMOVEDIR`: for [`unlinkat`], remove a directory (as `rmdir`).
+        #[doc(alias = "AT_REMOVEDIR")]
+        const REMOVEDIR = g::AT_REMOVEDIR;
+        /// `AT_SYMLINK_NOFOLLOW`: act on a symlink itself, not its target.
+        #[doc(alias = "AT_SYMLINK_NOFOLLOW")]
+        const SYMLINK_NOFOLLOW = g::AT_SYMLINK_NOFOLLOW;
+        /// `AT_SYMLINK_FOLLOW`: follow a symlink (for `linkat`).
+        #[doc(alias = "AT_SYMLINK_FOLLOW")]
+        const SYMLINK_FOLLOW = g::AT_SYMLINK_FOLLOW;
+        /// `AT_EMPTY_PATH`: with an empty path, act on the dirfd itself.
+        #[doc(alias = "AT_EMPTY_PATH")]
+        const EMPTY_PATH = g::AT_EMPTY_PATH;
+        /// `AT_NO_AUTOMOUNT`: do not trigger an automount at the last component.
+        #[doc(alias = "AT_NO_AUTOMOUNT")]
+        const NO_AUTOMOUNT = g::AT_NO_AUTOMOUNT;
+        /// `AT_EACCESS`: for `faccessat`, check with the effective IDs.
+        #[doc(alias = "AT_EACCESS")]
+        const EACCESS = g::AT_EACCESS;
+    }
+}
+
+/// `openat(dirfd, path, flags, mode)` — opens a file relative to a directory.
+///
+/// A relative `path` is resolved from `dirfd` ([`CWD`] for the current directory); an
+/// absolute one ignores `dirfd`. `O_CLOEXEC` is always added. `mode` applies only with
+/// `O_CREAT` or `O_TMPFILE`, and is reduced by the umask.
+///
+/// Returns `EINTR` only when opening a FIFO or device blocks and a handler runs; retrying is
+/// correct.
+///
+/// # Errors
+/// `ENOENT` (no such name, and no `O_CREAT`), `EEXIST` (`O_CREAT|O_EXCL` and it exists),
+/// `EISDIR` (a directory opened for writing), `ENOTDIR` (a component, or `dirfd` for a
+/// relative path, is not a directory; or `O_DIRECTORY` on a non-directory), `ELOOP`
+/// (`O_NOFOLLOW` on a symlink, or too many links), `EACCES`, `EPERM`, `EROFS`, `EMFILE`,
+/// `ENFILE`, `ENAMETOOLONG`, `EINVAL` (bad flags, or a NUL in `path`), `EBADF` (bad `dirfd`).
+///
+/// # References
+/// `man 2 openat`. Go: `syscall.Openat`.
+#[doc(alias = "Openat")]
+#[inline]
+pub fn openat(dirfd: impl AsFd, path: impl Arg, flags: OFlags, mode: Mode) -> Result<OwnedFd> {
+    let dirfd = dirfd.as_fd();
+    path.with_c_str(|path| {
+        let flags = flags | OFlags::CLOEXEC;
+        // SAFETY: `path` is NUL-terminated and outlives the call; the kernel only reads it.
+        let ret = unsafe {
+            arch::syscall4_readonly(
+                Sysno::openat,
+                arg::fd(dirfd),
+                arg::c_str(path),
+                arg::uint(flags.bits()),
+                arg::uint(mode.bits()),
+            )
+        };
+        // SAFETY: a successful openat returns a new descriptor that nothing else owns.
+        Errno::decode(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd as i32) })
+    })
+}
+
+/// `open(path, flags, mode)` — opens a file; uses `openat(AT_FDCWD, …)`, which every
+/// architecture has. `O_CLOEXEC` is always added.
+///
+/// # Errors
+/// As [`openat`].
+///
+/// # References
+/// `man 2 open`. Go: `syscall.Open`.
+#[doc(alias = "Open")]
+#[inline]
+pub fn open(path: impl Arg, flags: OFlags, mode: Mode) -> Result<OwnedFd> {
+    openat(CWD, path, flags, mode)
+}
+
+/// `unlinkat(dirfd, path, flags)` — removes a name relative to a directory; with
+/// `AtFlags::REMOVEDIR`, removes an empty directory.
+///
+/// # Errors
+/// `ENOENT`, `EISDIR` (a directory without `REMOVEDIR`), `ENOTDIR` (`REMOVEDIR` on a file, or
+/// a component is not a directory), `ENOTEMPTY` (`REMOVEDIR` on a non-empty directory),
+/// `EACCES`, `EPERM`, `EBUSY`, `EROFS`, `ENAMETOOLONG`, `EINVAL` (bad flags, or a NUL in
+/// `path`), `EBADF`.
+///
+/// # References
+/// `man 2 unlinkat`. Go: `syscall.Unlinkat` (x/sys/unix).
+#[doc(alias = "Unlinkat")]
+#[inline]
+pub fn unlinkat(dirfd: impl AsFd, path: impl Arg, flags: AtFlags) -> Result<()> {
+    let dirfd: BorrowedFd<'_> = dirfd.as_fd();
+    path.with_c_str(|path| {
+        // SAFETY: `path` is NUL-terminated and outlives the call; the kernel only reads it.
+        let ret = unsafe {
+            arch::syscall3_readonly(
+                Sysno::unlinkat,
+                arg::fd(dirfd),
+                arg::c_str(path),
+                arg::uint(flags.bits()),
+            )
+        };
+        Errno::decode(ret).map(drop)
+    })
+}
+
+/// `unlink(path)` — removes a name (not a directory); uses `unlinkat(AT_FDCWD, path, 0)`.
+///
+/// # Errors
+/// As [`unlinkat`]; `EISDIR` for a directory.
+///
+/// # References
+/// `man 2 unlink`. Go: `syscall.Unlink`.
+#[doc(alias = "Unlink")]
+#[inline]
+pub fn unlink(path: impl Arg) -> Result<()> {
+    unlinkat(CWD, path, AtFlags::empty())
+}

@@ -1,0 +1,110 @@
+//! Process identity and exit.
+
+use core::fmt;
+
+use crate::{Sysno, arch};
+
+/// A process or thread ID, as the kernel's `pid_t`.
+#[derive(Copy, Clone, Eq, PartialEq, Hash, Ord, PartialOrd)]
+#[repr(transparent)]
+pub struct Pid(i32);
+
+impl Pid {
+    /// A `Pid` from its raw number.
+    #[inline]
+    pub const fn from_raw(raw: i32) -> Pid {
+        Pid(raw)
+    }
+
+    /// The raw number.
+    #[inline]
+    pub const fn as_raw(self) -> i32 {
+        self.0
+    }
+}
+
+impl fmt::Debug for Pid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Pid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// The kernel returns a `pid_t` in the low 32 bits of the return register.
+#[inline(always)]
+fn pid_from_ret(ret: usize) -> Pid {
+    Pid(ret as i32)
+}
+
+/// `getpid()` — the calling process's ID (its thread-group ID). Never fails.
+///
+/// # References
+/// `man 2 getpid`. Go: `syscall.Getpid`.
+#[doc(alias = "Getpid")]
+#[inline(always)]
+pub fn getpid() -> Pid {
+    // SAFETY: getpid takes no arguments and writes no memory.
+    pid_from_ret(unsafe { arch::syscall0_readonly(Sysno::getpid) })
+}
+
+/// `getppid()` — the parent's process ID; 0 if the parent is in another PID namespace.
+/// Never fails.
+///
+/// # References
+/// `man 2 getppid`. Go: `syscall.Getppid`.
+#[doc(alias = "Getppid")]
+#[inline(always)]
+pub fn getppid() -> Pid {
+    // SAFETY: getppid takes no arguments and writes no memory.
+    pid_from_ret(unsafe { arch::syscall0_readonly(Sysno::getppid) })
+}
+
+/// `gettid()` — the calling thread's ID; equal to [`getpid`] in the main thread. Never fails.
+///
+/// # References
+/// `man 2 gettid`. Go: `syscall.Gettid`.
+#[doc(alias = "Gettid")]
+#[inline(always)]
+pub fn gettid() -> Pid {
+    // SAFETY: gettid takes no arguments and writes no memory.
+    pid_from_ret(unsafe { arch::syscall0_readonly(Sysno::gettid) })
+}
+
+/// `exit_group(status)` — ends the process, all its threads, with `status & 0xff` as the exit
+/// status the parent sees. Buffers are not flushed: sysrt keeps none.
+///
+/// # References
+/// `man 2 exit_group`. Go: `syscall.Exit` (which also uses `exit_group`).
+#[inline(always)]
+pub fn exit_group(status: i32) -> ! {
+    // SAFETY: exit_group takes an int and does not return.
+    unsafe { arch::syscall1_noreturn(Sysno::exit_group, status as isize as usize) }
+}
+
+/// `exit(status)` — the libc-shaped name for ending the process: uses `exit_group`, as libc's
+/// `_exit` does, so every thread ends. For ending only the calling thread see
+/// [`exit_thread`].
+///
+/// # References
+/// `man 2 exit_group`, `man 3 exit`. Go: `syscall.Exit`.
+#[doc(alias = "Exit")]
+#[inline(always)]
+pub fn exit(status: i32) -> ! {
+    exit_group(status)
+}
+
+/// `exit(status)` (the syscall) — ends the calling thread only. In a single-threaded process
+/// this ends the process.
+///
+/// # References
+/// `man 2 exit`.
+#[inline(always)]
+pub fn exit_thread(status: i32) -> ! {
+    // SAFETY: exit takes an int and does not return.
+    unsafe { arch::syscall1_noreturn(Sysno::exit, status as isize as usize) }
+}

@@ -1,0 +1,172 @@
+//! `print!`, `println!`, `eprint!`, `eprintln!` over `write(2)`, with no allocation.
+//!
+//! Each macro call formats into a 512-byte stack buffer and writes it with as few `write`
+//! calls as the output needs (one, for a line that fits), looping over short writes and
+//! `EINTR`. A format string with no arguments is written directly, with no formatting code.
+//! Write errors (`EPIPE`, `EBADF`) are ignored: use [`Stdout`]/[`Stderr`] with `write!` to see
+//! them.
+
+use core::fmt;
+
+use sysrt::Errno;
+use sysrt::fd::{BorrowedFd, STDERR, STDOUT};
+use sysrt::io::write_all;
+
+/// Big enough for a typical line; a longer output is flushed in pieces of this size.
+const BUF: usize = 512;
+
+/// Standard output as a `core::fmt::Write` that reports errors (unbuffered: every piece is
+/// written as it comes).
+pub struct Stdout;
+
+/// Standard error as a `core::fmt::Write` that reports errors (unbuffered).
+pub struct Stderr;
+
+impl fmt::Write for Stdout {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        write_all(STDOUT, s.as_bytes()).map_err(|_| fmt::Error)
+    }
+}
+
+impl fmt::Write for Stderr {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        write_all(STDERR, s.as_bytes()).map_err(|_| fmt::Error)
+    }
+}
+
+/// A fixed stack buffer in front of one fd.
+struct Buffered<'fd> {
+    fd: BorrowedFd<'fd>,
+    buf: [u8; BUF],
+    len: usize,
+    err: Option<Errno>,
+}
+
+// Written with `get`/`split_at_checked` rather than indexing: no path here can panic, so a
+// program that only prints never links the panic machinery (which is most of `hello`'s size).
+impl Buffered<'_> {
+    fn flush(&mut self) {
+        if self.err.is_none() {
+            let pending = self.buf.get(..self.len).unwrap_or_default();
+            if let Err(e) = write_all(self.fd, pending) {
+                self.err = Some(e);
+            }
+        }
+        self.len = 0;
+    }
+
+    fn push(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            if self.len == BUF {
+                self.flush();
+            }
+            let room = self.buf.get_mut(self.len..).unwrap_or_default();
+            let n = bytes.len().min(room.len());
+            let (now, later) = bytes.split_at_checked(n).unwrap_or((bytes, &[]));
+            if let Some(dst) = room.get_mut(..n) {
+                dst.copy_from_slice(now);
+            }
+            self.len += n;
+            bytes = later;
+        }
+    }
+}
+
+impl fmt::Write for Buffered<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Writes formatted output to `fd`, then a newline if `newline`; the engine of the print
+/// macros.
+///
+/// # Errors
+/// The first write error, if any; output after it is dropped.
+pub fn try_print_to(
+    fd: BorrowedFd<'_>,
+    args: fmt::Arguments<'_>,
+    newline: bool,
+) -> sysrt::Result<()> {
+    match args.as_str() {
+        Some(s) => try_print_str(fd, s, newline),
+        None => {
+            let mut w = Buffered {
+                fd,
+                buf: [0; BUF],
+                len: 0,
+                err: None,
+            };
+            let _ = fmt::write(&mut w, args);
+            if newline {
+                w.push(b"\n");
+            }
+            w.flush();
+            w.err.map_or(Ok(()), Err)
+        }
+    }
+}
+
+/// Writes `s` (and a newline) with no formatting machinery: one `write` when it fits the
+/// buffer.
+fn try_print_str(fd: BorrowedFd<'_>, s: &str, newline: bool) -> sysrt::Result<()> {
+    if !newline {
+        return write_all(fd, s.as_bytes());
+    }
+    let mut w = Buffered {
+        fd,
+        buf: [0; BUF],
+        len: 0,
+        err: None,
+    };
+    w.push(s.as_bytes());
+    w.push(b"\n");
+    w.flush();
+    w.err.map_or(Ok(()), Err)
+}
+
+/// As [`try_print_to`], ignoring errors. The macros call this; `inline(always)` lets a format
+/// string with no arguments compile down to [`try_print_str`] alone.
+#[inline(always)]
+pub fn print_to(fd: BorrowedFd<'_>, args: fmt::Arguments<'_>, newline: bool) {
+    let _ = match args.as_str() {
+        Some(s) => try_print_str(fd, s, newline),
+        None => try_print_to(fd, args, newline),
+    };
+}
+
+/// Prints to standard output. Errors are ignored.
+#[macro_export]
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::print::print_to(::sysrt::fd::STDOUT, ::core::format_args!($($arg)*), false)
+    };
+}
+
+/// Prints to standard output, with a newline, in one `write` when the line fits 512 bytes.
+/// Errors are ignored.
+#[macro_export]
+macro_rules! println {
+    () => { $crate::print::print_to(::sysrt::fd::STDOUT, ::core::format_args!(""), true) };
+    ($($arg:tt)*) => {
+        $crate::print::print_to(::sysrt::fd::STDOUT, ::core::format_args!($($arg)*), true)
+    };
+}
+
+/// Prints to standard error. Errors are ignored.
+#[macro_export]
+macro_rules! eprint {
+    ($($arg:tt)*) => {
+        $crate::print::print_to(::sysrt::fd::STDERR, ::core::format_args!($($arg)*), false)
+    };
+}
+
+/// Prints to standard error, with a newline. Errors are ignored.
+#[macro_export]
+macro_rules! eprintln {
+    () => { $crate::print::print_to(::sysrt::fd::STDERR, ::core::format_args!(""), true) };
+    ($($arg:tt)*) => {
+        $crate::print::print_to(::sysrt::fd::STDERR, ::core::format_args!($($arg)*), true)
+    };
+}
