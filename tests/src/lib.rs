@@ -1,1 +1,18 @@
+//! Support for sysrt's test programs: one `check!` macro, a reporter, and small helpers.
+//!
+//! Every program prints one line per case and a total line; `cargo xtask test` parses them:
+//!
+//! ```text
+//! open_missing_file                        Err(ENOENT) [OK]
+//! rmdir_nonempty                           got Ok(()), expected Err(ENOTEMPTY) [FAIL]
+//! exdev_rename                             [SKIPPED] needs root for a tmpfs mount
+//! total: 41 passed, 1 failed, 1 skipped, 43 planned
+//! ```
+//!
+//! A missing total line means the program crashed; fewer cases than planned is a failure too.
 #![no_std]
+
+pub mod check;
+pub mod util;
+
+pub use check::Tests;
