@@ -55,7 +55,7 @@ fn main() -> i32 {
         .count();
     check!(t, "sysno_matches_sc_for_20_calls", mismatched, 0usize);
 
-    // SAFETY (for every raw call below): the arguments are what each call's man page requires;
+    // SAFETY: for every raw call below, the arguments are what its man page requires;
     // every pointer is to a live local buffer of the length passed.
     unsafe {
         check!(

@@ -1,0 +1,172 @@
+//! `cargo xtask bench`: the size and speed figures. Never pass/fail on time: these are numbers
+//! to read (and to quote in the README), except where a goal is structural (no call frame
+//! around the trap instruction; hello ≤ 2 KiB), which is reported as met or not.
+
+use std::process::Command;
+
+use crate::arch::Arch;
+use crate::run::{command_for, run_with_timeout};
+use crate::{Result, build, demo, setup};
+
+const HELLO_GOAL: u64 = 2048;
+
+fn rustlib_tool(tool: &str) -> Option<std::path::PathBuf> {
+    let sysroot = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    let sysroot = String::from_utf8(sysroot.stdout).ok()?;
+    let host = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
+    let p = std::path::Path::new(sysroot.trim())
+        .join("lib/rustlib")
+        .join(host)
+        .join("bin")
+        .join(tool);
+    p.is_file().then_some(p)
+}
+
+fn ensure_llvm_objdump() -> Option<std::path::PathBuf> {
+    if let Some(p) = rustlib_tool("llvm-objdump") {
+        return Some(p);
+    }
+    eprintln!("xtask: rustup component add llvm-tools (for llvm-objdump)");
+    let _ = Command::new("rustup")
+        .args(["component", "add", "llvm-tools"])
+        .status();
+    rustlib_tool("llvm-objdump")
+}
+
+/// The instructions of `symbol` in `binary`, one per line.
+fn disassemble(
+    objdump: &std::path::Path,
+    binary: &std::path::Path,
+    symbol: &str,
+) -> Result<Vec<String>> {
+    let out = Command::new(objdump)
+        .args([
+            "-d",
+            "--no-show-raw-insn",
+            &format!("--disassemble-symbols={symbol}"),
+        ])
+        .arg(binary)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text
+        .lines()
+        .filter(|l| {
+            l.trim_start()
+                .split(':')
+                .next()
+                .is_some_and(|a| u64::from_str_radix(a.trim(), 16).is_ok())
+        })
+        .filter_map(|l| l.split_once(':').map(|x| x.1.trim().to_string()))
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+fn is_call(arch: Arch, insn: &str) -> bool {
+    let op = insn.split_whitespace().next().unwrap_or("");
+    match arch {
+        Arch::X86_64 => op.starts_with("call"),
+        Arch::Aarch64 => op == "bl" || op == "blr",
+        Arch::Riscv64 => op == "call" || op == "jalr" || (op == "jal" && !insn.contains("zero")),
+    }
+}
+
+fn trap(arch: Arch) -> &'static str {
+    match arch {
+        Arch::X86_64 => "syscall",
+        Arch::Aarch64 => "svc",
+        Arch::Riscv64 => "ecall",
+    }
+}
+
+pub fn bench() -> Result<bool> {
+    let arches = Arch::ALL;
+    setup::ensure_targets(&arches)?;
+    setup::ensure_qemu(&arches)?;
+
+    println!("## hello size (stripped; goal ≤ {HELLO_GOAL} bytes) and its syscalls");
+    println!("| arch | bytes | goal met | syscalls (execve aside) |");
+    println!("|---|---:|---|---|");
+    let mut dirs = vec![];
+    for arch in arches {
+        let dir = build::build_programs(arch)?;
+        let row = demo::run_demo(arch, &dir, "hello")?;
+        println!(
+            "| {arch} | {} | {} | {} |",
+            row.size,
+            if row.size <= HELLO_GOAL { "yes" } else { "NO" },
+            demo::summarize(&row.syscalls)
+        );
+        dirs.push((arch, dir));
+    }
+
+    println!("\n## getppid: no call frame between the typed wrapper and the trap");
+    let objdump = ensure_llvm_objdump();
+    for arch in arches {
+        let mut cmd = build::cargo();
+        cmd.args([
+            "--config",
+            ".cargo/libc-free.toml",
+            "build",
+            "--profile",
+            "release-syms",
+        ]);
+        cmd.args([
+            "--target",
+            arch.triple(),
+            "-p",
+            build::TEST_PACKAGE,
+            "--bin",
+            "bench_getppid",
+        ]);
+        if !cmd.status()?.success() {
+            return Err(format!("bench build for {arch} failed").into());
+        }
+        let bin = build::target_dir()
+            .join(arch.triple())
+            .join("release-syms")
+            .join("bench_getppid");
+        let Some(objdump) = &objdump else {
+            println!("{arch}: llvm-objdump unavailable (rustup component add llvm-tools)");
+            continue;
+        };
+        let insns = disassemble(objdump, &bin, "bench_sysrt_getppid_loop")?;
+        let calls: Vec<&String> = insns.iter().filter(|i| is_call(arch, i)).collect();
+        let traps = insns.iter().filter(|i| i.starts_with(trap(arch))).count();
+        println!(
+            "{arch}: bench_sysrt_getppid_loop is {} instructions, {traps} `{}`, {} calls{}",
+            insns.len(),
+            trap(arch),
+            calls.len(),
+            if calls.is_empty() && traps == 1 {
+                " — inlined down to the trap"
+            } else {
+                " — NOT inlined"
+            }
+        );
+        let out = run_with_timeout(
+            {
+                let mut c = command_for(arch, &bin);
+                c.arg(if arch.is_host() { "1000000" } else { "100000" });
+                c
+            },
+            std::time::Duration::from_secs(120),
+        )?;
+        let note = if arch.is_host() {
+            "native"
+        } else {
+            "under QEMU: emulation cost, not the kernel's"
+        };
+        for l in String::from_utf8_lossy(&out.stdout).lines() {
+            println!("  {arch} ({note}): {l}");
+        }
+    }
+
+    println!("\n## getppid against other Rust syscall layers (host, std program)");
+    let status = build::cargo()
+        .args(["bench", "-p", "sysrt", "--bench", "getppid", "--quiet"])
+        .status()?;
+    Ok(status.success())
+}

@@ -1,0 +1,92 @@
+//! Cargo invocations for the libc-free programs, built as values.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::Result;
+use crate::arch::Arch;
+
+/// The packages whose binaries are libc-free programs.
+pub const TEST_PACKAGE: &str = "sysrt-tests";
+pub const DEMO_PACKAGE: &str = "sysrt-examples";
+
+/// The workspace root (xtask's parent directory).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+}
+
+/// A `cargo` command with the variables cargo set for xtask's own run removed, so the nested
+/// build is configured only by the workspace (CARGO_HOME and the target dir are kept).
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        let inherited = key.starts_with("CARGO_")
+            && key != "CARGO_HOME"
+            && key != "CARGO_TARGET_DIR"
+            && key != "CARGO_TERM_COLOR";
+        if inherited || key == "RUSTFLAGS" || key == "CARGO_ENCODED_RUSTFLAGS" {
+            cmd.env_remove(key.as_ref());
+        }
+    }
+    cmd.current_dir(root());
+    cmd
+}
+
+/// The target directory cargo uses for this workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Builds every test and demo program for `arch` (release, libc-free link setup) and returns
+/// the directory holding the binaries.
+pub fn build_programs(arch: Arch) -> Result<PathBuf> {
+    let mut cmd = cargo();
+    cmd.args([
+        "--config",
+        ".cargo/libc-free.toml",
+        "build",
+        "--release",
+        "--target",
+        arch.triple(),
+    ]);
+    cmd.args(["-p", TEST_PACKAGE, "-p", DEMO_PACKAGE]);
+    eprintln!("xtask: building test and demo programs for {arch}");
+    let status = cmd.status()?;
+    if !status.success() {
+        return Err(format!("build for {arch} failed ({status})").into());
+    }
+    Ok(target_dir().join(arch.triple()).join("release"))
+}
+
+/// The `[[bin]]` names of a package, read from its Cargo.toml.
+pub fn bin_names(package_dir: &str) -> Result<Vec<String>> {
+    let manifest = std::fs::read_to_string(root().join(package_dir).join("Cargo.toml"))?;
+    let mut names = vec![];
+    let mut in_bin = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if let Some(v) = line.strip_prefix("name").filter(|_| in_bin) {
+            let v = v
+                .trim_start()
+                .trim_start_matches('=')
+                .trim()
+                .trim_matches('"');
+            names.push(v.to_string());
+        }
+    }
+    Ok(names)
+}
+
+pub fn test_programs() -> Result<Vec<String>> {
+    bin_names("tests")
+}
+
+pub fn demo_programs() -> Result<Vec<String>> {
+    bin_names("examples")
+}

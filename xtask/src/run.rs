@@ -1,0 +1,123 @@
+//! Running a program natively or under QEMU, with a timeout and captured output.
+
+use std::ffi::OsStr;
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::arch::Arch;
+use crate::{Result, build, setup};
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Exited(i32),
+    Signaled(i32),
+    TimedOut,
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Exited(c) => write!(f, "exit {c}"),
+            Status::Signaled(s) => write!(f, "signal {s}"),
+            Status::TimedOut => write!(f, "timed out"),
+        }
+    }
+}
+
+pub struct Outcome {
+    pub status: Status,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+/// The command that runs `binary` for `arch`: directly on the host arch, else through QEMU.
+pub fn command_for(arch: Arch, binary: &Path) -> Command {
+    match arch.qemu() {
+        None => Command::new(binary),
+        Some(qemu) => {
+            let mut c = Command::new(qemu);
+            c.arg(binary);
+            c
+        }
+    }
+}
+
+/// Runs `cmd` to completion or until `timeout`, when it is killed (and reported TimedOut).
+pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<Outcome> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn()?;
+    let mut out = child.stdout.take().expect("piped");
+    let mut err = child.stderr.take().expect("piped");
+    let t_out = std::thread::spawn(move || {
+        let mut v = vec![];
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut v = vec![];
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait()? {
+            break match (st.code(), st.signal()) {
+                (Some(c), _) => Status::Exited(c),
+                (None, Some(s)) => Status::Signaled(s),
+                (None, None) => Status::Exited(-1),
+            };
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            break Status::TimedOut;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    // A grandchild that kept the pipes open must not hang us: the threads end when the last
+    // writer closes, which for our programs is the child itself.
+    let stdout = t_out.join().unwrap_or_default();
+    let stderr = t_err.join().unwrap_or_default();
+    Ok(Outcome {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+/// `cargo xtask run PROGRAM`: builds and runs one program on each requested arch, passing
+/// output through.
+pub fn run_program(program: &str, arches: &[Arch], args: &[String]) -> Result<bool> {
+    let tests = build::test_programs()?;
+    let demos = build::demo_programs()?;
+    if !tests.iter().chain(&demos).any(|p| p == program) {
+        return Err(format!(
+            "unknown program `{program}`; valid: {}",
+            demos
+                .iter()
+                .chain(&tests)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+        .into());
+    }
+    setup::ensure_targets(arches)?;
+    setup::ensure_qemu(arches)?;
+    let mut all_ok = true;
+    for &arch in arches {
+        let dir = build::build_programs(arch)?;
+        let mut cmd = command_for(arch, &dir.join(program));
+        cmd.args(args.iter().map(OsStr::new));
+        let status = cmd.status()?;
+        eprintln!("xtask: {program} on {arch}: {status}");
+        all_ok &= status.success();
+    }
+    Ok(all_ok)
+}
