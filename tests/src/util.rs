@@ -2,7 +2,7 @@
 
 use core::fmt::Write;
 
-use sysrt::fd::AsFd;
+use sysrt::fd::{AsFd, AsRawFd};
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::{Errno, Sysno};
 
@@ -42,4 +42,81 @@ pub fn cloexec(fd: impl AsFd) -> Result<bool, Errno> {
         )
     }?;
     Ok(flags & FD_CLOEXEC as usize != 0)
+}
+
+/// Calls `f` with every open descriptor number of this process (from `/proc/self/fd`), except
+/// the one used to read the directory. Uses raw `getdents64` so it does not depend on the
+/// directory API it may be testing.
+pub fn for_each_open_fd(mut f: impl FnMut(i32)) -> Result<(), Errno> {
+    let dir = fs::open(
+        "/proc/self/fd",
+        OFlags::RDONLY | OFlags::DIRECTORY,
+        Mode::empty(),
+    )?;
+    let own = dir.as_raw_fd();
+    let mut buf = [0u64; 256]; // 2 KiB, 8-byte aligned as linux_dirent64 requires
+    loop {
+        // SAFETY: getdents64 writes at most `len` bytes into `buf`, which outlives the call.
+        let n = unsafe {
+            sysrt::raw_syscall(
+                Sysno::getdents64,
+                own as usize,
+                buf.as_mut_ptr() as usize,
+                core::mem::size_of_val(&buf),
+            )
+        }?;
+        if n == 0 {
+            return Ok(());
+        }
+        // SAFETY: the kernel filled `n` bytes of `buf`; reading them as bytes is valid.
+        let bytes = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) };
+        let mut off = 0;
+        while off + 19 <= n {
+            // struct linux_dirent64 { u64 d_ino; i64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+            let reclen = usize::from(u16::from_ne_bytes([bytes[off + 16], bytes[off + 17]]));
+            if reclen == 0 {
+                return Err(Errno::EIO);
+            }
+            let name = &bytes[off + 19..(off + reclen).min(n)];
+            let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
+            let mut num: i32 = 0;
+            let mut numeric = !name.is_empty();
+            for &b in name {
+                numeric &= b.is_ascii_digit();
+                num = num
+                    .wrapping_mul(10)
+                    .wrapping_add(i32::from(b.wrapping_sub(b'0')));
+            }
+            if numeric && num != own {
+                f(num);
+            }
+            off += reclen;
+        }
+    }
+}
+
+/// How many descriptors are open now (from `/proc/self/fd`); -errno if it cannot be read.
+pub fn open_fd_count() -> i64 {
+    let mut count = 0i64;
+    match for_each_open_fd(|_| count += 1) {
+        Ok(()) => count,
+        Err(e) => -i64::from(e.raw()),
+    }
+}
+
+/// The descriptors above 2 that do not have `FD_CLOEXEC` set (at most 8 reported). Compare
+/// with the same call at program start: a parent may pass descriptors without it.
+pub fn fds_without_cloexec() -> ([i32; 8], usize) {
+    let mut found = ([0i32; 8], 0usize);
+    let _ = for_each_open_fd(|fd| {
+        if fd > 2 {
+            // SAFETY: the number is open (listed by /proc/self/fd) while we ask about it.
+            let b = unsafe { sysrt::fd::BorrowedFd::borrow_raw(fd) };
+            if cloexec(b) == Ok(false) && found.1 < 8 {
+                found.0[found.1] = fd;
+                found.1 += 1;
+            }
+        }
+    });
+    found
 }

@@ -7,12 +7,15 @@ use sysrt::fd::{BorrowedFd, CWD};
 use sysrt::fs::{self, AtFlags, Mode, OFlags};
 use sysrt::path::PATH_MAX;
 use sysrt::{Errno, io};
-use sysrt_tests::util::{cloexec, lowest_free_fd, tmp_path};
+use sysrt_tests::util::{cloexec, fds_without_cloexec, lowest_free_fd, open_fd_count, tmp_path};
 use sysrt_tests::{Tests, check};
 
 fn main() -> i32 {
-    let mut t = Tests::new(28);
+    let mut t = Tests::new(30);
     let fd_floor = lowest_free_fd();
+    let fd_count = open_fd_count();
+    // Inherited descriptors without FD_CLOEXEC are the parent's business; ours must add none.
+    let inherited = fds_without_cloexec();
     let path = tmp_path("quick");
     let p = path.as_str();
     let rw = Mode::from_octal(0o644);
@@ -27,6 +30,12 @@ fn main() -> i32 {
     );
     let Ok(fd) = fd else { return t.finish() };
     check!(t, "open_sets_cloexec_by_default", cloexec(&fd), Ok(true));
+    check!(
+        t,
+        "every_fd_we_opened_has_cloexec",
+        fds_without_cloexec(),
+        inherited
+    );
     check!(
         t,
         "write_hello_syscall",
@@ -195,7 +204,13 @@ fn main() -> i32 {
         Err(Errno::EBADF)
     );
 
-    check!(t, "no_fd_leaked", lowest_free_fd(), fd_floor);
+    check!(t, "no_fd_leaked_lowest_free", lowest_free_fd(), fd_floor);
+    check!(
+        t,
+        "no_fd_leaked_proc_self_fd_count",
+        open_fd_count(),
+        fd_count
+    );
     t.finish()
 }
 

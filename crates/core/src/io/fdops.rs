@@ -1,0 +1,1 @@
+//! Duplicating descriptors, fcntl, locks, pipes, ioctl, memfd.

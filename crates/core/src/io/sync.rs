@@ -1,0 +1,1 @@
+//! fsync, fdatasync, sync, syncfs, truncate, fallocate, fadvise.

@@ -1,0 +1,1 @@
+//! In-kernel copies: sendfile, copy_file_range, splice, tee, vmsplice.
