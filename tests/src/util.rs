@@ -2,7 +2,7 @@
 
 use core::fmt::Write;
 
-use sysrt::fd::{AsFd, AsRawFd};
+use sysrt::fd::AsFd;
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::{Errno, Sysno};
 
