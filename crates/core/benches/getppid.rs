@@ -22,9 +22,9 @@ fn main() {
         ("sysrt", &|| i64::from(sysrt::process::getppid().as_raw())),
         // SAFETY: getppid takes no arguments.
         ("sc", &|| unsafe { sc::syscall0(sc::nr::GETPPID) } as i64),
-        // SAFETY: getppid takes no arguments.
         (
             "syscalls",
+            // SAFETY: getppid takes no arguments.
             &|| unsafe { syscalls::raw_syscall!(syscalls::Sysno::getppid) } as i64,
         ),
         ("rustix", &|| {
