@@ -2,11 +2,11 @@
 
 use core::fmt::Write;
 
-use sysrt::fd::AsFd;
+use sysrt::fd::{AsFd, OwnedFd};
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::{Errno, Sysno};
 
-use linux_raw_sys::general::{F_GETFD, FD_CLOEXEC};
+use linux_raw_sys::general::{AT_FDCWD, F_GETFD, FD_CLOEXEC, O_CLOEXEC};
 
 use crate::check::Buf;
 
@@ -119,4 +119,79 @@ pub fn fds_without_cloexec() -> ([i32; 8], usize) {
         }
     });
     found
+}
+
+/// Whether this run is under QEMU user-mode (xtask sets `SYSRT_QEMU` to the emulator's path).
+/// A case may be skipped under QEMU only with the deviation named in its reason.
+pub fn under_qemu() -> bool {
+    sysrt_rt::getenv("SYSRT_QEMU").is_some()
+}
+
+/// A pipe made through the raw layer (read end, write end), close-on-exec, for tests that
+/// need one without depending on the pipe API under test elsewhere.
+pub fn raw_pipe() -> Result<(OwnedFd, OwnedFd), Errno> {
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe2 writes two ints into `fds`, which outlives the call.
+    unsafe {
+        sysrt::raw_syscall(
+            Sysno::pipe2,
+            fds.as_mut_ptr() as usize,
+            O_CLOEXEC as usize,
+            0,
+        )
+    }?;
+    // SAFETY: pipe2 succeeded, so both numbers are new descriptors that nothing else owns.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// `mkdirat(AT_FDCWD, path, mode)` through the raw layer, for test fixtures.
+pub fn raw_mkdir(path: &str, mode: u32) -> Result<(), Errno> {
+    use sysrt::path::Arg;
+    path.with_c_str(|p| {
+        // SAFETY: `p` is NUL-terminated and outlives the call; mkdirat only reads it.
+        unsafe {
+            sysrt::raw_syscall(
+                Sysno::mkdirat,
+                AT_FDCWD as isize as usize,
+                p.as_ptr() as usize,
+                mode as usize,
+            )
+        }
+        .map(drop)
+    })
+}
+
+/// The uid of `nobody`, for permission tests.
+pub const NOBODY: u32 = 65534;
+
+/// Whether the effective uid is 0 (permission checks are bypassed).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid takes no arguments.
+    let euid = unsafe { sysrt::raw_syscall(Sysno::geteuid, 0, 0, 0) };
+    euid == Ok(0)
+}
+
+/// Runs `f` with the effective uid and gid set to `nobody` (65534), then restores them, so a
+/// test running as root can observe `EACCES`/`EPERM`. The saved uid stays 0, which lets the
+/// process switch back; capabilities leave the effective set while the euid is not 0 and
+/// return from the permitted set afterwards (`man 7 capabilities`, "Effect of user ID changes
+/// on capabilities"). The program is single-threaded, so the change covers all of it. Returns
+/// `Err` if the switch itself failed (then `f` did not run).
+pub fn as_nobody<T>(f: impl FnOnce() -> T) -> Result<T, Errno> {
+    let keep = usize::MAX; // -1: leave this id unchanged
+    // SAFETY: setresgid/setresuid take integers only.
+    unsafe {
+        sysrt::raw_syscall(Sysno::setresgid, keep, NOBODY as usize, keep)?;
+        if let Err(e) = sysrt::raw_syscall(Sysno::setresuid, keep, NOBODY as usize, keep) {
+            let _ = sysrt::raw_syscall(Sysno::setresgid, keep, 0, keep);
+            return Err(e);
+        }
+    }
+    let out = f();
+    // SAFETY: as above; the saved uid is still 0, so returning to euid 0 is permitted.
+    unsafe {
+        sysrt::raw_syscall(Sysno::setresuid, keep, 0, keep)?;
+        sysrt::raw_syscall(Sysno::setresgid, keep, 0, keep)?;
+    }
+    Ok(out)
 }

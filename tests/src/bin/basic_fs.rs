@@ -7,18 +7,20 @@ use sysrt::fd::{BorrowedFd, CWD};
 use sysrt::fs::{self, AtFlags, Mode, OFlags};
 use sysrt::path::PATH_MAX;
 use sysrt::{Errno, io};
-use sysrt_tests::util::{cloexec, fds_without_cloexec, lowest_free_fd, open_fd_count, tmp_path};
+use sysrt_tests::util::{
+    as_nobody, cloexec, fds_without_cloexec, is_root, lowest_free_fd, open_fd_count, tmp_path,
+};
 use sysrt_tests::{Tests, check};
 
 fn main() -> i32 {
-    let mut t = Tests::new(30);
+    let mut t = Tests::new(32);
     let fd_floor = lowest_free_fd();
     let fd_count = open_fd_count();
     // Inherited descriptors without FD_CLOEXEC are the parent's business; ours must add none.
     let inherited = fds_without_cloexec();
     let path = tmp_path("quick");
     let p = path.as_str();
-    let rw = Mode::from_octal(0o644);
+    let rw = Mode::from_octal(0o600);
 
     // The quick start, step by step.
     let fd = fs::open(p, OFlags::CREAT | OFlags::WRONLY | OFlags::EXCL, rw);
@@ -115,6 +117,21 @@ fn main() -> i32 {
         fs::open(sub.as_str(), OFlags::RDONLY, Mode::empty()).map(drop),
         Err(Errno::ENOTDIR)
     );
+    // R21: open without read permission (the file is 0600, root's). Root bypasses the check,
+    // so the open runs as nobody.
+    if is_root() {
+        check!(
+            t,
+            "open_without_read_permission_eacces",
+            as_nobody(|| fs::open(p, OFlags::RDONLY, Mode::empty()).map(drop)),
+            Ok(Err(Errno::EACCES))
+        );
+        check!(t, "euid_restored_after_as_nobody", is_root(), true);
+    } else {
+        let why = "not root: the file is our own, and switching to nobody needs root";
+        t.skip("open_without_read_permission_eacces", why);
+        t.skip("euid_restored_after_as_nobody", why);
+    }
     check!(
         t,
         "unlinkat_removedir_on_file_enotdir",
