@@ -10,7 +10,7 @@ use core::write;
 use linux_raw_sys::general::AT_FDCWD;
 use sysrt::fd::{AsFd, BorrowedFd, OwnedFd};
 use sysrt::fs::{self, Mode, OFlags};
-use sysrt::io::{self, Advice, FallocateFlags, IoSlice, SeekFrom, SpliceFlags};
+use sysrt::io::{self, Advice, FallocateFlags, IoSlice, SeekFrom, SpliceFlags, SyncFileRangeFlags};
 use sysrt::path::Arg;
 use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
@@ -19,7 +19,7 @@ use sysrt_tests::util::{
 };
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 68;
+const PLAN: usize = 73;
 const RW: Mode = Mode::from_octal(0o600);
 const CREATE: OFlags = OFlags::CREAT.union(OFlags::EXCL).union(OFlags::RDWR);
 
@@ -141,6 +141,56 @@ fn main() -> i32 {
             io::syncfs(closed_fd())
         ),
         (Err(Errno::EBADF), Err(Errno::EBADF), Err(Errno::EBADF))
+    );
+
+    // sync_file_range.
+    let wait_write = SyncFileRangeFlags::WAIT_BEFORE
+        | SyncFileRangeFlags::WRITE
+        | SyncFileRangeFlags::WAIT_AFTER;
+    check!(
+        t,
+        "sync_file_range_whole_file_bytes_intact",
+        (
+            io::sync_file_range(&fd, 0, 0, wait_write),
+            contents(&fd, &mut buf)
+        ),
+        (Ok(()), Ok(&b"hello, world"[..]))
+    );
+    check!(
+        t,
+        "sync_file_range_on_pipe_espipe",
+        io::sync_file_range(&w, 0, 0, wait_write),
+        Err(Errno::ESPIPE)
+    );
+    check!(
+        t,
+        "sync_file_range_offset_above_i64_max_einval",
+        io::sync_file_range(&fd, u64::MAX, 0, wait_write),
+        Err(Errno::EINVAL)
+    );
+    // SAFETY: no pointers; 8 is not a SYNC_FILE_RANGE_* bit.
+    let bad = unsafe {
+        sysrt::raw_syscall6(
+            Sysno::sync_file_range,
+            fd.as_fd().as_raw_fd() as usize,
+            0,
+            0,
+            8,
+            0,
+            0,
+        )
+    };
+    check!(
+        t,
+        "sync_file_range_unknown_flag_raw_einval",
+        bad,
+        Err(Errno::EINVAL)
+    );
+    check!(
+        t,
+        "sync_file_range_closed_fd_ebadf",
+        io::sync_file_range(closed_fd(), 0, 0, wait_write),
+        Err(Errno::EBADF)
     );
 
     // ftruncate.

@@ -234,3 +234,56 @@ pub fn fadvise(fd: impl AsFd, offset: u64, len: u64, advice: Advice) -> Result<(
     })
     .map(drop)
 }
+
+bitflags! {
+    /// `SYNC_FILE_RANGE_*` flags for [`sync_file_range`].
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    #[repr(transparent)]
+    pub struct SyncFileRangeFlags: u32 {
+        /// `SYNC_FILE_RANGE_WAIT_BEFORE`: wait for write-out already in progress on the range.
+        #[doc(alias = "SYNC_FILE_RANGE_WAIT_BEFORE")]
+        const WAIT_BEFORE = g::SYNC_FILE_RANGE_WAIT_BEFORE;
+        /// `SYNC_FILE_RANGE_WRITE`: start write-out of dirty pages in the range.
+        #[doc(alias = "SYNC_FILE_RANGE_WRITE")]
+        const WRITE = g::SYNC_FILE_RANGE_WRITE;
+        /// `SYNC_FILE_RANGE_WAIT_AFTER`: wait for the write-out to finish.
+        #[doc(alias = "SYNC_FILE_RANGE_WAIT_AFTER")]
+        const WAIT_AFTER = g::SYNC_FILE_RANGE_WAIT_AFTER;
+    }
+}
+
+/// `sync_file_range(fd, start, nbytes, flags)` — starts and/or waits for write-out of a byte
+/// range of a file; `nbytes` 0 means "to the end of the file".
+///
+/// Not a durability guarantee: it writes no metadata and flushes no disk cache (use
+/// [`fsync`]/[`fdatasync`] for that). Every supported architecture has the call with this
+/// argument order (the `sync_file_range2` variant exists only on 32-bit ARM and PowerPC).
+///
+/// # Errors
+/// `EINVAL` (a flag outside the three, an offset or length above `i64::MAX` — checked before
+/// the call — or a negative range), `ESPIPE` (a pipe, socket or FIFO), `EBADF`, `EIO`,
+/// `ENOMEM`, `ENOSPC`.
+///
+/// # References
+/// `man 2 sync_file_range`. Go: `syscall.SyncFileRange`.
+#[doc(alias = "SyncFileRange")]
+#[inline]
+pub fn sync_file_range(
+    fd: impl AsFd,
+    start: u64,
+    nbytes: u64,
+    flags: SyncFileRangeFlags,
+) -> Result<()> {
+    let (off, len) = (offset(start)?, offset(nbytes)?);
+    // SAFETY: no pointers; `sync_file_range` writes no user memory.
+    Errno::decode(unsafe {
+        arch::syscall4_readonly(
+            Sysno::sync_file_range,
+            arg::fd(fd.as_fd()),
+            off,
+            len,
+            arg::uint(flags.bits()),
+        )
+    })
+    .map(drop)
+}
