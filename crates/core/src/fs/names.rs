@@ -589,3 +589,65 @@ pub fn umask(mask: Mode) -> Mode {
     // umask cannot fail; the previous mask is at most 0o777, so it fits.
     Mode::from_bits_retain(ret as u32)
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+
+    #[test]
+    fn node_type_is_the_s_if_bits() {
+        assert_eq!(NodeType::Regular as u32, g::S_IFREG);
+        assert_eq!(NodeType::Fifo as u32, g::S_IFIFO);
+        assert_eq!(NodeType::CharacterDevice as u32, g::S_IFCHR);
+        assert_eq!(NodeType::BlockDevice as u32, g::S_IFBLK);
+        assert_eq!(NodeType::Socket as u32, g::S_IFSOCK);
+    }
+
+    #[test]
+    fn mknod_dev_over_32_bits_is_einval_before_the_syscall() {
+        // The path does not exist: a syscall would have said ENOENT.
+        let r = mknodat(
+            CWD,
+            "/nonexistent-sysrt/x",
+            NodeType::Fifo,
+            Mode::empty(),
+            1 << 32,
+        );
+        assert_eq!(r, Err(Errno::EINVAL));
+    }
+
+    #[test]
+    fn getcwd_matches_std_and_reports_erange() {
+        let mut buf = [0u8; 4096];
+        let cwd = getcwd(&mut buf).unwrap().to_bytes().to_vec();
+        let std_cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            cwd,
+            std::os::unix::ffi::OsStrExt::as_bytes(std_cwd.as_os_str())
+        );
+        assert_eq!(getcwd(&mut buf[..cwd.len()]), Err(Errno::ERANGE));
+        assert_eq!(
+            getcwd(&mut buf[..cwd.len() + 1]).map(|c| c.to_bytes().len()),
+            Ok(cwd.len())
+        );
+    }
+
+    #[test]
+    fn readlink_reports_truncation() {
+        let dir = std::env::temp_dir().join(std::format!("sysrt-unit-{}", std::process::id()));
+        let _ = std::fs::create_dir(&dir);
+        let link = dir.join("l");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink("abcdef", &link).unwrap();
+        let path = std::os::unix::ffi::OsStrExt::as_bytes(link.as_os_str()).to_vec();
+        let mut big = [0u8; 16];
+        let r = readlink(&path[..], &mut big).unwrap();
+        assert_eq!((r.target, r.truncated), (&b"abcdef"[..], false));
+        let mut small = [0u8; 3];
+        let r = readlink(&path[..], &mut small).unwrap();
+        assert_eq!((r.target, r.truncated), (&b"abc"[..], true));
+        std::fs::remove_file(&link).unwrap();
+        std::fs::remove_dir(&dir).unwrap();
+    }
+}

@@ -386,3 +386,23 @@ pub fn futimens(fd: impl AsFd, times: &[Timespec; 2]) -> Result<()> {
 pub fn utimes(path: impl Arg, times: &[Timespec; 2]) -> Result<()> {
     utimensat(CWD, path, times, AtFlags::empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn f_ok_is_the_empty_set() {
+        assert_eq!(Access::EXISTS, Access::empty());
+        assert_eq!(Access::EXISTS.bits(), g::F_OK);
+    }
+
+    #[test]
+    fn access_root_directory() {
+        assert_eq!(access(c"/", Access::EXISTS), Ok(()));
+        assert_eq!(
+            access(c"/nonexistent-sysrt", Access::EXISTS),
+            Err(Errno::ENOENT)
+        );
+    }
+}
