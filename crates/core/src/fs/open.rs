@@ -223,3 +223,143 @@ pub fn openat(dirfd: impl AsFd, path: impl Arg, flags: OFlags, mode: Mode) -> Re
 pub fn open(path: impl Arg, flags: OFlags, mode: Mode) -> Result<OwnedFd> {
     openat(CWD, path, flags, mode)
 }
+
+/// `creat(path, mode)` — creates (or truncates) a file and opens it for writing; uses
+/// `openat(AT_FDCWD, path, O_CREAT|O_WRONLY|O_TRUNC|O_CLOEXEC, mode)`, as aarch64 and riscv64
+/// have no `creat` syscall.
+///
+/// An existing regular file is truncated to length 0. The descriptor is write-only (a read
+/// gives `EBADF`) and close-on-exec. `mode` is reduced by the umask and applies only when the
+/// file is created.
+///
+/// # Errors
+/// As [`openat`]: `EISDIR` (a directory), `ENOENT` (a missing directory component),
+/// `ENOTDIR`, `EACCES`, `EROFS`, `ELOOP`, `ENAMETOOLONG`, `EINVAL` (a NUL in `path`).
+///
+/// # References
+/// `man 2 creat`. Go: `syscall.Creat`.
+#[doc(alias = "Creat")]
+#[inline]
+pub fn creat(path: impl Arg, mode: Mode) -> Result<OwnedFd> {
+    openat(
+        CWD,
+        path,
+        OFlags::CREAT | OFlags::WRONLY | OFlags::TRUNC,
+        mode,
+    )
+}
+
+bitflags! {
+    /// `RESOLVE_*` flags of [`OpenHow`]: how [`openat2`] may resolve a path.
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    #[repr(transparent)]
+    pub struct ResolveFlags: u64 {
+        /// `RESOLVE_NO_XDEV`: fail with `EXDEV` if resolution crosses a mount point (bind
+        /// mounts included).
+        #[doc(alias = "RESOLVE_NO_XDEV")]
+        const NO_XDEV = g::RESOLVE_NO_XDEV as u64;
+        /// `RESOLVE_NO_MAGICLINKS`: fail with `ELOOP` on a "magic link" (`/proc/PID/fd/N`,
+        /// `/proc/PID/exe` …).
+        #[doc(alias = "RESOLVE_NO_MAGICLINKS")]
+        const NO_MAGICLINKS = g::RESOLVE_NO_MAGICLINKS as u64;
+        /// `RESOLVE_NO_SYMLINKS`: fail with `ELOOP` on any symlink in the path, the last
+        /// component included (implies `NO_MAGICLINKS`).
+        #[doc(alias = "RESOLVE_NO_SYMLINKS")]
+        const NO_SYMLINKS = g::RESOLVE_NO_SYMLINKS as u64;
+        /// `RESOLVE_BENEATH`: fail with `EXDEV` if resolution would leave the directory
+        /// `dirfd` (by `..`, an absolute path, or an absolute symlink).
+        #[doc(alias = "RESOLVE_BENEATH")]
+        const BENEATH = g::RESOLVE_BENEATH as u64;
+        /// `RESOLVE_IN_ROOT`: resolve as if `dirfd` were the root directory: `/` and `..` at
+        /// the top stay at `dirfd`, as in a `chroot`.
+        #[doc(alias = "RESOLVE_IN_ROOT")]
+        const IN_ROOT = g::RESOLVE_IN_ROOT as u64;
+        /// `RESOLVE_CACHED`: only resolve from the dentry cache; fail with `EAGAIN` if that
+        /// needs I/O (meant for io_uring). Incompatible with `O_CREAT`, `O_TRUNC`,
+        /// `O_TMPFILE` (`EAGAIN`).
+        #[doc(alias = "RESOLVE_CACHED")]
+        const CACHED = g::RESOLVE_CACHED as u64;
+    }
+}
+
+/// What [`openat2`] opens and how: the kernel's `struct open_how`.
+///
+/// Unlike `openat`, `openat2` rejects what `openat` silently ignores: unknown `flags` bits, a
+/// `mode` without `O_CREAT`/`O_TMPFILE`, and unknown `resolve` bits are all `EINVAL`.
+#[doc(alias = "open_how")]
+#[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+pub struct OpenHow {
+    /// `O_*` flags, as for [`openat`]; `O_CLOEXEC` is always added.
+    pub flags: OFlags,
+    /// The mode of a created file. Must be empty unless `flags` has `O_CREAT` or `O_TMPFILE`
+    /// (`EINVAL` otherwise).
+    pub mode: Mode,
+    /// `RESOLVE_*` restrictions on path resolution.
+    pub resolve: ResolveFlags,
+}
+
+impl OpenHow {
+    /// `flags` with an empty mode and no resolve restrictions.
+    #[inline]
+    pub const fn new(flags: OFlags) -> OpenHow {
+        OpenHow {
+            flags,
+            mode: Mode::empty(),
+            resolve: ResolveFlags::empty(),
+        }
+    }
+
+    /// The kernel's `struct open_how`, with `O_CLOEXEC` added.
+    #[inline(always)]
+    fn to_raw(self) -> g::open_how {
+        g::open_how {
+            flags: u64::from((self.flags | OFlags::CLOEXEC).bits()),
+            mode: u64::from(self.mode.bits()),
+            resolve: self.resolve.bits(),
+        }
+    }
+}
+
+/// `openat2(dirfd, path, how)` — opens a file relative to a directory, with restrictions on
+/// how the path may be resolved.
+///
+/// As [`openat`], with [`OpenHow::resolve`] limiting the resolution (stay beneath `dirfd`, no
+/// symlinks, no mount crossings …). `O_CLOEXEC` is always added. The struct is passed with its
+/// full size, `size_of::<open_how>()` (24 bytes); a kernel that knows a larger `open_how`
+/// treats the missing fields as 0.
+///
+/// Stricter than `openat`: a `mode` without `O_CREAT` or `O_TMPFILE` is `EINVAL`, as are
+/// unknown `O_*` or `RESOLVE_*` bits. Returns `EINTR` only when opening a FIFO or device
+/// blocks and a handler runs; retrying is correct.
+///
+/// # Errors
+/// As [`openat`], plus `EXDEV` (`RESOLVE_BENEATH`/`RESOLVE_NO_XDEV` would be violated), `ELOOP`
+/// (`RESOLVE_NO_SYMLINKS` met a symlink, or `RESOLVE_NO_MAGICLINKS` a magic link), `EAGAIN`
+/// (`RESOLVE_CACHED` needs I/O, or a rename raced with `RESOLVE_BENEATH`/`IN_ROOT`: retry),
+/// `EINVAL` (unknown bits, or `mode` without `O_CREAT`/`O_TMPFILE`), `E2BIG` (never from this
+/// wrapper: it is for a larger struct with unknown non-zero fields), `ENOSYS` (kernels before
+/// 5.6).
+///
+/// # References
+/// `man 2 openat2`. Go: `unix.Openat2` (x/sys/unix).
+#[doc(alias = "Openat2")]
+#[inline]
+pub fn openat2(dirfd: impl AsFd, path: impl Arg, how: &OpenHow) -> Result<OwnedFd> {
+    let dirfd = dirfd.as_fd();
+    let how = how.to_raw();
+    path.with_c_str(|path| {
+        // SAFETY: `path` is NUL-terminated and `how` is a live `open_how` of exactly the size
+        // passed; both outlive the call and the kernel only reads them.
+        let ret = unsafe {
+            arch::syscall4_readonly(
+                Sysno::openat2,
+                arg::fd(dirfd),
+                arg::c_str(path),
+                core::ptr::from_ref(&how) as usize,
+                size_of::<g::open_how>(),
+            )
+        };
+        // SAFETY: a successful openat2 returns a new descriptor that nothing else owns.
+        Errno::decode(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd as i32) })
+    })
+}
