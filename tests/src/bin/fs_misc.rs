@@ -10,8 +10,8 @@ use core::fmt::Write as _;
 use linux_raw_sys::general as g;
 use sysrt::fd::{AsFd, BorrowedFd, CWD, OwnedFd};
 use sysrt::fs::{
-    self, AtFlags, InotifyEvents, InotifyFlags, Mode, MountFlags, OFlags, OpenHow, ResolveFlags,
-    UnmountFlags, WatchDescriptor, WatchMask, XattrFlags, XattrNames,
+    self, AtFlags, FileHandle, InotifyEvents, InotifyFlags, Mode, MountFlags, OFlags, OpenHow,
+    ResolveFlags, UnmountFlags, WatchDescriptor, WatchMask, XattrFlags, XattrNames,
 };
 use sysrt::path::Arg;
 use sysrt::{Errno, Sysno, io};
@@ -33,7 +33,7 @@ macro_rules! check_or_skip {
     };
 }
 
-const PLAN: usize = 114;
+const PLAN: usize = 126;
 
 fn main() -> i32 {
     let fd_count = open_fd_count();
@@ -45,6 +45,7 @@ fn main() -> i32 {
     xattr_cases(&mut t);
     inotify_cases(&mut t);
     mount_cases(&mut t);
+    handle_cases(&mut t);
 
     check!(t, "no_fd_leaked", open_fd_count(), fd_count);
     check!(
@@ -1201,6 +1202,101 @@ fn mount_cases(t: &mut Tests) {
         "mount_cleanup_no_mount_left_dir_removed",
         (rmdir(m), mountinfo_contains(m)),
         (Ok(()), Ok(false))
+    );
+}
+
+// ---- file handles -----------------------------------------------------------------------------
+
+fn handle_cases(t: &mut Tests) {
+    let path = tmp_path("handle");
+    let p = path.as_str();
+    check!(t, "handle_fixture_file", write_file(p, b"handled"), Ok(()));
+    let got = fs::name_to_handle_at(CWD, p, AtFlags::empty());
+    check!(
+        t,
+        "name_to_handle_at_gives_nonempty_handle",
+        got.as_ref().map(|(h, _)| !h.bytes().is_empty()),
+        Ok(true)
+    );
+    let Ok((handle, mount_id)) = got else { return };
+    check!(
+        t,
+        "name_to_handle_at_same_file_same_handle",
+        fs::name_to_handle_at(CWD, p, AtFlags::empty()),
+        Ok((handle, mount_id))
+    );
+    let mount_fd = fs::open("/tmp", OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty());
+    let Ok(mount_fd) = mount_fd else { return };
+    let opened = fs::open_by_handle_at(&mount_fd, &handle, OFlags::RDONLY);
+    check!(
+        t,
+        "open_by_handle_at_opens_the_same_file",
+        opened
+            .as_ref()
+            .map_err(|&e| e)
+            .and_then(contents)
+            .map(|b| b == "handled"),
+        Ok(true)
+    );
+    check!(
+        t,
+        "open_by_handle_at_sets_cloexec",
+        opened.as_ref().map_err(|&e| e).and_then(cloexec),
+        Ok(true)
+    );
+    drop(opened);
+    if is_root() {
+        check!(
+            t,
+            "open_by_handle_at_as_nobody_eperm",
+            as_nobody(|| fs::open_by_handle_at(&mount_fd, &handle, OFlags::RDONLY).map(drop)),
+            Ok(Err(Errno::EPERM))
+        );
+    } else {
+        t.skip(
+            "open_by_handle_at_as_nobody_eperm",
+            "not root: EPERM needs a process without CAP_DAC_READ_SEARCH, which switching to nobody gives only from root",
+        );
+    }
+    let forged = FileHandle::new(handle.handle_type(), &[0u8; 8]);
+    check!(
+        t,
+        "open_by_handle_at_forged_handle_estale",
+        forged.and_then(|h| fs::open_by_handle_at(&mount_fd, &h, OFlags::RDONLY).map(drop)),
+        Err(Errno::ESTALE)
+    );
+    check!(
+        t,
+        "file_handle_over_max_handle_sz_einval",
+        FileHandle::new(1, &[0u8; fs::MAX_HANDLE_SZ + 1]).map(drop),
+        Err(Errno::EINVAL)
+    );
+    check!(
+        t,
+        "name_to_handle_at_missing_enoent",
+        fs::name_to_handle_at(CWD, "/nonexistent-sysrt/f", AtFlags::empty()).map(drop),
+        Err(Errno::ENOENT)
+    );
+    check!(
+        t,
+        "name_to_handle_at_closed_dirfd_ebadf",
+        fs::name_to_handle_at(closed_fd(), "f", AtFlags::empty()).map(drop),
+        Err(Errno::EBADF)
+    );
+    check!(
+        t,
+        "name_to_handle_at_unsupported_flag_einval",
+        fs::name_to_handle_at(CWD, p, AtFlags::NO_AUTOMOUNT).map(drop),
+        Err(Errno::EINVAL)
+    );
+    check!(
+        t,
+        "open_by_handle_at_after_unlink_estale",
+        (
+            fs::unlink(p),
+            fs::open_by_handle_at(&mount_fd, &handle, OFlags::RDONLY).map(drop)
+        ),
+        (Ok(()), Err(Errno::ESTALE))
     );
 }
 
