@@ -255,7 +255,7 @@ fn openat2_cases(t: &mut Tests) {
     let rd = OpenHow::new(OFlags::RDONLY);
     let with = |resolve| OpenHow { resolve, ..rd };
 
-    // QEMU 7.2's linux-user has no openat2 (added in QEMU 9.0) and answers ENOSYS.
+    // QEMU 7.2's linux-user has no openat2 (seen: it answers ENOSYS); natively it must run.
     let first = fs::openat2(&dirfd, "f", &rd);
     let skip = match first {
         Err(Errno::ENOSYS) if under_qemu() => {
