@@ -223,3 +223,347 @@ pub fn openat(dirfd: impl AsFd, path: impl Arg, flags: OFlags, mode: Mode) -> Re
 pub fn open(path: impl Arg, flags: OFlags, mode: Mode) -> Result<OwnedFd> {
     openat(CWD, path, flags, mode)
 }
+
+/// `creat(path, mode)` — creates (or truncates) a file and opens it for writing; uses
+/// `openat(AT_FDCWD, path, O_CREAT|O_WRONLY|O_TRUNC|O_CLOEXEC, mode)`, as aarch64 and riscv64
+/// have no `creat` syscall.
+///
+/// An existing regular file is truncated to length 0. The descriptor is write-only (a read
+/// gives `EBADF`) and close-on-exec. `mode` is reduced by the umask and applies only when the
+/// file is created.
+///
+/// # Errors
+/// As [`openat`]: `EISDIR` (a directory), `ENOENT` (a missing directory component),
+/// `ENOTDIR`, `EACCES`, `EROFS`, `ELOOP`, `ENAMETOOLONG`, `EINVAL` (a NUL in `path`).
+///
+/// # References
+/// `man 2 creat`. Go: `syscall.Creat`.
+#[doc(alias = "Creat")]
+#[inline]
+pub fn creat(path: impl Arg, mode: Mode) -> Result<OwnedFd> {
+    openat(
+        CWD,
+        path,
+        OFlags::CREAT | OFlags::WRONLY | OFlags::TRUNC,
+        mode,
+    )
+}
+
+bitflags! {
+    /// `RESOLVE_*` flags of [`OpenHow`]: how [`openat2`] may resolve a path.
+    #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+    #[repr(transparent)]
+    pub struct ResolveFlags: u64 {
+        /// `RESOLVE_NO_XDEV`: fail with `EXDEV` if resolution crosses a mount point (bind
+        /// mounts included).
+        #[doc(alias = "RESOLVE_NO_XDEV")]
+        const NO_XDEV = g::RESOLVE_NO_XDEV as u64;
+        /// `RESOLVE_NO_MAGICLINKS`: fail with `ELOOP` on a "magic link" (`/proc/PID/fd/N`,
+        /// `/proc/PID/exe` …).
+        #[doc(alias = "RESOLVE_NO_MAGICLINKS")]
+        const NO_MAGICLINKS = g::RESOLVE_NO_MAGICLINKS as u64;
+        /// `RESOLVE_NO_SYMLINKS`: fail with `ELOOP` on any symlink in the path, the last
+        /// component included (implies `NO_MAGICLINKS`).
+        #[doc(alias = "RESOLVE_NO_SYMLINKS")]
+        const NO_SYMLINKS = g::RESOLVE_NO_SYMLINKS as u64;
+        /// `RESOLVE_BENEATH`: fail with `EXDEV` if resolution would leave the directory
+        /// `dirfd` (by `..`, an absolute path, or an absolute symlink).
+        #[doc(alias = "RESOLVE_BENEATH")]
+        const BENEATH = g::RESOLVE_BENEATH as u64;
+        /// `RESOLVE_IN_ROOT`: resolve as if `dirfd` were the root directory: `/` and `..` at
+        /// the top stay at `dirfd`, as in a `chroot`.
+        #[doc(alias = "RESOLVE_IN_ROOT")]
+        const IN_ROOT = g::RESOLVE_IN_ROOT as u64;
+        /// `RESOLVE_CACHED`: only resolve from the dentry cache; fail with `EAGAIN` if that
+        /// needs I/O (meant for io_uring). Incompatible with `O_CREAT`, `O_TRUNC`,
+        /// `O_TMPFILE` (`EAGAIN`).
+        #[doc(alias = "RESOLVE_CACHED")]
+        const CACHED = g::RESOLVE_CACHED as u64;
+    }
+}
+
+/// What [`openat2`] opens and how: the kernel's `struct open_how`.
+///
+/// Unlike `openat`, `openat2` rejects what `openat` silently ignores: unknown `flags` bits, a
+/// `mode` without `O_CREAT`/`O_TMPFILE`, and unknown `resolve` bits are all `EINVAL`.
+#[doc(alias = "open_how")]
+#[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+pub struct OpenHow {
+    /// `O_*` flags, as for [`openat`]; `O_CLOEXEC` is always added.
+    pub flags: OFlags,
+    /// The mode of a created file. Must be empty unless `flags` has `O_CREAT` or `O_TMPFILE`
+    /// (`EINVAL` otherwise).
+    pub mode: Mode,
+    /// `RESOLVE_*` restrictions on path resolution.
+    pub resolve: ResolveFlags,
+}
+
+impl OpenHow {
+    /// `flags` with an empty mode and no resolve restrictions.
+    #[inline]
+    pub const fn new(flags: OFlags) -> OpenHow {
+        OpenHow {
+            flags,
+            mode: Mode::empty(),
+            resolve: ResolveFlags::empty(),
+        }
+    }
+
+    /// The kernel's `struct open_how`, with `O_CLOEXEC` added.
+    #[inline(always)]
+    fn to_raw(self) -> g::open_how {
+        g::open_how {
+            flags: u64::from((self.flags | OFlags::CLOEXEC).bits()),
+            mode: u64::from(self.mode.bits()),
+            resolve: self.resolve.bits(),
+        }
+    }
+}
+
+/// `openat2(dirfd, path, how)` — opens a file relative to a directory, with restrictions on
+/// how the path may be resolved.
+///
+/// As [`openat`], with [`OpenHow::resolve`] limiting the resolution (stay beneath `dirfd`, no
+/// symlinks, no mount crossings …). `O_CLOEXEC` is always added. The struct is passed with its
+/// full size, `size_of::<open_how>()` (24 bytes); a kernel that knows a larger `open_how`
+/// treats the missing fields as 0.
+///
+/// Stricter than `openat`: a `mode` without `O_CREAT` or `O_TMPFILE` is `EINVAL`, as are
+/// unknown `O_*` or `RESOLVE_*` bits. Returns `EINTR` only when opening a FIFO or device
+/// blocks and a handler runs; retrying is correct.
+///
+/// # Errors
+/// As [`openat`], plus `EXDEV` (`RESOLVE_BENEATH`/`RESOLVE_NO_XDEV` would be violated), `ELOOP`
+/// (`RESOLVE_NO_SYMLINKS` met a symlink, or `RESOLVE_NO_MAGICLINKS` a magic link), `EAGAIN`
+/// (`RESOLVE_CACHED` needs I/O, or a rename raced with `RESOLVE_BENEATH`/`IN_ROOT`: retry),
+/// `EINVAL` (unknown bits, or `mode` without `O_CREAT`/`O_TMPFILE`), `E2BIG` (never from this
+/// wrapper: it is for a larger struct with unknown non-zero fields), `ENOSYS` (kernels before
+/// 5.6).
+///
+/// # References
+/// `man 2 openat2`. Go: `unix.Openat2` (x/sys/unix).
+#[doc(alias = "Openat2")]
+#[inline]
+pub fn openat2(dirfd: impl AsFd, path: impl Arg, how: &OpenHow) -> Result<OwnedFd> {
+    let dirfd = dirfd.as_fd();
+    let how = how.to_raw();
+    path.with_c_str(|path| {
+        // SAFETY: `path` is NUL-terminated and `how` is a live `open_how` of exactly the size
+        // passed; both outlive the call and the kernel only reads them.
+        let ret = unsafe {
+            arch::syscall4_readonly(
+                Sysno::openat2,
+                arg::fd(dirfd),
+                arg::c_str(path),
+                core::ptr::from_ref(&how) as usize,
+                size_of::<g::open_how>(),
+            )
+        };
+        // SAFETY: a successful openat2 returns a new descriptor that nothing else owns.
+        Errno::decode(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd as i32) })
+    })
+}
+
+/// `MAX_HANDLE_SZ`: the most bytes of a file handle the kernel produces or accepts
+/// (`include/linux/exportfs.h`; linux-raw-sys does not carry it).
+pub const MAX_HANDLE_SZ: usize = 128;
+
+/// The kernel's `struct file_handle` with room for the largest handle. linux-raw-sys does not
+/// carry this struct (its last field is a flexible array), so it is written out here from
+/// `include/uapi/linux/fcntl.h` / `man 2 name_to_handle_at`.
+#[derive(Copy, Clone)]
+#[repr(C)]
+struct RawFileHandle {
+    /// Size of `f_handle` in bytes: the capacity on input, the length used on output.
+    handle_bytes: u32,
+    /// The filesystem's handle type.
+    handle_type: i32,
+    /// The opaque handle.
+    f_handle: [u8; MAX_HANDLE_SZ],
+}
+
+/// A file handle from [`name_to_handle_at`]: a filesystem's persistent, opaque name for a
+/// file, valid across processes and (on most filesystems) across reboots; reopen it with
+/// [`open_by_handle_at`].
+///
+/// Held inline (up to [`MAX_HANDLE_SZ`] bytes), no allocation.
+#[doc(alias = "file_handle")]
+#[derive(Copy, Clone)]
+pub struct FileHandle {
+    raw: RawFileHandle,
+}
+
+impl FileHandle {
+    /// A handle from its type and bytes, as saved from [`FileHandle::handle_type`] and
+    /// [`FileHandle::bytes`]. Go: `unix.NewFileHandle`.
+    ///
+    /// # Errors
+    /// `EINVAL` if `bytes` is longer than [`MAX_HANDLE_SZ`].
+    #[doc(alias = "NewFileHandle")]
+    pub fn new(handle_type: i32, bytes: &[u8]) -> Result<FileHandle> {
+        let mut f_handle = [0u8; MAX_HANDLE_SZ];
+        let dst = f_handle.get_mut(..bytes.len()).ok_or(Errno::EINVAL)?;
+        dst.copy_from_slice(bytes);
+        Ok(FileHandle {
+            raw: RawFileHandle {
+                // At most MAX_HANDLE_SZ (checked just above), so it fits.
+                handle_bytes: bytes.len() as u32,
+                handle_type,
+                f_handle,
+            },
+        })
+    }
+
+    /// The filesystem's handle type. Go: `FileHandle.Type`.
+    #[inline]
+    pub fn handle_type(&self) -> i32 {
+        self.raw.handle_type
+    }
+
+    /// The opaque handle bytes. Go: `FileHandle.Bytes`.
+    #[inline]
+    pub fn bytes(&self) -> &[u8] {
+        let len = usize::try_from(self.raw.handle_bytes).unwrap_or(MAX_HANDLE_SZ);
+        self.raw.f_handle.get(..len).unwrap_or(&self.raw.f_handle)
+    }
+}
+
+impl core::fmt::Debug for FileHandle {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("FileHandle")
+            .field("handle_type", &self.raw.handle_type)
+            .field("bytes", &self.bytes())
+            .finish()
+    }
+}
+
+impl PartialEq for FileHandle {
+    fn eq(&self, other: &FileHandle) -> bool {
+        self.handle_type() == other.handle_type() && self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for FileHandle {}
+
+/// `name_to_handle_at(dirfd, path, flags)` — gets a file handle for a file, and the id of
+/// the mount it is on (as in `/proc/self/mountinfo`'s first field).
+///
+/// A final symlink is not followed unless `flags` has [`AtFlags::SYMLINK_FOLLOW`];
+/// [`AtFlags::EMPTY_PATH`] with an empty `path` names `dirfd` itself. Needs no privilege;
+/// opening the handle does.
+///
+/// # Errors
+/// `EOPNOTSUPP` (the filesystem cannot make handles, e.g. `/proc`), `ENOENT`, `ENOTDIR`,
+/// `EACCES`, `ELOOP`, `ENAMETOOLONG`, `EINVAL` (bad flags, or a NUL in `path`), `EBADF`.
+/// `EOVERFLOW` (a handle larger than [`MAX_HANDLE_SZ`]) cannot occur on current kernels.
+///
+/// # References
+/// `man 2 name_to_handle_at`. Go: `unix.NameToHandleAt` (x/sys/unix).
+#[doc(alias = "NameToHandleAt")]
+#[inline]
+pub fn name_to_handle_at(
+    dirfd: impl AsFd,
+    path: impl Arg,
+    flags: AtFlags,
+) -> Result<(FileHandle, i32)> {
+    let dirfd = dirfd.as_fd();
+    path.with_c_str(|path| {
+        let mut handle = FileHandle {
+            raw: RawFileHandle {
+                handle_bytes: MAX_HANDLE_SZ as u32,
+                handle_type: 0,
+                f_handle: [0; MAX_HANDLE_SZ],
+            },
+        };
+        let mut mount_id: i32 = 0;
+        // SAFETY: `path` is NUL-terminated and only read. `handle.raw` is a live
+        // `file_handle` whose `handle_bytes` says its array holds MAX_HANDLE_SZ bytes, so the
+        // kernel writes at most that struct; it writes one `int` to `mount_id`. Both outlive
+        // the call.
+        let ret = unsafe {
+            arch::syscall5(
+                Sysno::name_to_handle_at,
+                arg::fd(dirfd),
+                arg::c_str(path),
+                core::ptr::from_mut(&mut handle.raw) as usize,
+                core::ptr::from_mut(&mut mount_id) as usize,
+                arg::uint(flags.bits()),
+            )
+        };
+        Errno::decode(ret).map(|_| (handle, mount_id))
+    })
+}
+
+/// `open_by_handle_at(mount_fd, handle, flags)` — opens the file a handle names.
+///
+/// `mount_fd` is any descriptor on the filesystem the handle came from (its mount id from
+/// [`name_to_handle_at`] identifies which). `O_CLOEXEC` is always added. Needs
+/// `CAP_DAC_READ_SEARCH`: handles bypass the permission checks of path lookup.
+///
+/// # Errors
+/// `EPERM` (no `CAP_DAC_READ_SEARCH`), `ESTALE` (the handle names no file, or the file was
+/// deleted), `EINVAL` (a handle longer than [`MAX_HANDLE_SZ`], or bad flags), `EBADF`
+/// (`mount_fd` not open), `ELOOP` (a symlink without `O_PATH`), and the errors of opening
+/// ([`openat`]).
+///
+/// # References
+/// `man 2 open_by_handle_at`. Go: `unix.OpenByHandleAt` (x/sys/unix).
+#[doc(alias = "OpenByHandleAt")]
+#[inline]
+pub fn open_by_handle_at(
+    mount_fd: impl AsFd,
+    handle: &FileHandle,
+    flags: OFlags,
+) -> Result<OwnedFd> {
+    let flags = flags | OFlags::CLOEXEC;
+    // SAFETY: `handle.raw` is a live `file_handle` whose `handle_bytes` is at most the length
+    // of its array (every constructor keeps that), and the kernel only reads it.
+    let ret = unsafe {
+        arch::syscall3_readonly(
+            Sysno::open_by_handle_at,
+            arg::fd(mount_fd.as_fd()),
+            core::ptr::from_ref(&handle.raw) as usize,
+            arg::uint(flags.bits()),
+        )
+    };
+    // SAFETY: a successful open_by_handle_at returns a new descriptor that nothing else owns.
+    Errno::decode(ret).map(|fd| unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_handle_layout_is_the_kernels() {
+        assert_eq!(core::mem::offset_of!(RawFileHandle, handle_type), 4);
+        assert_eq!(core::mem::offset_of!(RawFileHandle, f_handle), 8);
+        assert_eq!(size_of::<RawFileHandle>(), 8 + MAX_HANDLE_SZ);
+    }
+
+    #[test]
+    fn file_handle_from_parts() {
+        let h = FileHandle::new(7, b"abc").unwrap();
+        assert_eq!((h.handle_type(), h.bytes()), (7, &b"abc"[..]));
+        assert_eq!(
+            FileHandle::new(1, &[0; MAX_HANDLE_SZ])
+                .unwrap()
+                .bytes()
+                .len(),
+            128
+        );
+        assert_eq!(
+            FileHandle::new(1, &[0; MAX_HANDLE_SZ + 1]),
+            Err(Errno::EINVAL)
+        );
+        assert_eq!(FileHandle::new(1, b""), FileHandle::new(1, b""));
+        assert_ne!(FileHandle::new(1, b"a"), FileHandle::new(2, b"a"));
+    }
+
+    #[test]
+    fn open_how_adds_cloexec() {
+        let raw = OpenHow::new(OFlags::RDONLY).to_raw();
+        assert_eq!(raw.flags, u64::from(g::O_CLOEXEC));
+        assert_eq!((raw.mode, raw.resolve), (0, 0));
+    }
+}
