@@ -348,7 +348,7 @@ pub fn fcntl_setfl(fd: impl AsFd, flags: OFlags) -> Result<()> {
 /// `fcntl(fd, F_GETPIPE_SZ)` — the capacity of a pipe, in bytes (65536 by default).
 ///
 /// # Errors
-/// `EBADF` (`fd` not open), `EINVAL` (not a pipe).
+/// `EBADF` (`fd` not open, or not a pipe: the kernel answers `EBADF` there, not `EINVAL`).
 ///
 /// # References
 /// `man 2 fcntl`. Go: `unix.FcntlInt(fd, unix.F_GETPIPE_SZ, 0)` (x/sys/unix).
@@ -362,8 +362,8 @@ pub fn fcntl_getpipe_sz(fd: impl AsFd) -> Result<usize> {
 /// actually set (rounded up to a power-of-two number of pages, at least one page).
 ///
 /// # Errors
-/// `EBADF` (`fd` not open), `EINVAL` (not a pipe, or `size` above 2^31; sizes that do not fit
-/// the kernel's `unsigned int` are refused before the call), `EPERM` (an unprivileged caller
+/// `EBADF` (`fd` not open, or not a pipe), `EINVAL` (`size` above 2^31; sizes that do not
+/// fit the kernel's `unsigned int` are refused before the call), `EPERM` (an unprivileged caller
 /// asks for more than `/proc/sys/fs/pipe-max-size`, or the per-user pipe limit is reached),
 /// `EBUSY` (the pipe holds more data than the new size).
 ///
@@ -474,7 +474,8 @@ pub enum Whence {
 pub struct Flock {
     /// Read, write, or unlock.
     pub lock_type: LockType,
-    /// What `start` is relative to. A get-lock call reports [`Whence::Start`].
+    /// What `start` is relative to. A get-lock call that finds a conflict reports
+    /// [`Whence::Start`]; one that finds none leaves it as given.
     pub whence: Whence,
     /// The first byte, relative to `whence`.
     pub start: i64,
