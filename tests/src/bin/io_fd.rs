@@ -624,7 +624,7 @@ fn main() -> i32 {
             Ok(max) if max < 1 << 30 && is_root() => {
                 check!(
                     t,
-                    "setpipe_sz_1_gib_as_nobody_eperm",
+                    "setpipe_sz_1_gib_unprivileged_eperm",
                     as_nobody(|| io::fcntl_setpipe_sz(&w, 1 << 30)),
                     Ok(Err(Errno::EPERM))
                 );
@@ -638,7 +638,7 @@ fn main() -> i32 {
             Ok(max) if max < 1 << 30 => {
                 check!(
                     t,
-                    "setpipe_sz_1_gib_as_nobody_eperm",
+                    "setpipe_sz_1_gib_unprivileged_eperm",
                     io::fcntl_setpipe_sz(&w, 1 << 30),
                     Err(Errno::EPERM)
                 );

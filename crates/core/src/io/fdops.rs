@@ -133,13 +133,17 @@ unsafe fn ret_owned_fd(ret: usize) -> OwnedFd {
     unsafe { OwnedFd::from_raw_fd(ret_c_int(ret)) }
 }
 
-/// `fcntl(fd, cmd, arg)` for the commands that pass an integer and write no user memory.
+/// `fcntl(fd, cmd, arg)` for the commands whose argument is an integer. An expression shared
+/// by those commands, not a layer: it inlines to the trap.
+///
+/// # Safety
+/// `cmd` must be a command that takes an integer argument, reads and writes no user memory,
+/// and neither creates nor closes a descriptor (`F_GETFD`, `F_SETFD`, `F_GETFL`, `F_SETFL`,
+/// `F_GETPIPE_SZ`, `F_SETPIPE_SZ`, `F_ADD_SEALS`, `F_GET_SEALS`).
 #[inline(always)]
-fn fcntl_int(fd: BorrowedFd<'_>, cmd: u32, arg: usize) -> Result<usize> {
-    // SAFETY: `cmd` is one of the integer-argument commands (F_GETFD, F_SETFD, F_GETFL,
-    // F_SETFL, F_GETPIPE_SZ, F_SETPIPE_SZ, F_ADD_SEALS, F_GET_SEALS), for which the kernel
-    // reads no user memory and writes none; `fd` is borrowed for the call. None of them
-    // creates or closes a descriptor.
+unsafe fn fcntl_int(fd: BorrowedFd<'_>, cmd: u32, arg: usize) -> Result<usize> {
+    // SAFETY: per the contract, the kernel touches no user memory and no descriptor other
+    // than `fd`, which is borrowed for the call.
     Errno::decode(unsafe {
         arch::syscall3_readonly(Sysno::fcntl, arg::fd(fd), arg::uint(cmd), arg)
     })
@@ -293,7 +297,9 @@ pub fn fcntl_dupfd_cloexec(fd: impl AsFd, min: RawFd) -> Result<OwnedFd> {
 #[doc(alias = "F_GETFD", alias = "FcntlInt")]
 #[inline]
 pub fn fcntl_getfd(fd: impl AsFd) -> Result<FdFlags> {
-    fcntl_int(fd.as_fd(), g::F_GETFD, 0).map(|v| FdFlags::from_bits_retain(ret_c_int(v) as u32))
+    // SAFETY: F_GETFD takes an integer and touches no user memory or other descriptor.
+    unsafe { fcntl_int(fd.as_fd(), g::F_GETFD, 0) }
+        .map(|v| FdFlags::from_bits_retain(ret_c_int(v) as u32))
 }
 
 /// `fcntl(fd, F_SETFD, flags)` — sets the descriptor flags (`FD_CLOEXEC`), replacing them.
@@ -306,7 +312,8 @@ pub fn fcntl_getfd(fd: impl AsFd) -> Result<FdFlags> {
 #[doc(alias = "F_SETFD", alias = "FcntlInt")]
 #[inline]
 pub fn fcntl_setfd(fd: impl AsFd, flags: FdFlags) -> Result<()> {
-    fcntl_int(fd.as_fd(), g::F_SETFD, arg::uint(flags.bits())).map(drop)
+    // SAFETY: F_SETFD takes an integer and touches no user memory or other descriptor.
+    unsafe { fcntl_int(fd.as_fd(), g::F_SETFD, arg::uint(flags.bits())) }.map(drop)
 }
 
 /// `fcntl(fd, F_GETFL)` — reads the access mode and status flags of the open file
@@ -324,7 +331,9 @@ pub fn fcntl_setfd(fd: impl AsFd, flags: FdFlags) -> Result<()> {
 #[doc(alias = "F_GETFL", alias = "FcntlInt")]
 #[inline]
 pub fn fcntl_getfl(fd: impl AsFd) -> Result<OFlags> {
-    fcntl_int(fd.as_fd(), g::F_GETFL, 0).map(|v| OFlags::from_bits_retain(ret_c_int(v) as u32))
+    // SAFETY: F_GETFL takes an integer and touches no user memory or other descriptor.
+    unsafe { fcntl_int(fd.as_fd(), g::F_GETFL, 0) }
+        .map(|v| OFlags::from_bits_retain(ret_c_int(v) as u32))
 }
 
 /// `fcntl(fd, F_SETFL, flags)` — sets the status flags of the open file description.
@@ -342,7 +351,8 @@ pub fn fcntl_getfl(fd: impl AsFd) -> Result<OFlags> {
 #[doc(alias = "F_SETFL", alias = "FcntlInt")]
 #[inline]
 pub fn fcntl_setfl(fd: impl AsFd, flags: OFlags) -> Result<()> {
-    fcntl_int(fd.as_fd(), g::F_SETFL, arg::uint(flags.bits())).map(drop)
+    // SAFETY: F_SETFL takes an integer and touches no user memory or other descriptor.
+    unsafe { fcntl_int(fd.as_fd(), g::F_SETFL, arg::uint(flags.bits())) }.map(drop)
 }
 
 /// `fcntl(fd, F_GETPIPE_SZ)` — the capacity of a pipe, in bytes (65536 by default).
@@ -355,7 +365,8 @@ pub fn fcntl_setfl(fd: impl AsFd, flags: OFlags) -> Result<()> {
 #[doc(alias = "F_GETPIPE_SZ", alias = "FcntlInt")]
 #[inline]
 pub fn fcntl_getpipe_sz(fd: impl AsFd) -> Result<usize> {
-    fcntl_int(fd.as_fd(), g::F_GETPIPE_SZ, 0)
+    // SAFETY: F_GETPIPE_SZ takes an integer and touches no user memory or other descriptor.
+    unsafe { fcntl_int(fd.as_fd(), g::F_GETPIPE_SZ, 0) }
 }
 
 /// `fcntl(fd, F_SETPIPE_SZ, size)` — sets the capacity of a pipe; returns the capacity
@@ -375,10 +386,12 @@ pub fn fcntl_setpipe_sz(fd: impl AsFd, size: usize) -> Result<usize> {
     // The kernel reads the argument as `unsigned int`: a larger value would be truncated
     // into a small, wrong size instead of failing.
     let size = u32::try_from(size).map_err(|_| Errno::EINVAL)?;
-    fcntl_int(fd.as_fd(), g::F_SETPIPE_SZ, arg::uint(size))
+    // SAFETY: F_SETPIPE_SZ takes an integer and touches no user memory or other descriptor.
+    unsafe { fcntl_int(fd.as_fd(), g::F_SETPIPE_SZ, arg::uint(size)) }
 }
 
-/// Sets or clears `FD_CLOEXEC` on `fd`, keeping its other descriptor flags.
+/// `set_cloexec(fd, cloexec)` — sets or clears `FD_CLOEXEC` on `fd`, keeping its other
+/// descriptor flags.
 ///
 /// Every sysrt call that creates a descriptor sets close-on-exec; this is the library-wide
 /// opt-out for a descriptor that must survive `execve`. Reads with `F_GETFD`, writes with
@@ -405,8 +418,8 @@ pub fn set_cloexec(fd: impl AsFd, cloexec: bool) -> Result<()> {
     fcntl_setfd(fd, new)
 }
 
-/// Sets or clears `O_NONBLOCK` on `fd`'s open file description, keeping its other status
-/// flags.
+/// `set_nonblock(fd, nonblock)` — sets or clears `O_NONBLOCK` on `fd`'s open file
+/// description, keeping its other status flags.
 ///
 /// The flag belongs to the open file description, so every duplicate of `fd` (and every
 /// process sharing it) sees the change. Reads with `F_GETFL`, writes with `F_SETFL` only if
@@ -550,13 +563,16 @@ impl Flock {
     }
 }
 
-/// `fcntl(fd, cmd, &flock)` for the commands that only read the `struct flock`.
+/// `fcntl(fd, cmd, &flock)` for the set-lock commands, which only read the `struct flock`.
+///
+/// # Safety
+/// `cmd` must be `F_SETLK`, `F_SETLKW`, `F_OFD_SETLK` or `F_OFD_SETLKW`.
 #[inline(always)]
-fn fcntl_lock_set(fd: BorrowedFd<'_>, cmd: u32, lock: &Flock) -> Result<()> {
+unsafe fn fcntl_lock_set(fd: BorrowedFd<'_>, cmd: u32, lock: &Flock) -> Result<()> {
     let raw = lock.to_raw();
-    // SAFETY: `cmd` is F_SETLK, F_SETLKW, F_OFD_SETLK or F_OFD_SETLKW, for which the kernel
-    // reads one `struct flock` from the pointer and writes nothing; `raw` is a complete
-    // `flock` on our stack that outlives the call.
+    // SAFETY: for the set-lock commands (the contract) the kernel reads one `struct flock`
+    // from the pointer and writes nothing; `raw` is a complete `flock` on our stack that
+    // outlives the call.
     let ret = unsafe {
         arch::syscall3_readonly(
             Sysno::fcntl,
@@ -569,10 +585,13 @@ fn fcntl_lock_set(fd: BorrowedFd<'_>, cmd: u32, lock: &Flock) -> Result<()> {
 }
 
 /// `fcntl(fd, cmd, &mut flock)` for the get-lock commands, which read and rewrite the struct.
+///
+/// # Safety
+/// `cmd` must be `F_GETLK` or `F_OFD_GETLK`.
 #[inline(always)]
-fn fcntl_lock_get(fd: BorrowedFd<'_>, cmd: u32, lock: &Flock) -> Result<Flock> {
+unsafe fn fcntl_lock_get(fd: BorrowedFd<'_>, cmd: u32, lock: &Flock) -> Result<Flock> {
     let mut raw = lock.to_raw();
-    // SAFETY: `cmd` is F_GETLK or F_OFD_GETLK, for which the kernel reads one `struct flock`
+    // SAFETY: for the get-lock commands (the contract) the kernel reads one `struct flock`
     // from the pointer and writes one back; `raw` is a complete, writable `flock` on our
     // stack that outlives the call.
     let ret = unsafe {
@@ -602,7 +621,8 @@ fn fcntl_lock_get(fd: BorrowedFd<'_>, cmd: u32, lock: &Flock) -> Result<Flock> {
 #[doc(alias = "F_GETLK", alias = "FcntlFlock")]
 #[inline]
 pub fn fcntl_getlk(fd: impl AsFd, lock: &Flock) -> Result<Flock> {
-    fcntl_lock_get(fd.as_fd(), g::F_GETLK, lock)
+    // SAFETY: F_GETLK is a lock command, as the helper requires.
+    unsafe { fcntl_lock_get(fd.as_fd(), g::F_GETLK, lock) }
 }
 
 /// `fcntl(fd, F_SETLK, &lock)` — places or releases a classic (per-process) record lock;
@@ -618,7 +638,8 @@ pub fn fcntl_getlk(fd: impl AsFd, lock: &Flock) -> Result<Flock> {
 #[doc(alias = "F_SETLK", alias = "FcntlFlock")]
 #[inline]
 pub fn fcntl_setlk(fd: impl AsFd, lock: &Flock) -> Result<()> {
-    fcntl_lock_set(fd.as_fd(), g::F_SETLK, lock)
+    // SAFETY: F_SETLK is a lock command, as the helper requires.
+    unsafe { fcntl_lock_set(fd.as_fd(), g::F_SETLK, lock) }
 }
 
 /// `fcntl(fd, F_SETLKW, &lock)` — places a classic record lock, waiting while a conflicting
@@ -634,7 +655,8 @@ pub fn fcntl_setlk(fd: impl AsFd, lock: &Flock) -> Result<()> {
 #[doc(alias = "F_SETLKW", alias = "FcntlFlock")]
 #[inline]
 pub fn fcntl_setlkw(fd: impl AsFd, lock: &Flock) -> Result<()> {
-    fcntl_lock_set(fd.as_fd(), g::F_SETLKW, lock)
+    // SAFETY: F_SETLKW is a lock command, as the helper requires.
+    unsafe { fcntl_lock_set(fd.as_fd(), g::F_SETLKW, lock) }
 }
 
 /// `fcntl(fd, F_OFD_GETLK, &lock)` — as [`fcntl_getlk`], for open-file-description locks:
@@ -654,7 +676,8 @@ pub fn fcntl_setlkw(fd: impl AsFd, lock: &Flock) -> Result<()> {
 #[doc(alias = "F_OFD_GETLK", alias = "FcntlFlock")]
 #[inline]
 pub fn fcntl_ofd_getlk(fd: impl AsFd, lock: &Flock) -> Result<Flock> {
-    fcntl_lock_get(fd.as_fd(), g::F_OFD_GETLK, lock)
+    // SAFETY: F_OFD_GETLK is a lock command, as the helper requires.
+    unsafe { fcntl_lock_get(fd.as_fd(), g::F_OFD_GETLK, lock) }
 }
 
 /// `fcntl(fd, F_OFD_SETLK, &lock)` — places or releases an open-file-description lock;
@@ -670,7 +693,8 @@ pub fn fcntl_ofd_getlk(fd: impl AsFd, lock: &Flock) -> Result<Flock> {
 #[doc(alias = "F_OFD_SETLK", alias = "FcntlFlock")]
 #[inline]
 pub fn fcntl_ofd_setlk(fd: impl AsFd, lock: &Flock) -> Result<()> {
-    fcntl_lock_set(fd.as_fd(), g::F_OFD_SETLK, lock)
+    // SAFETY: F_OFD_SETLK is a lock command, as the helper requires.
+    unsafe { fcntl_lock_set(fd.as_fd(), g::F_OFD_SETLK, lock) }
 }
 
 /// `fcntl(fd, F_OFD_SETLKW, &lock)` — places an open-file-description lock, waiting while a
@@ -687,7 +711,8 @@ pub fn fcntl_ofd_setlk(fd: impl AsFd, lock: &Flock) -> Result<()> {
 #[doc(alias = "F_OFD_SETLKW", alias = "FcntlFlock")]
 #[inline]
 pub fn fcntl_ofd_setlkw(fd: impl AsFd, lock: &Flock) -> Result<()> {
-    fcntl_lock_set(fd.as_fd(), g::F_OFD_SETLKW, lock)
+    // SAFETY: F_OFD_SETLKW is a lock command, as the helper requires.
+    unsafe { fcntl_lock_set(fd.as_fd(), g::F_OFD_SETLKW, lock) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -956,7 +981,8 @@ pub fn memfd_create(name: impl Arg, flags: MemfdFlags) -> Result<OwnedFd> {
 #[doc(alias = "F_ADD_SEALS", alias = "FcntlInt")]
 #[inline]
 pub fn fcntl_add_seals(fd: impl AsFd, seals: SealFlags) -> Result<()> {
-    fcntl_int(fd.as_fd(), g::F_ADD_SEALS, arg::uint(seals.bits())).map(drop)
+    // SAFETY: F_ADD_SEALS takes an integer and touches no user memory or other descriptor.
+    unsafe { fcntl_int(fd.as_fd(), g::F_ADD_SEALS, arg::uint(seals.bits())) }.map(drop)
 }
 
 /// `fcntl(fd, F_GET_SEALS)` — the seals of a memfd.
@@ -970,7 +996,8 @@ pub fn fcntl_add_seals(fd: impl AsFd, seals: SealFlags) -> Result<()> {
 #[doc(alias = "F_GET_SEALS", alias = "FcntlInt")]
 #[inline]
 pub fn fcntl_get_seals(fd: impl AsFd) -> Result<SealFlags> {
-    fcntl_int(fd.as_fd(), g::F_GET_SEALS, 0)
+    // SAFETY: F_GET_SEALS takes an integer and touches no user memory or other descriptor.
+    unsafe { fcntl_int(fd.as_fd(), g::F_GET_SEALS, 0) }
         .map(|v| SealFlags::from_bits_retain(ret_c_int(v) as u32))
 }
 
