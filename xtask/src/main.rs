@@ -13,6 +13,8 @@
 mod arch;
 mod bench;
 mod build;
+mod coverage;
+mod coverage_map;
 mod demo;
 mod elf;
 mod hygiene;
@@ -38,6 +40,7 @@ commands:
   run   PROGRAM [--arch A] [-- ARGS...]
                                  build and run one test or demo program
   bench                          size and speed figures (hello's size, getppid cost, inlining)
+  coverage                       sysrt against Go's syscall API: COVERED/TOTAL per category
 
 A (default all): x86_64, aarch64, riscv64, all";
 
@@ -107,6 +110,7 @@ fn real_main() -> Result<bool> {
             run::run_program(program, &opts.arches, &opts.passthrough)
         }
         "bench" => bench::bench(),
+        "coverage" => coverage::coverage(),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(true)

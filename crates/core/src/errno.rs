@@ -71,10 +71,18 @@ impl Errno {
         }
     }
 
-    /// Whether a blind retry of the same call is the right response (`EINTR`, `EAGAIN`).
-    /// Go: `Errno.Temporary`.
+    /// Whether the condition may pass by itself: `EINTR`, `EMFILE`, `ENFILE`, or a
+    /// [timeout](Errno::is_timeout). Go: `Errno.Temporary` (the same set).
+    #[doc(alias = "Temporary")]
     pub const fn is_temporary(self) -> bool {
-        self.0 == Errno::EINTR.0 || self.0 == Errno::EAGAIN.0 || self.0 == Errno::ETIMEDOUT.0
+        matches!(self, Errno::EINTR | Errno::EMFILE | Errno::ENFILE) || self.is_timeout()
+    }
+
+    /// Whether the error means "not ready in time": `EAGAIN` (= `EWOULDBLOCK`) or `ETIMEDOUT`.
+    /// Go: `Errno.Timeout` (the same set).
+    #[doc(alias = "Timeout")]
+    pub const fn is_timeout(self) -> bool {
+        matches!(self, Errno::EAGAIN | Errno::ETIMEDOUT)
     }
 }
 
@@ -325,5 +333,39 @@ mod tests {
         assert_eq!(Errno::EWOULDBLOCK, Errno::EAGAIN);
         assert_eq!(Errno::EWOULDBLOCK.name(), Some("EAGAIN"));
         assert_eq!(Errno::EHWPOISON.raw(), 133);
+    }
+
+    #[test]
+    fn temporary_and_timeout_match_go() {
+        for e in [
+            Errno::EINTR,
+            Errno::EMFILE,
+            Errno::ENFILE,
+            Errno::EAGAIN,
+            Errno::ETIMEDOUT,
+        ] {
+            assert!(e.is_temporary(), "{e:?}");
+        }
+        for e in [Errno::EAGAIN, Errno::EWOULDBLOCK, Errno::ETIMEDOUT] {
+            assert!(e.is_timeout(), "{e:?}");
+        }
+        for e in [Errno::ENOENT, Errno::EPERM, Errno::EBADF] {
+            assert!(!e.is_temporary() && !e.is_timeout(), "{e:?}");
+        }
+        assert!(!Errno::EINTR.is_timeout());
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn std_io_error_kinds() {
+        use std::io::ErrorKind;
+        let kind = |e: Errno| std::io::Error::from(e).kind();
+        assert_eq!(kind(Errno::ENOENT), ErrorKind::NotFound);
+        assert_eq!(kind(Errno::EACCES), ErrorKind::PermissionDenied);
+        assert_eq!(kind(Errno::EEXIST), ErrorKind::AlreadyExists);
+        assert_eq!(
+            Errno::from_io_error(&std::io::Error::from(Errno::EXDEV)),
+            Some(Errno::EXDEV)
+        );
     }
 }

@@ -4,9 +4,6 @@
 //! Dispatch only: each area lives in its own file, and everything is re-exported here, so the
 //! public path of every call is `sysrt::fs::NAME`.
 
-// TEMPORARY while the areas are written in parallel: placeholders export nothing yet.
-#![allow(unused_imports)]
-
 mod dir;
 mod inotify;
 mod mount;

@@ -3,7 +3,7 @@
 use bitflags::bitflags;
 use linux_raw_sys::general as g;
 
-use crate::fd::{AsFd, BorrowedFd, CWD, OwnedFd};
+use crate::fd::{AsFd, CWD, OwnedFd};
 use crate::path::Arg;
 use crate::{Errno, Result, Sysno, arch, arg};
 

@@ -57,7 +57,7 @@ pub fn write(fd: impl AsFd, buf: &[u8]) -> Result<usize> {
 /// Writes all of `buf`, looping over short writes and retrying `EINTR`.
 ///
 /// # Errors
-/// As [`write`], except `EINTR`. A `write` that returns 0 for a non-empty buffer gives
+/// As [`write()`], except `EINTR`. A `write` that returns 0 for a non-empty buffer gives
 /// `EIO` rather than looping forever. On error, an unknown prefix of `buf` may have been
 /// written.
 pub fn write_all(fd: impl AsFd, mut buf: &[u8]) -> Result<()> {
@@ -340,7 +340,7 @@ pub fn readv(fd: impl AsFd, bufs: &mut [IoSliceMut<'_>]) -> Result<usize> {
 ///
 /// # Errors
 /// `EINVAL` (more than `UIO_MAXIOV` (1024) buffers, or a total length over `isize::MAX`),
-/// and those of [`write`].
+/// and those of [`write()`].
 ///
 /// # References
 /// `man 2 writev`. Go: `unix.Writev` (x/sys/unix).

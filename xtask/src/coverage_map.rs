@@ -1,0 +1,185 @@
+//! Each Go function (of `go-syscall-linux.tsv` and `go-xsys-unix-extras.tsv`) → the sysrt item
+//! that does its job and the test cases that show it, or the reason it has no counterpart.
+//!
+//! `covered(path; program: "case", …)` expands to a `use path as _;`, so naming an item that
+//! does not exist is a compile error; xtask checks that every named case is in its program
+//! (`tests/src/bin/PROGRAM.rs`; the program `xtask` means a parent-side case in
+//! `xtask/src/test.rs`).
+
+/// How a Go function is accounted for.
+pub enum Status {
+    /// Done by `item`, tested by the named (program, case) pairs.
+    Covered {
+        item: &'static str,
+        tests: &'static [(&'static str, &'static str)],
+    },
+    /// Not provided, for the reason given (deprecated, Go-runtime-only, inapplicable, …).
+    Reason(&'static str),
+}
+
+pub struct Entry {
+    pub go: &'static str,
+    pub status: Status,
+}
+
+macro_rules! coverage_map {
+    ($( $go:literal => $kind:ident ( $($body:tt)* ) ),* $(,)?) => {
+        pub const MAP: &[Entry] = &[ $( coverage_map!(@entry $go $kind ($($body)*)) ),* ];
+    };
+    (@entry $go:literal covered ($($item:ident)::+ ; $($prog:ident : $case:literal),+ $(,)?)) => {{
+        #[allow(unused_imports)]
+        use $($item)::+ as _;
+        Entry {
+            go: $go,
+            status: Status::Covered {
+                item: stringify!($($item)::+),
+                tests: &[$((stringify!($prog), $case)),+],
+            },
+        }
+    }};
+    (@entry $go:literal reason ($why:literal)) => {
+        Entry { go: $go, status: Status::Reason($why) }
+    };
+}
+
+coverage_map! {
+    // raw
+    "Syscall" => covered(sysrt::syscall; raw: "getpid_restarting_syscall_vs_raw"),
+    "Syscall6" => covered(sysrt::syscall6; raw: "mmap_6_args_both_page_aligned"),
+    "RawSyscall" => covered(sysrt::raw_syscall; raw: "getpid_raw_vs_sc", raw: "close_minus_1_is_errno_ebadf"),
+    "RawSyscall6" => covered(sysrt::raw_syscall6; raw: "openat_missing_enoent_both"),
+    "AllThreadsSyscall" => reason("Go-runtime-only: needs the Go scheduler to run the call on every thread; sysrt has no thread runtime"),
+    "AllThreadsSyscall6" => reason("Go-runtime-only: as AllThreadsSyscall"),
+
+    // errors
+    "Errno.Error" => covered(sysrt::Errno; errno: "errno_table_round_trip_all", errno: "errno_unknown_display"),
+
+    // process (foundation)
+    "Getpid" => covered(sysrt::process::getpid; startup: "getpid_matches_proc_self_stat"),
+    "Getppid" => covered(sysrt::process::getppid; startup: "getppid_is_xtask"),
+    "Gettid" => covered(sysrt::process::gettid; startup: "gettid_is_getpid_single_thread"),
+    "Exit" => covered(sysrt::process::exit; xtask: "exit_status_{code}_reaches_parent", xtask: "exit_status_256_wraps_to_0"),
+
+    // file-io
+    "Open" => covered(sysrt::fs::open; basic_fs: "open_creat_excl_new_file", basic_fs: "open_missing_enoent"),
+    "Openat" => covered(sysrt::fs::openat; basic_fs: "open_sets_cloexec_by_default"),
+    "Creat" => covered(sysrt::fs::creat; fs_misc: "creat_new_file", fs_misc: "creat_existing_truncates_bytes_gone", fs_misc: "creat_on_directory_eisdir"),
+    "Read" => covered(sysrt::io::read; basic_fs: "read_back_contents", basic_fs: "read_at_eof_returns_0", io_rw: "read_closed_fd_ebadf"),
+    "Write" => covered(sysrt::io::write; basic_fs: "write_hello_syscall", basic_fs: "write_zero_bytes", io_rw: "write_on_rdonly_fd_ebadf"),
+    "Close" => covered(sysrt::io::close; basic_fs: "close_reports_ok"),
+    "Pread" => covered(sysrt::io::pread; io_rw: "pread_reads_at_offset", io_rw: "pread_does_not_move_offset", io_rw: "pread_on_pipe_espipe"),
+    "Pwrite" => covered(sysrt::io::pwrite; io_rw: "pwrite_writes_at_offset", io_rw: "pwrite_does_not_move_offset"),
+    "Seek" => covered(sysrt::io::lseek; io_rw: "lseek_start", io_rw: "lseek_bad_whence_99_raw_einval", io_rw: "seek_data_in_hole_is_1_mib"),
+    "Fsync" => covered(sysrt::io::fsync; io_xfer: "fsync_file_ok_bytes_intact", io_xfer: "fsync_on_pipe_einval"),
+    "Fdatasync" => covered(sysrt::io::fdatasync; io_xfer: "fdatasync_file_ok", io_xfer: "fdatasync_on_pipe_einval"),
+    "SyncFileRange" => covered(sysrt::io::sync_file_range; io_xfer: "sync_file_range_whole_file_bytes_intact", io_xfer: "sync_file_range_on_pipe_espipe"),
+    "Ftruncate" => covered(sysrt::io::ftruncate; io_xfer: "ftruncate_grows_to_100", io_xfer: "ftruncate_rdonly_fd_einval_size_kept"),
+    "Fallocate" => covered(sysrt::io::fallocate; io_xfer: "fallocate_allocates_and_grows_size", io_xfer: "fallocate_punch_hole_without_keep_size_eopnotsupp"),
+    "Sendfile" => covered(sysrt::io::sendfile; io_xfer: "sendfile_file_to_file_with_offset", io_xfer: "sendfile_closed_in_fd_ebadf"),
+    "Splice" => covered(sysrt::io::splice; io_xfer: "splice_file_to_pipe_with_offset", io_xfer: "splice_offset_on_pipe_side_espipe"),
+    "Dup" => covered(sysrt::io::dup; io_fd: "dup_shares_offset_after_write", io_fd: "dup_copy_has_cloexec", io_fd: "dup_closed_fd_ebadf"),
+    "Dup2" => covered(sysrt::io::dup2; io_fd: "dup2_replaces_target", io_fd: "dup2_onto_itself_ok", io_fd: "dup2_closed_source_ebadf_target_kept"),
+    "Dup3" => covered(sysrt::io::dup3; io_fd: "dup3_onto_itself_einval", io_fd: "dup3_raw_onto_rlimit_nofile_ebadf"),
+    "Pipe" => covered(sysrt::io::pipe; io_fd: "pipe_both_ends_cloexec", io_fd: "pipe_read_back", io_fd: "read_on_pipe_write_end_ebadf"),
+    "Pipe2" => covered(sysrt::io::pipe2; io_fd: "pipe2_nonblock_empty_read_eagain", io_fd: "pipe2_raw_unknown_flag_einval_nothing_written"),
+    "CloseOnExec" => covered(sysrt::io::set_cloexec; io_fd: "set_cloexec_true_sets", io_fd: "set_cloexec_false_clears"),
+    "SetNonblock" => covered(sysrt::io::set_nonblock; io_fd: "set_nonblock_true_empty_pipe_read_eagain", io_fd: "set_nonblock_false_clears_keeps_access_mode"),
+    "FcntlFlock" => covered(sysrt::io::fcntl_setlk; io_fd: "setlk_write_lock_bytes_10_to_29", io_fd: "ofd_setlk_from_other_description_eagain", io_fd: "setlk_raw_bad_type_einval"),
+    "Flock" => covered(sysrt::io::flock; io_fd: "flock_exclusive_against_shared_ewouldblock", io_fd: "flock_unlock_then_other_takes_exclusive", io_fd: "flock_closed_fd_ebadf"),
+    "Tee" => covered(sysrt::io::tee; io_xfer: "tee_pipe_to_pipe_duplicates", io_xfer: "tee_from_a_file_einval"),
+
+    // fs
+    "Access" => covered(sysrt::fs::access; fs_perm: "access_as_root_mode_000_r_w_x", fs_perm: "access_as_real_nobody_w_ok_on_root_644_eacces"),
+    "Faccessat" => covered(sysrt::fs::faccessat; fs_perm: "faccessat_relative_to_dirfd", fs_perm: "faccessat_eaccess_as_euid_nobody_w_ok_eacces"),
+    "Chdir" => covered(sysrt::fs::chdir; fs_names: "chdir_to_directory", fs_names: "chdir_to_file_enotdir"),
+    "Fchdir" => covered(sysrt::fs::fchdir; fs_names: "fchdir_back_to_directory", fs_names: "fchdir_on_file_enotdir"),
+    "Getcwd" => covered(sysrt::fs::getcwd; fs_names: "getcwd_after_chdir_is_canonical_path", fs_names: "getcwd_one_byte_buffer_erange"),
+    "Getwd" => covered(sysrt::fs::getcwd; fs_names: "getcwd_starts_with_slash"),
+    "Chroot" => covered(sysrt::fs::chroot; fs_names: "chroot_as_nobody_eperm", fs_names: "chroot_to_missing_enoent"),
+    "Chmod" => covered(sysrt::fs::chmod; fs_perm: "chmod_sets_mode_exactly", fs_perm: "chmod_missing_enoent"),
+    "Fchmod" => covered(sysrt::fs::fchmod; fs_perm: "fchmod_sets_mode_exactly", fs_perm: "fchmod_on_o_path_fd_ebadf"),
+    "Fchmodat" => covered(sysrt::fs::fchmodat; fs_perm: "fchmodat_relative_to_dirfd", fs_perm: "fchmodat_nofollow_on_symlink_eopnotsupp"),
+    "Chown" => covered(sysrt::fs::chown; fs_perm: "chown_to_nobody", fs_perm: "chown_as_nobody_on_root_file_eperm"),
+    "Fchown" => covered(sysrt::fs::fchown; fs_perm: "fchown_to_nobody_and_back", fs_perm: "fchown_closed_fd_ebadf"),
+    "Lchown" => covered(sysrt::fs::lchown; fs_perm: "lchown_changes_the_link", fs_perm: "lchown_leaves_the_target"),
+    "Fchownat" => covered(sysrt::fs::fchownat; fs_perm: "fchownat_relative_nofollow", fs_perm: "fchownat_bad_flag_removedir_einval"),
+    "Stat" => covered(sysrt::fs::stat; fs_stat: "stat_regular_file", fs_stat: "stat_missing_enoent"),
+    "Lstat" => covered(sysrt::fs::lstat; fs_stat: "lstat_symlink_is_symlink_size_1", fs_stat: "lstat_symlink_loop_is_symlink"),
+    "Fstat" => covered(sysrt::fs::fstat; fs_stat: "fstat_equals_stat", fs_stat: "fstat_closed_fd_ebadf"),
+    "Statfs" => covered(sysrt::fs::statfs; fs_stat: "statfs_proc_is_procfs", fs_stat: "statfs_missing_enoent"),
+    "Fstatfs" => covered(sysrt::fs::fstatfs; fs_stat: "fstatfs_agrees_with_statfs", fs_stat: "fstatfs_closed_fd_ebadf"),
+    "Getdents" => covered(sysrt::fs::getdents64; fs_dir: "getdents64_regular_file_enotdir_r15", fs_dir: "getdents64_16_byte_buffer_einval_r16"),
+    "ReadDirent" => covered(sysrt::fs::getdents64; fs_dir: "rawdir_1k_buffer_10000_each_once", fs_dir: "r17_every_name_exactly_once"),
+    "Mkdir" => covered(sysrt::fs::mkdir; fs_names: "mkdir_creates_directory", fs_names: "mkdir_existing_eexist"),
+    "Mkdirat" => covered(sysrt::fs::mkdirat; fs_names: "mkdirat_relative_to_dirfd", fs_names: "mkdirat_dirfd_is_file_enotdir"),
+    "Rmdir" => covered(sysrt::fs::rmdir; fs_names: "rmdir_empty_directory", fs_names: "rmdir_nonempty_enotempty"),
+    "Mkfifo" => covered(sysrt::fs::mkfifo; fs_names: "mkfifo_type_fifo", fs_names: "mkfifo_existing_eexist"),
+    "Mknod" => covered(sysrt::fs::mknod; fs_names: "mknod_fifo", fs_names: "mknod_char_device_as_nobody_eperm"),
+    "Mknodat" => covered(sysrt::fs::mknodat; fs_names: "mknod_char_device_as_root", fs_names: "mknod_dev_over_32_bits_einval"),
+    "Link" => covered(sysrt::fs::link; fs_names: "link_creates_second_name", fs_names: "link_onto_existing_eexist"),
+    "Symlink" => covered(sysrt::fs::symlink; fs_names: "symlink_creates_link", fs_names: "symlink_onto_existing_eexist"),
+    "Readlink" => covered(sysrt::fs::readlink; fs_names: "readlink_exact_target", fs_names: "readlink_small_buffer_truncated_prefix"),
+    "Rename" => covered(sysrt::fs::rename; fs_names: "rename_file_over_file", fs_names: "rename_dir_onto_nonempty_dir_enotempty"),
+    "Renameat" => covered(sysrt::fs::renameat; fs_names: "renameat_relative_to_dirfds"),
+    "Unlink" => covered(sysrt::fs::unlink; basic_fs: "unlink_file", basic_fs: "unlink_missing_enoent"),
+    "Unlinkat" => covered(sysrt::fs::unlinkat; basic_fs: "unlinkat_removedir_on_file_enotdir"),
+    "Umask" => covered(sysrt::fs::umask; fs_names: "umask_returns_previous_mask", fs_names: "create_0777_under_umask_077_is_0700"),
+    "Truncate" => covered(sysrt::io::truncate; io_xfer: "truncate_path_sets_size", io_xfer: "truncate_missing_enoent"),
+    "Sync" => covered(sysrt::io::sync; io_xfer: "sync_returns_bytes_intact"),
+    "Utime" => covered(sysrt::fs::utimes; fs_perm: "utimes_whole_seconds"),
+    "Utimes" => covered(sysrt::fs::utimes; fs_perm: "utimes_whole_seconds"),
+    "UtimesNano" => covered(sysrt::fs::utimensat; fs_perm: "utimensat_explicit_times_exact", fs_perm: "utimensat_nsec_one_billion_einval"),
+    "Futimes" => covered(sysrt::fs::futimens; fs_perm: "futimens_on_fd_exact", fs_perm: "futimens_closed_fd_ebadf"),
+    "Futimesat" => covered(sysrt::fs::utimensat; fs_perm: "utimensat_relative_to_dirfd"),
+    "Getxattr" => covered(sysrt::fs::getxattr; fs_misc: "getxattr_exact_bytes", fs_misc: "getxattr_missing_enodata"),
+    "Setxattr" => covered(sysrt::fs::setxattr; fs_misc: "setxattr_user_attr", fs_misc: "setxattr_create_existing_eexist"),
+    "Listxattr" => covered(sysrt::fs::listxattr; fs_misc: "listxattr_has_exactly_the_names_set", fs_misc: "listxattr_buffer_too_small_erange"),
+    "Removexattr" => covered(sysrt::fs::removexattr; fs_misc: "removexattr_then_get_enodata", fs_misc: "removexattr_missing_enodata"),
+    "Mount" => covered(sysrt::fs::mount; fs_misc: "mount_tmpfs_on_temp_dir_listed_in_mountinfo", fs_misc: "mount_as_nobody_eperm"),
+    "Unmount" => covered(sysrt::fs::umount2; fs_misc: "umount2_file_gone_dir_empty_again", fs_misc: "umount2_not_a_mount_point_einval"),
+    "PivotRoot" => covered(sysrt::fs::pivot_root; fs_misc: "pivot_root_new_root_not_mount_point_einval", fs_misc: "pivot_root_as_nobody_eperm"),
+    "Ustat" => reason("deprecated: ustat(2) is obsolete, amd64-only in Go and absent from the generic syscall table; statfs/fstatfs do its job"),
+
+    // helpers
+    "ParseDirent" => covered(sysrt::fs::RawDir; fs_dir: "r17_every_name_exactly_once", fs_dir: "getdents64_16_byte_buffer_einval_r16"),
+    "BytePtrFromString" => covered(sysrt::path::Arg; basic_fs: "open_interior_nul_einval", basic_fs: "path_of_path_max_bytes_enametoolong"),
+    "ByteSliceFromString" => covered(sysrt::path::Arg; basic_fs: "unlink_interior_nul_einval"),
+    "StringBytePtr" => reason("deprecated in Go (panics on an interior NUL); sysrt::path::Arg does its job and returns EINVAL instead"),
+    "StringByteSlice" => reason("deprecated in Go (panics on an interior NUL); sysrt::path::Arg does its job and returns EINVAL instead"),
+
+    // x/sys/unix extras
+    "Openat2" => covered(sysrt::fs::openat2; fs_misc: "openat2_beneath_dotdot_exdev", fs_misc: "openat2_sets_cloexec"),
+    "Statx" => covered(sysrt::fs::statx; fs_stat: "fstatat_and_statx_agree_r14", fs_stat: "statx_missing_enoent"),
+    "Renameat2" => covered(sysrt::fs::renameat2; fs_names: "renameat2_exchange_swapped_contents", fs_names: "renameat2_noreplace_existing_eexist"),
+    "Faccessat2" => covered(sysrt::fs::faccessat; fs_perm: "faccessat_eaccess_as_euid_nobody_r_ok", fs_perm: "faccessat_symlink_nofollow_on_dangling_link"),
+    "CloseRange" => covered(sysrt::io::close_range; io_rw: "close_range_closes_200_to_202", io_rw: "close_range_first_greater_than_last_einval"),
+    "CopyFileRange" => covered(sysrt::io::copy_file_range; io_xfer: "copy_file_range_with_offsets_exact_bytes", io_xfer: "copy_file_range_tmp_ext4_to_dev_shm_tmpfs_exdev"),
+    "Readv" => covered(sysrt::io::readv; io_rw: "readv_scatters_into_three_buffers", io_rw: "readv_empty_iovec_list_returns_0"),
+    "Writev" => covered(sysrt::io::writev; io_rw: "writev_gathered_bytes_in_order", io_rw: "writev_empty_iovec_list_returns_0"),
+    "Preadv" => covered(sysrt::io::preadv; io_rw: "preadv_at_offset", io_rw: "preadv_pwritev_leave_offset"),
+    "Pwritev" => covered(sysrt::io::pwritev; io_rw: "pwritev_at_offset", io_rw: "pwritev_bytes_land_at_offset"),
+    "Preadv2" => covered(sysrt::io::preadv2; io_rw: "preadv2_nowait_cached_file_reads_exactly", io_rw: "preadv2_none_offset_reads_at_file_offset"),
+    "Pwritev2" => covered(sysrt::io::pwritev2; io_rw: "pwritev2_rwf_append_ignores_offset", io_rw: "pwritev2_unknown_rwf_bit_raw_eopnotsupp"),
+    "Fadvise" => covered(sysrt::io::fadvise; io_xfer: "fadvise_every_advice_ok_size_kept", io_xfer: "fadvise_on_pipe_espipe"),
+    "Vmsplice" => covered(sysrt::io::vmsplice; io_xfer: "vmsplice_two_buffers_into_pipe_read_back", io_xfer: "vmsplice_on_regular_file_ebadf"),
+    "Linkat" => covered(sysrt::fs::linkat; fs_names: "linkat_symlink_follow_links_target", fs_names: "linkat_bad_flag_removedir_einval"),
+    "Symlinkat" => covered(sysrt::fs::symlinkat; fs_names: "symlinkat_relative_to_dirfd"),
+    "Readlinkat" => covered(sysrt::fs::readlinkat; fs_names: "readlinkat_relative_to_dirfd", fs_names: "readlink_on_regular_file_einval"),
+    "Mkfifoat" => covered(sysrt::fs::mkfifoat; fs_names: "mkfifoat_relative_to_dirfd"),
+    "UtimesNanoAt" => covered(sysrt::fs::utimensat; fs_perm: "utimensat_nofollow_changes_link_times", fs_perm: "utimensat_relative_to_dirfd"),
+    "Fstatat" => covered(sysrt::fs::fstatat; fs_stat: "fstatat_name_in_dirfd_equals_stat", fs_stat: "fstatat_relative_with_file_dirfd_enotdir"),
+    "Fgetxattr" => covered(sysrt::fs::fgetxattr; fs_misc: "fgetxattr_exact_bytes", fs_misc: "fgetxattr_closed_fd_ebadf"),
+    "Fsetxattr" => covered(sysrt::fs::fsetxattr; fs_misc: "fsetxattr_seen_by_path", fs_misc: "fsetxattr_closed_fd_ebadf"),
+    "Flistxattr" => covered(sysrt::fs::flistxattr; fs_misc: "flistxattr_has_name"),
+    "Fremovexattr" => covered(sysrt::fs::fremovexattr; fs_misc: "fremovexattr_then_get_enodata", fs_misc: "fremovexattr_missing_enodata"),
+    "Lgetxattr" => covered(sysrt::fs::lgetxattr; fs_misc: "lgetxattr_on_symlink_itself_enodata"),
+    "Lsetxattr" => covered(sysrt::fs::lsetxattr; fs_misc: "lsetxattr_user_on_symlink_eperm"),
+    "Syncfs" => covered(sysrt::io::syncfs; io_xfer: "syncfs_file_ok", io_xfer: "fsync_fdatasync_syncfs_closed_fd_ebadf"),
+    "NameToHandleAt" => covered(sysrt::fs::name_to_handle_at; fs_misc: "name_to_handle_at_same_file_same_handle", fs_misc: "name_to_handle_at_missing_enoent"),
+    "OpenByHandleAt" => covered(sysrt::fs::open_by_handle_at; fs_misc: "open_by_handle_at_opens_the_same_file", fs_misc: "open_by_handle_at_as_nobody_eperm"),
+    "MemfdCreate" => covered(sysrt::io::memfd_create; io_fd: "memfd_write_then_read_back", io_fd: "memfd_name_250_bytes_einval"),
+    "IoctlGetInt" => covered(sysrt::io::ioctl_fionread; io_fd: "fionread_pipe_after_5_bytes", io_fd: "fionread_closed_fd_ebadf"),
+    "IoctlGetWinsize" => covered(sysrt::io::ioctl_tiocgwinsz; io_fd: "tiocgwinsz_pty_master_round_trip", io_fd: "tiocgwinsz_regular_file_enotty"),
+    "IoctlSetWinsize" => covered(sysrt::io::ioctl_tiocswinsz; io_fd: "tiocswinsz_pty_master", io_fd: "tiocswinsz_regular_file_enotty"),
+    "ErrnoName" => covered(sysrt::Errno; errno: "errno_table_round_trip_all", errno: "errno_unknown_name"),
+}
