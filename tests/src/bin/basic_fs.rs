@@ -13,7 +13,7 @@ use sysrt_tests::util::{
 use sysrt_tests::{Tests, check};
 
 fn main() -> i32 {
-    let mut t = Tests::new(32);
+    let mut t = Tests::new(39);
     let fd_floor = lowest_free_fd();
     let fd_count = open_fd_count();
     // Inherited descriptors without FD_CLOEXEC are the parent's business; ours must add none.
@@ -210,6 +210,98 @@ fn main() -> i32 {
         fs::open(&long[..PATH_MAX - 1], OFlags::RDONLY, Mode::empty()).map(drop),
         Err(Errno::ENAMETOOLONG)
     );
+
+    // R3: a path of repeated `a/../` resolving to a real file, exactly PATH_MAX - 1 bytes
+    // (the longest the kernel takes with its NUL) opens; one byte more is ENAMETOOLONG, from
+    // our conversion for a `&[u8]` and from the kernel for a `&CStr` passed through.
+    let r3 = tmp_path("r3");
+    let mut inner = r3.clone();
+    let _ = core::fmt::Write::write_str(&mut inner, "/a");
+    let mut file = r3.clone();
+    let _ = core::fmt::Write::write_str(&mut file, "/f");
+    let made = fs::mkdir(r3.as_str(), Mode::from_octal(0o700))
+        .and_then(|()| fs::mkdir(inner.as_str(), Mode::from_octal(0o700)))
+        .and_then(|()| fs::open(file.as_str(), OFlags::CREAT | OFlags::WRONLY, rw).map(drop));
+    check!(t, "r3_fixture_dir_subdir_file", made, Ok(()));
+    let mut buf = [b'/'; PATH_MAX + 1];
+    let base = r3.as_bytes();
+    buf[..base.len()].copy_from_slice(base);
+    let mut at = base.len() + 1; // keep one '/' after the base
+    while at + 5 + 2 <= PATH_MAX - 1 {
+        buf[at..at + 5].copy_from_slice(b"a/../");
+        at += 5;
+    }
+    // Slashes pad up to the length wanted; the file name comes last.
+    let below = PATH_MAX - 1;
+    buf[below - 1] = b'f';
+    check!(
+        t,
+        "r3_a_dotdot_path_of_4095_bytes_opens",
+        fs::open(&buf[..below], OFlags::RDONLY, Mode::empty()).map(drop),
+        Ok(())
+    );
+    buf[below - 1] = b'/';
+    buf[below] = b'f';
+    check!(
+        t,
+        "r3_a_dotdot_path_of_4096_bytes_enametoolong",
+        fs::open(&buf[..below + 1], OFlags::RDONLY, Mode::empty()).map(drop),
+        Err(Errno::ENAMETOOLONG)
+    );
+    let mut with_nul = [0u8; PATH_MAX + 2];
+    with_nul[..below + 1].copy_from_slice(&buf[..below + 1]);
+    let as_cstr = core::ffi::CStr::from_bytes_until_nul(&with_nul).unwrap_or(c"");
+    check!(
+        t,
+        "r3_a_dotdot_cstr_of_4096_bytes_kernel_enametoolong",
+        (
+            as_cstr.to_bytes().len(),
+            fs::open(as_cstr, OFlags::RDONLY, Mode::empty()).map(drop)
+        ),
+        (PATH_MAX, Err(Errno::ENAMETOOLONG))
+    );
+
+    // R22: O_NOATIME on a file we do not own is EPERM (root is exempt, so as nobody). The
+    // file is readable by all, so the permission check passes and the owner check decides.
+    let _ = fs::chmod(r3.as_str(), Mode::from_octal(0o755));
+    if is_root() {
+        let _ = fs::chmod(file.as_str(), Mode::from_octal(0o644));
+        check!(
+            t,
+            "o_noatime_as_owner_ok",
+            fs::open(
+                file.as_str(),
+                OFlags::RDONLY | OFlags::NOATIME,
+                Mode::empty()
+            )
+            .map(drop),
+            Ok(())
+        );
+        check!(
+            t,
+            "o_noatime_on_others_file_as_nobody_eperm",
+            as_nobody(|| fs::open(
+                file.as_str(),
+                OFlags::RDONLY | OFlags::NOATIME,
+                Mode::empty()
+            )
+            .map(drop)),
+            Ok(Err(Errno::EPERM))
+        );
+    } else {
+        t.skip(
+            "o_noatime_as_owner_ok",
+            "not root: needs a file owned by someone else",
+        );
+        t.skip(
+            "o_noatime_on_others_file_as_nobody_eperm",
+            "not root: cannot switch to nobody",
+        );
+    }
+    let cleaned = fs::unlink(file.as_str())
+        .and_then(|()| fs::rmdir(inner.as_str()))
+        .and_then(|()| fs::rmdir(r3.as_str()));
+    check!(t, "r3_cleanup", cleaned, Ok(()));
 
     // R7 through the raw layer: a number that is not open.
     // SAFETY: the borrowed number is only passed to read, which reports EBADF for it.
