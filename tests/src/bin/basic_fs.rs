@@ -227,7 +227,7 @@ fn main() -> i32 {
     let base = r3.as_bytes();
     buf[..base.len()].copy_from_slice(base);
     let mut at = base.len() + 1; // keep one '/' after the base
-    while at + 5 + 2 <= PATH_MAX - 1 {
+    while at + 5 + 2 < PATH_MAX {
         buf[at..at + 5].copy_from_slice(b"a/../");
         at += 5;
     }
