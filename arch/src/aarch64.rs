@@ -120,6 +120,24 @@ pub extern "C" fn sp_mod16_at_entry() -> usize {
 /// The value `sp_mod16_at_entry` returns when the stack is aligned as the ABI requires.
 pub const SP_MOD16_AT_ENTRY: usize = 0;
 
+/// The signal-return trampoline a handler returns through: `rt_sigreturn`. aarch64 kernels
+/// have one in the vDSO, but a process without a vDSO (QEMU user-mode gives guests none)
+/// needs its own, so sysrt always supplies it (`SA_RESTORER`), as libc does.
+///
+/// # Safety
+/// Only for use as `sa_restorer`: the kernel jumps here with the signal frame on the stack.
+#[unsafe(naked)]
+pub unsafe extern "C" fn rt_sigreturn_restorer() {
+    core::arch::naked_asm!("mov x8, #{nr}", "svc 0", "brk #0x1", nr = const Sysno::rt_sigreturn.raw())
+}
+
+/// Fills in the arch's signal-return path in a `kernel_sigaction`: `SA_RESTORER` and
+/// [`rt_sigreturn_restorer`].
+pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction) {
+    act.sa_flags |= linux_raw_sys::general::SA_RESTORER as core::ffi::c_ulong;
+    act.sa_restorer = Some(rt_sigreturn_restorer);
+}
+
 // Calls only aarch64 has beyond the common set.
 crate::sysnos! {
     renameat: __NR_renameat,

@@ -142,6 +142,13 @@ pub extern "C" fn sp_mod16_at_entry() -> usize {
 /// The value `sp_mod16_at_entry` returns when the stack is aligned as the ABI requires.
 pub const SP_MOD16_AT_ENTRY: usize = 0;
 
+/// Fills in the arch's signal-return path in a `kernel_sigaction`: nothing on riscv64, where
+/// `struct sigaction` has no `sa_restorer` and the kernel always returns through the
+/// trampoline in its vDSO (QEMU user-mode supplies its own).
+pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction) {
+    let _ = act;
+}
+
 // Calls only riscv64 has beyond the common set.
 crate::sysnos! {
     riscv_flush_icache: __NR_riscv_flush_icache, riscv_hwprobe: __NR_riscv_hwprobe,

@@ -118,6 +118,23 @@ pub extern "C" fn sp_mod16_at_entry() -> usize {
 /// The value `sp_mod16_at_entry` returns when the stack is aligned as the ABI requires.
 pub const SP_MOD16_AT_ENTRY: usize = 8;
 
+/// The signal-return trampoline a handler returns through: `rt_sigreturn`. On x86_64 the
+/// kernel has no trampoline of its own, so every handler needs one (`SA_RESTORER`).
+///
+/// # Safety
+/// Only for use as `sa_restorer`: the kernel jumps here with the signal frame on the stack.
+#[unsafe(naked)]
+pub unsafe extern "C" fn rt_sigreturn_restorer() {
+    core::arch::naked_asm!("mov eax, {nr}", "syscall", "ud2", nr = const Sysno::rt_sigreturn.raw())
+}
+
+/// Fills in the arch's signal-return path in a `kernel_sigaction`: x86_64 needs
+/// `SA_RESTORER` and [`rt_sigreturn_restorer`].
+pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction) {
+    act.sa_flags |= linux_raw_sys::general::SA_RESTORER as core::ffi::c_ulong;
+    act.sa_restorer = Some(rt_sigreturn_restorer);
+}
+
 // Calls only x86_64 has: the legacy forms the generic table (aarch64, riscv64) dropped.
 crate::sysnos! {
     open: __NR_open, creat: __NR_creat, stat: __NR_stat, lstat: __NR_lstat, dup2: __NR_dup2,
