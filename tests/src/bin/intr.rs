@@ -13,7 +13,7 @@ use linux_raw_sys::general::{
     __kernel_old_itimerval, __kernel_old_timeval, ITIMER_REAL, SA_RESTART, SIGALRM,
     kernel_sigaction, kernel_sigset_t,
 };
-use sysrt::fd::{AsRawFd, BorrowedFd};
+use sysrt::fd::BorrowedFd;
 use sysrt::{Errno, Sysno, io, raw_syscall, retry_on_intr, syscall};
 use sysrt_tests::util::{fds_without_cloexec, open_fd_count, raw_pipe};
 use sysrt_tests::{Tests, check};
