@@ -44,9 +44,9 @@ macro_rules! coverage_map {
 
 coverage_map! {
     // raw
-    "Syscall" => covered(sysrt::syscall; raw: "getpid_restarting_syscall_vs_raw"),
+    "Syscall" => covered(sysrt::syscall; raw: "getpid_restarting_syscall_vs_raw", intr: "syscall_restarts_after_eintr"),
     "Syscall6" => covered(sysrt::syscall6; raw: "mmap_6_args_both_page_aligned"),
-    "RawSyscall" => covered(sysrt::raw_syscall; raw: "getpid_raw_vs_sc", raw: "close_minus_1_is_errno_ebadf"),
+    "RawSyscall" => covered(sysrt::raw_syscall; raw: "getpid_raw_vs_sc", raw: "close_minus_1_is_errno_ebadf", intr: "raw_syscall_read_interrupted_eintr"),
     "RawSyscall6" => covered(sysrt::raw_syscall6; raw: "openat_missing_enoent_both"),
     "AllThreadsSyscall" => reason("Go-runtime-only: needs the Go scheduler to run the call on every thread; sysrt has no thread runtime"),
     "AllThreadsSyscall6" => reason("Go-runtime-only: as AllThreadsSyscall"),
