@@ -13,7 +13,7 @@ use sysrt::fs::{self, AtFlags, DirEntry, FileType, Mode, OFlags, RawDir, ReadDir
 use sysrt::{Errno, Result, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    PathBuf, cloexec, fds_without_cloexec, open_fd_count, raw_mkdir, tmp_path,
+    PathBuf, cloexec, closed_fd, fds_without_cloexec, join, open_fd_count, raw_mkdir, tmp_path,
 };
 use sysrt_tests::{Tests, check};
 
@@ -22,12 +22,6 @@ const PLAN: usize = 60;
 /// Entries of the large listings.
 const MANY: usize = 10_000;
 const HUGE: usize = 100_000;
-
-fn join(dir: &PathBuf, name: &str) -> PathBuf {
-    let mut p = dir.clone();
-    let _ = write!(p, "/{name}");
-    p
-}
 
 fn open_dir(path: &str) -> Result<OwnedFd> {
     fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())
@@ -253,10 +247,7 @@ fn main() -> i32 {
             (Some(Err::<u64, Errno>(Errno::EINVAL)), true)
         );
     }
-    let closed_num =
-        fs::open("/dev/null", OFlags::RDONLY, Mode::empty()).map_or(9999, |f| f.as_raw_fd());
-    // SAFETY: the number was just closed; the calls below only report EBADF for it.
-    let closed = unsafe { BorrowedFd::borrow_raw(closed_num) };
+    let closed = closed_fd();
     check!(
         t,
         "getdents64_closed_fd_ebadf",
@@ -285,7 +276,7 @@ fn main() -> i32 {
     );
 
     // d_type of each kind, read through ReadDir.
-    let types = join(&base, "types");
+    let types = join(base.as_str(), "types");
     check!(
         t,
         "fixture_types_dir",
@@ -299,7 +290,7 @@ fn main() -> i32 {
     let fixtures = unsafe {
         (
             create(&tfd, b"file"),
-            raw_mkdir(join(&types, "sub").as_str(), 0o755),
+            raw_mkdir(join(types.as_str(), "sub").as_str(), 0o755),
             sysrt::raw_syscall(
                 Sysno::symlinkat,
                 c"file".as_ptr() as usize,
@@ -472,7 +463,7 @@ fn main() -> i32 {
     );
 
     // R17: names of every length 1..=100, plus 200 and 255, read 512 bytes at a time.
-    let r17 = join(&base, "r17");
+    let r17 = join(base.as_str(), "r17");
     check!(t, "fixture_r17_dir", raw_mkdir(r17.as_str(), 0o755), Ok(()));
     let Ok(r17fd) = open_dir(r17.as_str()) else {
         return t.finish();
@@ -535,7 +526,7 @@ fn main() -> i32 {
     drop(r17fd);
 
     // 10,000 entries with a 1 KiB buffer: RawDir, then ReadDir, each entry exactly once.
-    let many = join(&base, "many");
+    let many = join(base.as_str(), "many");
     check!(
         t,
         "fixture_many_dir",
