@@ -158,6 +158,35 @@ pub fn fds_without_cloexec() -> ([i32; 8], usize) {
     found
 }
 
+/// The descriptors open when a program starts, for the two cases every program ends with.
+pub struct FdBaseline {
+    count: i64,
+    inherited: ([i32; 8], usize),
+}
+
+impl FdBaseline {
+    /// Takes the baseline; call it in `main` before any case opens a descriptor.
+    pub fn take() -> FdBaseline {
+        FdBaseline {
+            count: open_fd_count(),
+            inherited: fds_without_cloexec(),
+        }
+    }
+
+    /// The closing cases: `no_fd_leaked` (as many descriptors open as at the start) and
+    /// `every_fd_we_opened_has_cloexec` (inherited descriptors without `FD_CLOEXEC` are the
+    /// parent's business; the program must add none).
+    pub fn check(&self, t: &mut crate::Tests) {
+        crate::check!(t, "no_fd_leaked", open_fd_count(), self.count);
+        crate::check!(
+            t,
+            "every_fd_we_opened_has_cloexec",
+            fds_without_cloexec(),
+            self.inherited
+        );
+    }
+}
+
 /// Whether this run is under QEMU user-mode (xtask sets `SYSRT_QEMU` to the emulator's path).
 /// A case may be skipped under QEMU only with the deviation named in its reason.
 pub fn under_qemu() -> bool {

@@ -12,9 +12,7 @@ use sysrt::fd::{AsFd, BorrowedFd, CWD, OwnedFd};
 use sysrt::fs::{self, AtFlags, DirEntry, FileType, Mode, OFlags, RawDir, ReadDir};
 use sysrt::{Errno, Result, Sysno};
 use sysrt_tests::check::Buf;
-use sysrt_tests::util::{
-    PathBuf, cloexec, closed_fd, fds_without_cloexec, join, open_fd_count, raw_mkdir, tmp_path,
-};
+use sysrt_tests::util::{FdBaseline, PathBuf, cloexec, closed_fd, join, raw_mkdir, tmp_path};
 use sysrt_tests::{Tests, check};
 
 const PLAN: usize = 60;
@@ -132,8 +130,7 @@ fn count_named(dirfd: BorrowedFd<'_>, name: &[u8]) -> Result<usize> {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
 
     let base = tmp_path("dir");
     let b = base.as_str();
@@ -681,13 +678,7 @@ fn main() -> i32 {
         Err(Errno::ENOENT)
     );
 
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -16,8 +16,8 @@ use sysrt::path::Arg;
 use sysrt::{Errno, Sysno, io};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    PathBuf, as_nobody, cloexec, closed_fd, contents, fds_without_cloexec, file_contents, is_root,
-    join, open_fd_count, raw_mkdir, raw_symlinkat, tmp_path, under_qemu, write_file,
+    FdBaseline, PathBuf, as_nobody, cloexec, closed_fd, contents, file_contents, is_root, join,
+    raw_mkdir, raw_symlinkat, tmp_path, under_qemu, write_file,
 };
 use sysrt_tests::{Tests, check};
 
@@ -35,8 +35,7 @@ macro_rules! check_or_skip {
 const PLAN: usize = 126;
 
 fn main() -> i32 {
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let mut t = Tests::new(PLAN);
 
     creat_cases(&mut t);
@@ -46,13 +45,7 @@ fn main() -> i32 {
     mount_cases(&mut t);
     handle_cases(&mut t);
 
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -18,8 +18,8 @@ use sysrt::path::{Arg, NAME_MAX, PATH_MAX};
 use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    NOBODY, Oct, PathBuf, as_nobody, closed_fd, fds_without_cloexec, file_contents, is_root, join,
-    open_fd_count, perm, raw_fstatat, raw_mkdir, text, text_of, tmp_path, write_file,
+    FdBaseline, NOBODY, Oct, PathBuf, as_nobody, closed_fd, file_contents, is_root, join, perm,
+    raw_fstatat, raw_mkdir, text, text_of, tmp_path, write_file,
 };
 use sysrt_tests::{Tests, check};
 
@@ -141,8 +141,7 @@ fn raw_umount(target: &str) -> Result<(), Errno> {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
 
     // umask: set 022 explicitly so the mode cases are exact; the original comes back at the end.
     let original_umask = fs::umask(Mode::from_octal(0o022));
@@ -1121,13 +1120,7 @@ fn main() -> i32 {
         fs::umask(original_umask),
         original_umask
     );
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -14,8 +14,8 @@ use sysrt::path::Arg;
 use sysrt::time::Timespec;
 use sysrt::{Errno, Sysno};
 use sysrt_tests::util::{
-    NOBODY, Oct, PathBuf, as_nobody, cloexec, closed_fd, fds_without_cloexec, ids_of_self, is_root,
-    join, open_fd_count, perm, raw_mkdir, raw_statx, tmp_path, under_qemu,
+    FdBaseline, NOBODY, Oct, PathBuf, as_nobody, cloexec, closed_fd, ids_of_self, is_root, join,
+    perm, raw_mkdir, raw_statx, tmp_path, under_qemu,
 };
 use sysrt_tests::{Tests, check};
 
@@ -110,8 +110,7 @@ fn cleanup(d: &str) {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let root = is_root();
 
     let base = tmp_path("perm");
@@ -734,13 +733,7 @@ fn main() -> i32 {
         raw_statx(CWD, d, 0, STATX_BASIC_STATS).map(drop),
         Err(Errno::ENOENT)
     );
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -13,8 +13,8 @@ use sysrt::path::PATH_MAX;
 use sysrt::time::Timespec;
 use sysrt::{Errno, Sysno, io};
 use sysrt_tests::util::{
-    as_nobody, cloexec, closed_fd, fds_without_cloexec, ids_of_self, is_root, join, open_fd_count,
-    raw_fstatat, raw_mkdir, raw_statx, raw_symlinkat, tmp_path,
+    FdBaseline, as_nobody, cloexec, closed_fd, ids_of_self, is_root, join, raw_fstatat, raw_mkdir,
+    raw_statx, raw_symlinkat, tmp_path,
 };
 use sysrt_tests::{Tests, check};
 
@@ -86,8 +86,7 @@ fn major_minor(dev: u64) -> (u64, u64) {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
 
     let dir = tmp_path("stat");
     let file = join(dir.as_str(), "f");
@@ -612,13 +611,7 @@ fn main() -> i32 {
         Err(Errno::ENOENT)
     );
 
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -17,8 +17,8 @@ use sysrt::path::Arg;
 use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    CLOSED_FD, Text, as_nobody, cloexec, closed_fd, contents, fds_without_cloexec, is_root,
-    open_fd_count, raw_lseek, read_some, text, text_of, tmp_path,
+    CLOSED_FD, FdBaseline, Text, as_nobody, cloexec, closed_fd, contents, is_root, raw_lseek,
+    read_some, text, text_of, tmp_path,
 };
 use sysrt_tests::{Tests, check};
 
@@ -141,9 +141,7 @@ fn set_sigpipe(handler: usize) -> Result<usize, Errno> {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    // Inherited descriptors without FD_CLOEXEC are the parent's business; ours must add none.
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let rw = Mode::from_octal(0o600);
 
     check!(
@@ -1181,13 +1179,7 @@ fn main() -> i32 {
     // ---- cleanup and accounting -------------------------------------------------------------
     drop(f);
     check!(t, "unlink_fixture_file", fs::unlink(p), Ok(()));
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

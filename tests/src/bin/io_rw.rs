@@ -10,8 +10,7 @@ use sysrt::fs::{self, AtFlags, Mode, OFlags};
 use sysrt::io::{self, CloseRangeFlags, IoSlice, IoSliceMut, ReadWriteFlags, SeekFrom};
 use sysrt::{Errno, Sysno};
 use sysrt_tests::util::{
-    cloexec, closed_fd, contents, fds_without_cloexec, offset, open_fd_count, raw_mkdir, raw_pipe,
-    tmp_path, under_qemu,
+    FdBaseline, cloexec, closed_fd, contents, offset, raw_mkdir, raw_pipe, tmp_path, under_qemu,
 };
 use sysrt_tests::{Tests, check};
 
@@ -38,8 +37,7 @@ fn raw_dup_at_least(fd: impl AsFd, min: RawFd) -> Result<RawFd, Errno> {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let path = tmp_path("io-rw");
     let p = path.as_str();
     let mut buf = [0u8; 64];
@@ -576,13 +574,7 @@ fn main() -> i32 {
 
     drop(fd);
     check!(t, "unlink_fixture", fs::unlink(p), Ok(()));
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -13,8 +13,8 @@ use sysrt::io::{self, Advice, FallocateFlags, IoSlice, SeekFrom, SpliceFlags, Sy
 use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    as_nobody, cloexec, closed_fd, contents, fds_without_cloexec, is_root, offset, open_fd_count,
-    raw_pipe, raw_symlinkat, read_some, tmp_path,
+    FdBaseline, as_nobody, cloexec, closed_fd, contents, is_root, offset, raw_pipe, raw_symlinkat,
+    read_some, tmp_path,
 };
 use sysrt_tests::{Tests, check};
 
@@ -45,8 +45,7 @@ fn shm_path(name: &str) -> Buf<256> {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let path = tmp_path("io-xfer");
     let p = path.as_str();
     let mut buf = [0u8; 128];
@@ -409,13 +408,7 @@ fn main() -> i32 {
 
     drop((fd, r, w));
     check!(t, "unlink_fixture", fs::unlink(p), Ok(()));
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 
