@@ -1,12 +1,16 @@
 //! Helpers shared by the test programs.
 
-use core::fmt::Write;
+use core::fmt::{self, Debug, Write};
+use core::mem::MaybeUninit;
 
-use sysrt::fd::{AsFd, OwnedFd};
+use sysrt::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
 use sysrt::fs::{self, Mode, OFlags};
-use sysrt::{Errno, Sysno};
+use sysrt::path::Arg;
+use sysrt::{Errno, Sysno, io};
 
-use linux_raw_sys::general::{AT_FDCWD, F_GETFD, FD_CLOEXEC, O_CLOEXEC};
+use linux_raw_sys::general::{
+    AT_FDCWD, F_GETFD, FD_CLOEXEC, O_CLOEXEC, SEEK_CUR, STATX_BASIC_STATS, stat, statx,
+};
 
 use crate::check::Buf;
 
@@ -19,6 +23,39 @@ pub fn tmp_path(name: &str) -> PathBuf {
     let mut p = PathBuf::new();
     let _ = write!(p, "/tmp/sysrt-test-{}-{}", sysrt::process::getpid(), name);
     p
+}
+
+/// `dir/name`.
+pub fn join(dir: &str, name: &str) -> PathBuf {
+    Buf::format(format_args!("{dir}/{name}"))
+}
+
+/// The number [`closed_fd`] hands out. No test program holds more than a few dozen
+/// descriptors at once, so the kernel (which always gives out the lowest free number) never
+/// reaches it; unlike the lowest free number, it stays closed when the caller opens something
+/// between taking it and using it.
+pub const CLOSED_FD: RawFd = 999;
+
+/// A descriptor that is not open, for the EBADF cases: [`CLOSED_FD`], checked closed with a raw
+/// `fcntl(F_GETFD)` on every call.
+///
+/// # Panics
+/// If the number is open after all (a parent passed it down, or a test leaked that many fds):
+/// every EBADF case would then test the wrong thing, so the program stops without its total
+/// line, which `cargo xtask test` counts as a failure.
+pub fn closed_fd() -> BorrowedFd<'static> {
+    // SAFETY: F_GETFD takes no pointer and touches no memory, whether or not the number is open.
+    let probe =
+        unsafe { sysrt::raw_syscall(Sysno::fcntl, CLOSED_FD as usize, F_GETFD as usize, 0) };
+    assert!(
+        probe == Err(Errno::EBADF),
+        "fd {CLOSED_FD} should be closed, fcntl(F_GETFD) gave {probe:?}"
+    );
+    // SAFETY: `borrow_raw` asks for an open fd so that calls act on the file its owner meant;
+    // this number was just checked closed and the program is single-threaded, so every call
+    // it is passed to fails with EBADF before touching any file, and nothing closes it twice
+    // (a `BorrowedFd` never closes).
+    unsafe { BorrowedFd::borrow_raw(CLOSED_FD) }
 }
 
 /// The lowest free descriptor number: the kernel always hands out the lowest, so if this is
@@ -121,6 +158,35 @@ pub fn fds_without_cloexec() -> ([i32; 8], usize) {
     found
 }
 
+/// The descriptors open when a program starts, for the two cases every program ends with.
+pub struct FdBaseline {
+    count: i64,
+    inherited: ([i32; 8], usize),
+}
+
+impl FdBaseline {
+    /// Takes the baseline; call it in `main` before any case opens a descriptor.
+    pub fn take() -> FdBaseline {
+        FdBaseline {
+            count: open_fd_count(),
+            inherited: fds_without_cloexec(),
+        }
+    }
+
+    /// The closing cases: `no_fd_leaked` (as many descriptors open as at the start) and
+    /// `every_fd_we_opened_has_cloexec` (inherited descriptors without `FD_CLOEXEC` are the
+    /// parent's business; the program must add none).
+    pub fn check(&self, t: &mut crate::Tests) {
+        crate::check!(t, "no_fd_leaked", open_fd_count(), self.count);
+        crate::check!(
+            t,
+            "every_fd_we_opened_has_cloexec",
+            fds_without_cloexec(),
+            self.inherited
+        );
+    }
+}
+
 /// Whether this run is under QEMU user-mode (xtask sets `SYSRT_QEMU` to the emulator's path).
 /// A case may be skipped under QEMU only with the deviation named in its reason.
 pub fn under_qemu() -> bool {
@@ -194,4 +260,228 @@ pub fn as_nobody<T>(f: impl FnOnce() -> T) -> Result<T, Errno> {
         sysrt::raw_syscall(Sysno::setresgid, keep, 0, keep)?;
     }
     Ok(out)
+}
+
+/// (ruid, euid, rgid, egid) of this process through the raw layer; `usize::MAX` for one that
+/// could not be read (the get*id calls cannot fail, so that means the stub is broken).
+pub fn ids_of_self() -> (usize, usize, usize, usize) {
+    let get = |n| {
+        // SAFETY: the get*id calls take no arguments and touch no memory.
+        unsafe { sysrt::raw_syscall(n, 0, 0, 0) }.unwrap_or(usize::MAX)
+    };
+    (
+        get(Sysno::getuid),
+        get(Sysno::geteuid),
+        get(Sysno::getgid),
+        get(Sysno::getegid),
+    )
+}
+
+// ---- file fixtures and read-back -----------------------------------------------------------
+//
+// The fixtures may use the public API, but the read-back helpers below go through the raw
+// layer: a program testing `read`, `pread`, `lseek` or `stat` compares against values that do
+// not come from the call under test.
+
+/// Creates (or truncates) `path` with mode 0o600 and writes `bytes` to it, through
+/// `openat(O_CREAT | O_WRONLY | O_TRUNC)` and `write_all`. The mode keeps the file private:
+/// the cases that switch to `nobody` expect EACCES on it.
+pub fn write_file(path: &str, bytes: &[u8]) -> Result<(), Errno> {
+    let fd = fs::open(
+        path,
+        OFlags::CREAT | OFlags::WRONLY | OFlags::TRUNC,
+        Mode::from_octal(0o600),
+    )?;
+    io::write_all(&fd, bytes)
+}
+
+/// `symlinkat(target, dirfd, link)` through the raw layer, for fixtures in programs that do
+/// not test symlinks (and in fs_stat, which must not build its fixtures with the API whose
+/// results it checks).
+pub fn raw_symlinkat(target: impl Arg, dirfd: impl AsFd, link: impl Arg) -> Result<(), Errno> {
+    let dirfd = dirfd.as_fd().as_raw_fd() as isize as usize;
+    target.with_c_str(|target| {
+        link.with_c_str(|link| {
+            // SAFETY: both strings are NUL-terminated and outlive the call; symlinkat only
+            // reads them.
+            unsafe {
+                sysrt::raw_syscall(
+                    Sysno::symlinkat,
+                    target.as_ptr() as usize,
+                    dirfd,
+                    link.as_ptr() as usize,
+                )
+            }
+            .map(drop)
+        })
+    })
+}
+
+/// `statx(dirfd, path, flags, mask)` through the raw layer: flags the typed API would not send,
+/// and metadata read back independently of the stat API.
+pub fn raw_statx(dirfd: impl AsFd, path: impl Arg, flags: u32, mask: u32) -> Result<statx, Errno> {
+    let dirfd = dirfd.as_fd().as_raw_fd() as isize as usize;
+    path.with_c_str(|p| {
+        let mut st = MaybeUninit::<statx>::zeroed();
+        // SAFETY: `p` is NUL-terminated and `st` is a `struct statx` the kernel fills; both
+        // outlive the call.
+        unsafe {
+            sysrt::raw_syscall6(
+                Sysno::statx,
+                dirfd,
+                p.as_ptr() as usize,
+                flags as usize,
+                mask as usize,
+                st.as_mut_ptr() as usize,
+                0,
+            )
+        }?;
+        // SAFETY: statx succeeded; the struct was zeroed, so every byte is initialised.
+        Ok(unsafe { st.assume_init() })
+    })
+}
+
+/// `newfstatat(dirfd, path, flags)` through the raw layer (the generic name of `fstatat`, on
+/// all three arches).
+pub fn raw_fstatat(dirfd: impl AsFd, path: impl Arg, flags: u32) -> Result<stat, Errno> {
+    let dirfd = dirfd.as_fd().as_raw_fd() as isize as usize;
+    path.with_c_str(|p| {
+        let mut st = MaybeUninit::<stat>::zeroed();
+        // SAFETY: `p` is NUL-terminated and `st` is a `struct stat` the kernel fills; both
+        // outlive the call.
+        unsafe {
+            sysrt::raw_syscall6(
+                Sysno::newfstatat,
+                dirfd,
+                p.as_ptr() as usize,
+                st.as_mut_ptr() as usize,
+                flags as usize,
+                0,
+                0,
+            )
+        }?;
+        // SAFETY: newfstatat succeeded; the struct was zeroed, so every byte is initialised.
+        Ok(unsafe { st.assume_init() })
+    })
+}
+
+/// A mode, permission or type value that prints in octal.
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub struct Oct(pub u32);
+
+impl Debug for Oct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0o{:o}", self.0)
+    }
+}
+
+/// The permission bits (`0o7777`) of `path`, following a final symlink (raw `statx`).
+pub fn perm(path: &str) -> Result<Oct, Errno> {
+    raw_statx(sysrt::fd::CWD, path, 0, STATX_BASIC_STATS)
+        .map(|st| Oct(u32::from(st.stx_mode) & 0o7777))
+}
+
+/// `lseek(fd, offset, whence)` through the raw layer: the new offset.
+pub fn raw_lseek(fd: impl AsFd, offset: i64, whence: u32) -> Result<u64, Errno> {
+    // SAFETY: lseek takes integers only and touches no user memory.
+    unsafe {
+        sysrt::raw_syscall(
+            Sysno::lseek,
+            fd.as_fd().as_raw_fd() as usize,
+            offset as usize,
+            whence as usize,
+        )
+    }
+    .map(|off| off as u64)
+}
+
+/// The current file offset (raw `lseek(fd, 0, SEEK_CUR)`).
+pub fn offset(fd: impl AsFd) -> Result<u64, Errno> {
+    raw_lseek(fd, 0, SEEK_CUR)
+}
+
+/// One raw `read` from the current offset into `buf`: the bytes read (a pipe gives what one
+/// read returns, so a case can see packet boundaries).
+pub fn read_some(fd: impl AsFd, buf: &mut [u8]) -> Result<&[u8], Errno> {
+    // SAFETY: read writes at most `buf.len()` bytes into `buf`, which outlives the call.
+    let n = unsafe {
+        sysrt::raw_syscall(
+            Sysno::read,
+            fd.as_fd().as_raw_fd() as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+        )
+    }?;
+    Ok(buf.get(..n).unwrap_or_default())
+}
+
+/// The whole file from offset 0 (up to `buf.len()` bytes), leaving the file offset where it
+/// was: raw `pread64` until the buffer is full or at end of file.
+pub fn contents(fd: impl AsFd, buf: &mut [u8]) -> Result<&[u8], Errno> {
+    let fd = fd.as_fd().as_raw_fd() as usize;
+    let mut len = 0;
+    while let Some(free) = buf.get_mut(len..).filter(|b| !b.is_empty()) {
+        // SAFETY: pread64 writes at most `free.len()` bytes into `free`, which outlives the call.
+        let n = unsafe {
+            sysrt::raw_syscall6(
+                Sysno::pread64,
+                fd,
+                free.as_mut_ptr() as usize,
+                free.len(),
+                len,
+                0,
+                0,
+            )
+        }?;
+        if n == 0 {
+            break;
+        }
+        len += n;
+    }
+    Ok(buf.get(..len).unwrap_or_default())
+}
+
+/// The whole file at `path` (up to `buf.len()` bytes): opens it read-only and reads it with
+/// [`contents`].
+pub fn file_contents<'b>(path: &str, buf: &'b mut [u8]) -> Result<&'b [u8], Errno> {
+    let fd = fs::open(path, OFlags::RDONLY, Mode::empty())?;
+    contents(&fd, buf)
+}
+
+/// Bytes read back, compared exactly with `==` and printed as text (as bytes if not UTF-8).
+/// 128 bytes hold everything the programs read back.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Text {
+    bytes: [u8; 128],
+    len: usize,
+}
+
+/// The [`Text`] of `s`: an expected value.
+pub fn text(s: &str) -> Text {
+    text_of(s.as_bytes())
+}
+
+/// The [`Text`] of `b` (its first 128 bytes).
+pub fn text_of(b: &[u8]) -> Text {
+    let mut t = Text {
+        bytes: [0; 128],
+        len: b.len().min(128),
+    };
+    t.bytes[..t.len].copy_from_slice(&b[..t.len]);
+    t
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.bytes[..self.len] == *other.as_bytes()
+    }
+}
+
+impl Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match core::str::from_utf8(&self.bytes[..self.len]) {
+            Ok(s) => Debug::fmt(s, f),
+            Err(_) => Debug::fmt(&self.bytes[..self.len], f),
+        }
+    }
 }

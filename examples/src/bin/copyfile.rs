@@ -8,29 +8,14 @@
 #![no_std]
 #![no_main]
 
-use core::fmt::{self, Write};
-
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::{Errno, io, retry_on_intr};
+use sysrt_examples::selfdemo::{self, Failure, LINE_LEN};
 use sysrt_rt::{eprintln, println};
 
 /// The copy buffer: large enough that a big file takes few syscalls, small enough for the
 /// stack.
 const BUF_SIZE: usize = 32 * 1024;
-
-/// What failed: the step, the path it was working on, and the errno.
-struct Failure<'p> {
-    step: &'static str,
-    path: &'p [u8],
-    err: Errno,
-}
-
-impl fmt::Display for Failure<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = core::str::from_utf8(self.path).unwrap_or("(non-UTF-8 path)");
-        write!(f, "{} {}: {}", self.step, path, self.err)
-    }
-}
 
 /// Copies `src` to `dst`; returns the number of bytes copied.
 fn copy<'p>(src: &'p [u8], dst: &'p [u8]) -> Result<u64, Failure<'p>> {
@@ -59,96 +44,15 @@ fn copy<'p>(src: &'p [u8], dst: &'p [u8]) -> Result<u64, Failure<'p>> {
 }
 
 /// The demonstration's content: this line, repeated.
-const LINE: &[u8] = b"sysrt copyfile demo\n";
-const LINES: usize = 2000;
+const LINE: &[u8; LINE_LEN] = b"sysrt copyfile demo\n";
 
 /// The demonstration: writes a source file, copies it, compares the copy, removes both.
 fn demo() -> Result<(), Errno> {
-    let (mut src_buf, mut dst_buf) = ([0u8; 64], [0u8; 64]);
-    let src = demo_path(&mut src_buf, "src")?;
-    let dst = demo_path(&mut dst_buf, "dst")?;
-    let result = demo_in(src, dst);
-    let _ = fs::unlink(src);
-    let _ = fs::unlink(dst);
-    match result {
-        Ok(total) => {
-            let show = |p| core::str::from_utf8(p).unwrap_or("?");
-            println!(
-                "copyfile: copied {total} bytes from {} to {} with {BUF_SIZE}-byte reads, checked the copy, removed both",
-                show(src),
-                show(dst)
-            );
-            Ok(())
-        }
-        Err(failure) => {
-            eprintln!("copyfile: {failure}");
-            Err(failure.err)
-        }
-    }
-}
-
-/// `/tmp/sysrt-copyfile-<pid>.<what>`: unique per process, so demos running at the same time
-/// cannot collide.
-fn demo_path<'b>(buf: &'b mut [u8], what: &str) -> Result<&'b [u8], Errno> {
-    let mut out = Cursor { buf, len: 0 };
-    let pid = sysrt::process::getpid();
-    write!(out, "/tmp/sysrt-copyfile-{pid}.{what}").map_err(|_| Errno::ENAMETOOLONG)?;
-    Ok(out.written())
-}
-
-/// Formats into a byte buffer, without allocating.
-struct Cursor<'b> {
-    buf: &'b mut [u8],
-    len: usize,
-}
-
-impl<'b> Cursor<'b> {
-    fn written(self) -> &'b [u8] {
-        &self.buf[..self.len]
-    }
-}
-
-impl Write for Cursor<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        let room = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
-        room.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
-fn demo_in<'p>(src: &'p [u8], dst: &'p [u8]) -> Result<u64, Failure<'p>> {
-    let fail = |step, path, err| Failure { step, path, err };
-    let fd = fs::open(
-        src,
-        OFlags::CREAT | OFlags::EXCL | OFlags::WRONLY,
-        Mode::from_octal(0o600),
-    )
-    .map_err(|e| fail("create", src, e))?;
-    let mut content = [0u8; LINE.len() * LINES];
-    for line in content.chunks_exact_mut(LINE.len()) {
-        line.copy_from_slice(LINE);
-    }
-    io::write_all(&fd, &content).map_err(|e| fail("write", src, e))?;
-    drop(fd);
-
-    let total = copy(src, dst)?;
-
-    let copy = fs::open(dst, OFlags::RDONLY, Mode::empty()).map_err(|e| fail("open", dst, e))?;
-    // One byte of room more than expected, to notice a copy that is too long.
-    let mut back = [0u8; LINE.len() * LINES + 1];
-    let mut len = 0;
-    while let Some(rest) = back.get_mut(len..).filter(|rest| !rest.is_empty()) {
-        match io::read(&copy, rest).map_err(|e| fail("read", dst, e))? {
-            0 => break,
-            n => len += n,
-        }
-    }
-    if back[..len] != content[..] {
-        return Err(fail("verify", dst, Errno::EIO));
-    }
-    Ok(total)
+    selfdemo::run("copyfile", LINE, copy, |total, src, dst| {
+        println!(
+            "copyfile: copied {total} bytes from {src} to {dst} with {BUF_SIZE}-byte reads, checked the copy, removed both"
+        );
+    })
 }
 
 fn main() -> i32 {

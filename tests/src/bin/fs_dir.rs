@@ -12,9 +12,7 @@ use sysrt::fd::{AsFd, BorrowedFd, CWD, OwnedFd};
 use sysrt::fs::{self, AtFlags, DirEntry, FileType, Mode, OFlags, RawDir, ReadDir};
 use sysrt::{Errno, Result, Sysno};
 use sysrt_tests::check::Buf;
-use sysrt_tests::util::{
-    PathBuf, cloexec, fds_without_cloexec, open_fd_count, raw_mkdir, tmp_path,
-};
+use sysrt_tests::util::{FdBaseline, PathBuf, cloexec, closed_fd, join, raw_mkdir, tmp_path};
 use sysrt_tests::{Tests, check};
 
 const PLAN: usize = 60;
@@ -22,12 +20,6 @@ const PLAN: usize = 60;
 /// Entries of the large listings.
 const MANY: usize = 10_000;
 const HUGE: usize = 100_000;
-
-fn join(dir: &PathBuf, name: &str) -> PathBuf {
-    let mut p = dir.clone();
-    let _ = write!(p, "/{name}");
-    p
-}
 
 fn open_dir(path: &str) -> Result<OwnedFd> {
     fs::open(path, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())
@@ -138,8 +130,7 @@ fn count_named(dirfd: BorrowedFd<'_>, name: &[u8]) -> Result<usize> {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
 
     let base = tmp_path("dir");
     let b = base.as_str();
@@ -253,10 +244,7 @@ fn main() -> i32 {
             (Some(Err::<u64, Errno>(Errno::EINVAL)), true)
         );
     }
-    let closed_num =
-        fs::open("/dev/null", OFlags::RDONLY, Mode::empty()).map_or(9999, |f| f.as_raw_fd());
-    // SAFETY: the number was just closed; the calls below only report EBADF for it.
-    let closed = unsafe { BorrowedFd::borrow_raw(closed_num) };
+    let closed = closed_fd();
     check!(
         t,
         "getdents64_closed_fd_ebadf",
@@ -285,7 +273,7 @@ fn main() -> i32 {
     );
 
     // d_type of each kind, read through ReadDir.
-    let types = join(&base, "types");
+    let types = join(base.as_str(), "types");
     check!(
         t,
         "fixture_types_dir",
@@ -299,7 +287,7 @@ fn main() -> i32 {
     let fixtures = unsafe {
         (
             create(&tfd, b"file"),
-            raw_mkdir(join(&types, "sub").as_str(), 0o755),
+            raw_mkdir(join(types.as_str(), "sub").as_str(), 0o755),
             sysrt::raw_syscall(
                 Sysno::symlinkat,
                 c"file".as_ptr() as usize,
@@ -472,7 +460,7 @@ fn main() -> i32 {
     );
 
     // R17: names of every length 1..=100, plus 200 and 255, read 512 bytes at a time.
-    let r17 = join(&base, "r17");
+    let r17 = join(base.as_str(), "r17");
     check!(t, "fixture_r17_dir", raw_mkdir(r17.as_str(), 0o755), Ok(()));
     let Ok(r17fd) = open_dir(r17.as_str()) else {
         return t.finish();
@@ -535,7 +523,7 @@ fn main() -> i32 {
     drop(r17fd);
 
     // 10,000 entries with a 1 KiB buffer: RawDir, then ReadDir, each entry exactly once.
-    let many = join(&base, "many");
+    let many = join(base.as_str(), "many");
     check!(
         t,
         "fixture_many_dir",
@@ -690,13 +678,7 @@ fn main() -> i32 {
         Err(Errno::ENOENT)
     );
 
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -5,10 +5,9 @@
 #![no_main]
 
 use core::ffi::CStr;
-use core::fmt::Write as _;
 
 use linux_raw_sys::general as g;
-use sysrt::fd::{AsFd, BorrowedFd, CWD, OwnedFd};
+use sysrt::fd::{AsFd, CWD, OwnedFd};
 use sysrt::fs::{
     self, AtFlags, FileHandle, InotifyEvents, InotifyFlags, Mode, MountFlags, OFlags, OpenHow,
     ResolveFlags, UnmountFlags, WatchDescriptor, WatchMask, XattrFlags, XattrNames,
@@ -17,8 +16,8 @@ use sysrt::path::Arg;
 use sysrt::{Errno, Sysno, io};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    PathBuf, as_nobody, cloexec, fds_without_cloexec, is_root, open_fd_count, raw_mkdir, tmp_path,
-    under_qemu,
+    FdBaseline, PathBuf, as_nobody, cloexec, closed_fd, contents, file_contents, is_root, join,
+    raw_mkdir, raw_symlinkat, tmp_path, under_qemu, write_file,
 };
 use sysrt_tests::{Tests, check};
 
@@ -36,8 +35,7 @@ macro_rules! check_or_skip {
 const PLAN: usize = 126;
 
 fn main() -> i32 {
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let mut t = Tests::new(PLAN);
 
     creat_cases(&mut t);
@@ -47,45 +45,11 @@ fn main() -> i32 {
     mount_cases(&mut t);
     handle_cases(&mut t);
 
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 
 // ---- helpers (raw layer where another area owns the typed call) -----------------------------
-
-fn join(dir: &PathBuf, name: &str) -> PathBuf {
-    Buf::format(format_args!("{}/{}", dir.as_str(), name))
-}
-
-/// A number that is certainly not an open descriptor right now: the lowest free one.
-fn closed_fd() -> BorrowedFd<'static> {
-    let n = fs::open("/dev/null", OFlags::RDONLY, Mode::empty()).map_or(999, |fd| fd.as_raw_fd());
-    // SAFETY: the number was just closed; it is only passed to calls that report EBADF.
-    unsafe { BorrowedFd::borrow_raw(n) }
-}
-
-fn raw_symlink(target: &str, link: &str) -> Result<(), Errno> {
-    target.with_c_str(|target| {
-        link.with_c_str(|link| {
-            // SAFETY: both strings are NUL-terminated and outlive the call; symlinkat reads them.
-            unsafe {
-                sysrt::raw_syscall(
-                    Sysno::symlinkat,
-                    target.as_ptr() as usize,
-                    g::AT_FDCWD as isize as usize,
-                    link.as_ptr() as usize,
-                )
-            }
-            .map(drop)
-        })
-    })
-}
 
 fn raw_rename(from: &str, to: &str) -> Result<(), Errno> {
     from.with_c_str(|from| {
@@ -129,24 +93,6 @@ fn raw_statfs_type(path: &str) -> Result<u64, Errno> {
 
 fn rmdir(path: &str) -> Result<(), Errno> {
     fs::unlinkat(CWD, path, AtFlags::REMOVEDIR)
-}
-
-/// The whole content of a file (up to 64 bytes), as text.
-fn contents(fd: impl AsFd) -> Result<Buf<64>, Errno> {
-    let mut buf = [0u8; 64];
-    let n = io::read(fd, &mut buf)?;
-    let mut out = Buf::new();
-    let _ = out.write_str(core::str::from_utf8(buf.get(..n).unwrap_or_default()).unwrap_or("?"));
-    Ok(out)
-}
-
-fn file_contents(path: &str) -> Result<Buf<64>, Errno> {
-    contents(fs::open(path, OFlags::RDONLY, Mode::empty())?)
-}
-
-fn write_file(path: &str, bytes: &[u8]) -> Result<(), Errno> {
-    let fd = fs::creat(path, Mode::from_octal(0o600))?;
-    io::write_all(&fd, bytes)
 }
 
 /// Whether `/proc/self/mountinfo` mentions `needle`.
@@ -198,14 +144,17 @@ fn creat_cases(t: &mut Tests) {
     check!(
         t,
         "creat_wrote_the_bytes",
-        file_contents(p).map(|b| b == "old bytes"),
+        file_contents(p, &mut [0; 64]).map(|b| b == b"old bytes"),
         Ok(true)
     );
     let again = fs::creat(p, rw);
     check!(
         t,
         "creat_existing_truncates_bytes_gone",
-        (again.map(drop), file_contents(p).map(|b| b == "")),
+        (
+            again.map(drop),
+            file_contents(p, &mut [0; 64]).map(<[u8]>::is_empty)
+        ),
         (Ok(()), Ok(true))
     );
     check!(
@@ -223,7 +172,7 @@ fn creat_cases(t: &mut Tests) {
     check!(
         t,
         "creat_through_a_file_enotdir",
-        fs::creat(join(&path, "x").as_str(), rw).map(drop),
+        fs::creat(join(path.as_str(), "x").as_str(), rw).map(drop),
         Err(Errno::ENOTDIR)
     );
     check!(
@@ -239,11 +188,11 @@ fn creat_cases(t: &mut Tests) {
 
 fn openat2_cases(t: &mut Tests) {
     let dir = tmp_path("o2dir");
-    let file = join(&dir, "f");
-    let link = join(&dir, "link");
+    let file = join(dir.as_str(), "f");
+    let link = join(dir.as_str(), "link");
     let setup = raw_mkdir(dir.as_str(), 0o755)
         .and_then(|()| write_file(file.as_str(), b"inside"))
-        .and_then(|()| raw_symlink("f", link.as_str()));
+        .and_then(|()| raw_symlinkat("f", CWD, link.as_str()));
     check!(t, "openat2_fixture_dir_file_symlink", setup, Ok(()));
     let dirfd = fs::open(
         dir.as_str(),
@@ -270,8 +219,7 @@ fn openat2_cases(t: &mut Tests) {
         first
             .as_ref()
             .map_err(|&e| e)
-            .and_then(contents)
-            .map(|b| b == "inside"),
+            .and_then(|fd| contents(fd, &mut [0; 64]).map(|b| b == b"inside")),
         Ok(true)
     );
     check_or_skip!(
@@ -286,9 +234,11 @@ fn openat2_cases(t: &mut Tests) {
         t,
         skip,
         "openat2_beneath_inside_ok",
-        fs::openat2(&dirfd, "f", &with(ResolveFlags::BENEATH))
-            .and_then(contents)
-            .map(|b| b == "inside"),
+        fs::openat2(&dirfd, "f", &with(ResolveFlags::BENEATH)).and_then(|fd| contents(
+            fd,
+            &mut [0; 64]
+        )
+        .map(|b| b == b"inside")),
         Ok(true)
     );
     check_or_skip!(
@@ -316,9 +266,11 @@ fn openat2_cases(t: &mut Tests) {
         t,
         skip,
         "openat2_in_root_slash_is_dirfd",
-        fs::openat2(&dirfd, "/f", &with(ResolveFlags::IN_ROOT))
-            .and_then(contents)
-            .map(|b| b == "inside"),
+        fs::openat2(&dirfd, "/f", &with(ResolveFlags::IN_ROOT)).and_then(|fd| contents(
+            fd,
+            &mut [0; 64]
+        )
+        .map(|b| b == b"inside")),
         Ok(true)
     );
     check_or_skip!(
@@ -513,7 +465,7 @@ fn xattr_cases(t: &mut Tests) {
     check!(
         t,
         name("fixture_symlink").as_str(),
-        raw_symlink(p, l),
+        raw_symlinkat(p, CWD, l),
         Ok(())
     );
     check!(
@@ -803,7 +755,7 @@ fn inotify_cases(t: &mut Tests) {
     );
 
     // create, write, close, unlink: one event each, in order, with the exact name.
-    let file = join(&dir, "f");
+    let file = join(dir.as_str(), "f");
     let steps = fs::creat(file.as_str(), Mode::from_octal(0o600))
         .and_then(|f| io::write(&f, b"x").map(drop))
         .and_then(|()| fs::unlink(file.as_str()));
@@ -849,8 +801,8 @@ fn inotify_cases(t: &mut Tests) {
     );
 
     // A rename: MOVED_FROM and MOVED_TO with the same non-zero cookie.
-    let a = join(&dir, "a");
-    let b = join(&dir, "b");
+    let a = join(dir.as_str(), "a");
+    let b = join(dir.as_str(), "b");
     let _ = fs::open(
         a.as_str(),
         OFlags::CREAT | OFlags::RDONLY,
@@ -997,9 +949,9 @@ fn inotify_cases(t: &mut Tests) {
 fn mount_cases(t: &mut Tests) {
     let dir = tmp_path("mnt");
     let m = dir.as_str();
-    let file = join(&dir, "f");
+    let file = join(dir.as_str(), "f");
     let f = file.as_str();
-    let sub = join(&dir, "sub");
+    let sub = join(dir.as_str(), "sub");
     let none = MountFlags::empty();
     let tmpfs = |flags: MountFlags| fs::mount("sysrt-test", m, "tmpfs", flags, Some(c"size=1m"));
 
@@ -1034,8 +986,7 @@ fn mount_cases(t: &mut Tests) {
         skip,
         "mount_create_file_in_tmpfs",
         write_file(f, b"on tmpfs")
-            .and_then(|()| file_contents(f))
-            .map(|b| b == "on tmpfs"),
+            .and_then(|()| file_contents(f, &mut [0; 64]).map(|b| b == b"on tmpfs")),
         Ok(true)
     );
     // pivot_root error cases only: this process is never pivoted. `sub` lives on the tmpfs
@@ -1146,8 +1097,7 @@ fn mount_cases(t: &mut Tests) {
         "umount2_detach_open_fd_still_reads",
         busy.take()
             .ok_or(Errno::EBADF)
-            .and_then(contents)
-            .map(|b| b == "kept"),
+            .and_then(|fd| contents(fd, &mut [0; 64]).map(|b| b == b"kept")),
         Ok(true)
     );
 
@@ -1244,8 +1194,7 @@ fn handle_cases(t: &mut Tests) {
         opened
             .as_ref()
             .map_err(|&e| e)
-            .and_then(contents)
-            .map(|b| b == "handled"),
+            .and_then(|fd| contents(fd, &mut [0; 64]).map(|b| b == b"handled")),
         Ok(true)
     );
     check!(

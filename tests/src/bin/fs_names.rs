@@ -1,76 +1,41 @@
 //! Names and trees: mkdir/rmdir, rename/renameat2, link, symlink/readlink, mknod/mkfifo,
 //! chdir/fchdir/getcwd, chroot and umask, with their exact errnos and observable effects
 //! (R1, R4, R5, R6, R19, R20, R21). Modes, types, links and devices are read back with a raw
-//! `newfstatat`, so these cases do not depend on the stat API written in parallel.
+//! `newfstatat` (permission bits with the shared raw `statx` helper), so these cases do not
+//! depend on the stat API written in parallel.
 #![no_std]
 #![no_main]
 
-use core::fmt::{self, Debug};
-use core::mem::{MaybeUninit, offset_of};
+use core::mem::offset_of;
 
 use linux_raw_sys::general::{
     AT_FDCWD, AT_SYMLINK_NOFOLLOW, DT_DIR, MNT_DETACH, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
     S_IFREG, linux_dirent64, stat,
 };
-use sysrt::fd::{BorrowedFd, CWD};
+use sysrt::fd::CWD;
 use sysrt::fs::{self, AtFlags, Mode, NodeType, OFlags, RenameFlags};
 use sysrt::path::{Arg, NAME_MAX, PATH_MAX};
-use sysrt::{Errno, Sysno, io};
+use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    NOBODY, PathBuf, as_nobody, fds_without_cloexec, is_root, open_fd_count, raw_mkdir, tmp_path,
+    FdBaseline, NOBODY, Oct, PathBuf, as_nobody, closed_fd, file_contents, is_root, join, perm,
+    raw_fstatat, raw_mkdir, text, text_of, tmp_path, write_file,
 };
 use sysrt_tests::{Tests, check};
-
-/// A permission or type value that prints in octal.
-#[derive(Copy, Clone, PartialEq, Eq)]
-struct Oct(u32);
-
-impl Debug for Oct {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "0o{:o}", self.0)
-    }
-}
-
-fn join(base: &str, name: &str) -> PathBuf {
-    Buf::format(format_args!("{base}/{name}"))
-}
 
 /// Bytes shown as text in the case lines.
 fn s(bytes: &[u8]) -> &str {
     core::str::from_utf8(bytes).unwrap_or("<non-utf8>")
 }
 
-/// `newfstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW)` through the raw layer.
+/// `newfstatat(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW)` through the raw layer.
 fn lstat(path: &str) -> Result<stat, Errno> {
-    path.with_c_str(|p| {
-        let mut st = MaybeUninit::<stat>::zeroed();
-        // SAFETY: `p` is NUL-terminated and `st` is a `struct stat` the kernel fills; both
-        // outlive the call.
-        unsafe {
-            sysrt::raw_syscall6(
-                Sysno::newfstatat,
-                AT_FDCWD as isize as usize,
-                p.as_ptr() as usize,
-                st.as_mut_ptr() as usize,
-                AT_SYMLINK_NOFOLLOW as usize,
-                0,
-                0,
-            )
-        }?;
-        // SAFETY: newfstatat succeeded and filled the whole struct (it was zeroed before).
-        Ok(unsafe { st.assume_init() })
-    })
+    raw_fstatat(CWD, path, AT_SYMLINK_NOFOLLOW)
 }
 
 /// The `S_IFMT` part of the mode (not following a final symlink).
 fn kind(path: &str) -> Result<Oct, Errno> {
     lstat(path).map(|st| Oct(st.st_mode & S_IFMT))
-}
-
-/// The permission bits (`0o7777`).
-fn perm(path: &str) -> Result<Oct, Errno> {
-    lstat(path).map(|st| Oct(st.st_mode & 0o7777))
 }
 
 /// (inode, link count).
@@ -82,51 +47,6 @@ fn ino_nlink(path: &str) -> Result<(u64, u64), Errno> {
 
 fn exists(path: &str) -> Result<(), Errno> {
     lstat(path).map(drop)
-}
-
-fn write_file(path: &str, bytes: &[u8]) -> Result<(), Errno> {
-    let fd = fs::open(
-        path,
-        OFlags::CREAT | OFlags::WRONLY | OFlags::TRUNC,
-        Mode::from_octal(0o644),
-    )?;
-    io::write_all(&fd, bytes)
-}
-
-/// Short text that compares with `==` and prints as a string (tuples of it compare too).
-#[derive(Clone)]
-struct Text(Buf<64>);
-
-impl PartialEq for Text {
-    fn eq(&self, other: &Text) -> bool {
-        self.0.as_bytes() == other.0.as_bytes()
-    }
-}
-
-impl PartialEq<&str> for Text {
-    fn eq(&self, other: &&str) -> bool {
-        self.0.as_bytes() == other.as_bytes()
-    }
-}
-
-impl Debug for Text {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Debug::fmt(&self.0, f)
-    }
-}
-
-fn text(s: &str) -> Text {
-    Text(Buf::format(format_args!("{s}")))
-}
-
-/// The file's first 64 bytes as text, or `<ERRNO>` if it cannot be read.
-fn contents(path: &str) -> Text {
-    let mut buf = [0u8; 64];
-    let n = fs::open(path, OFlags::RDONLY, Mode::empty()).and_then(|fd| io::read(&fd, &mut buf));
-    match n {
-        Ok(n) => text(core::str::from_utf8(&buf[..n]).unwrap_or("<non-utf8>")),
-        Err(e) => Text(Buf::format(format_args!("<{}>", e.name().unwrap_or("?")))),
-    }
 }
 
 /// Removes `path` and everything under it (raw `getdents64`; best effort).
@@ -221,8 +141,7 @@ fn raw_umount(target: &str) -> Result<(), Errno> {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
 
     // umask: set 022 explicitly so the mode cases are exact; the original comes back at the end.
     let original_umask = fs::umask(Mode::from_octal(0o022));
@@ -344,8 +263,7 @@ fn main() -> i32 {
             Ok(())
         );
     }
-    // SAFETY: fd 999 is not open; mkdirat only reports EBADF for it.
-    let closed = unsafe { BorrowedFd::borrow_raw(999) };
+    let closed = closed_fd();
     check!(
         t,
         "mkdirat_closed_dirfd_ebadf",
@@ -380,8 +298,8 @@ fn main() -> i32 {
     check!(
         t,
         "rmdir_nonempty_left_intact",
-        contents(join(full.as_str(), "f").as_str()),
-        "x"
+        file_contents(join(full.as_str(), "f").as_str(), &mut [0; 64]).map(text_of),
+        Ok(text("x"))
     );
     check!(
         t,
@@ -416,8 +334,8 @@ fn main() -> i32 {
     check!(
         t,
         "rename_target_has_source_bytes",
-        contents(dst.as_str()),
-        "new bytes"
+        file_contents(dst.as_str(), &mut [0; 64]).map(text_of),
+        Ok(text("new bytes"))
     );
     check!(
         t,
@@ -464,7 +382,11 @@ fn main() -> i32 {
     check!(
         t,
         "renameat_relative_to_dirfds",
-        fs::renameat(&dfd, "dst", &dfd, "moved").map(|()| contents(join(d, "moved").as_str())),
+        fs::renameat(&dfd, "dst", &dfd, "moved").and_then(|()| file_contents(
+            join(d, "moved").as_str(),
+            &mut [0; 64]
+        )
+        .map(text_of)),
         Ok(text("new bytes"))
     );
     let a = join(d, "a");
@@ -480,8 +402,11 @@ fn main() -> i32 {
     check!(
         t,
         "renameat2_noreplace_left_both_intact",
-        (contents(a.as_str()), contents(b.as_str())),
-        (text("AAA"), text("BBB"))
+        (
+            file_contents(a.as_str(), &mut [0; 64]).map(text_of),
+            file_contents(b.as_str(), &mut [0; 64]).map(text_of)
+        ),
+        (Ok(text("AAA")), Ok(text("BBB")))
     );
     check!(
         t,
@@ -501,8 +426,11 @@ fn main() -> i32 {
     check!(
         t,
         "renameat2_exchange_swapped_contents",
-        (contents(a.as_str()), contents(b.as_str())),
-        (text("BBB"), text("AAA"))
+        (
+            file_contents(a.as_str(), &mut [0; 64]).map(text_of),
+            file_contents(b.as_str(), &mut [0; 64]).map(text_of)
+        ),
+        (Ok(text("BBB")), Ok(text("AAA")))
     );
     check!(
         t,
@@ -590,10 +518,10 @@ fn main() -> i32 {
             t,
             "exdev_left_source_intact",
             (
-                contents(xsrc.as_str()),
+                file_contents(xsrc.as_str(), &mut [0; 64]).map(text_of),
                 ino_nlink(xsrc.as_str()).map(|(_, n)| n)
             ),
-            (text("cross"), Ok(1u64))
+            (Ok(text("cross")), Ok(1u64))
         );
         check!(
             t,
@@ -635,8 +563,8 @@ fn main() -> i32 {
     check!(
         t,
         "link_new_name_has_bytes",
-        contents(l2.as_str()),
-        "linked"
+        file_contents(l2.as_str(), &mut [0; 64]).map(text_of),
+        Ok(text("linked"))
     );
     check!(
         t,
@@ -762,8 +690,8 @@ fn main() -> i32 {
     check!(
         t,
         "open_through_symlink_reads_target",
-        contents(sl.as_str()),
-        "linked"
+        file_contents(sl.as_str(), &mut [0; 64]).map(text_of),
+        Ok(text("linked"))
     );
     let linked_via_follow = join(d, "hard_follow");
     let linked_no_follow = join(d, "hard_nofollow");
@@ -830,8 +758,8 @@ fn main() -> i32 {
     check!(
         t,
         "open_through_40_symlinks_ok",
-        contents(join(chain.as_str(), "c39").as_str()),
-        "end"
+        file_contents(join(chain.as_str(), "c39").as_str(), &mut [0; 64]).map(text_of),
+        Ok(text("end"))
     );
     check!(
         t,
@@ -1124,15 +1052,21 @@ fn main() -> i32 {
         check!(
             t,
             NOBODY_CASES[3],
-            (contents(file.as_str()), exists(join(d, "file2").as_str())),
-            (text("file bytes"), Err(Errno::ENOENT))
+            (
+                file_contents(file.as_str(), &mut [0; 64]).map(text_of),
+                exists(join(d, "file2").as_str())
+            ),
+            (Ok(text("file bytes")), Err(Errno::ENOENT))
         );
         let r = as_nobody(|| fs::unlink(root_in_sticky.as_str()));
         check!(
             t,
             NOBODY_CASES[4],
-            (r, contents(root_in_sticky.as_str())),
-            (Ok(Err(Errno::EPERM)), text("root"))
+            (
+                r,
+                file_contents(root_in_sticky.as_str(), &mut [0; 64]).map(text_of)
+            ),
+            (Ok(Err(Errno::EPERM)), Ok(text("root")))
         );
         let r = as_nobody(|| fs::unlink(nobody_in_sticky.as_str()));
         check!(
@@ -1186,13 +1120,7 @@ fn main() -> i32 {
         fs::umask(original_umask),
         original_umask
     );
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

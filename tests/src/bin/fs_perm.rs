@@ -5,73 +5,28 @@
 #![no_std]
 #![no_main]
 
-use core::fmt::{self, Debug};
-use core::mem::MaybeUninit;
-
 use linux_raw_sys::general::{
-    __kernel_timespec, AT_FDCWD, AT_SYMLINK_NOFOLLOW, CLOCK_REALTIME, STATX_BASIC_STATS, statx,
+    __kernel_timespec, AT_FDCWD, AT_SYMLINK_NOFOLLOW, CLOCK_REALTIME, STATX_BASIC_STATS,
 };
-use sysrt::fd::{BorrowedFd, CWD};
+use sysrt::fd::CWD;
 use sysrt::fs::{self, Access, AtFlags, Mode, OFlags};
 use sysrt::path::Arg;
 use sysrt::time::Timespec;
 use sysrt::{Errno, Sysno};
-use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    NOBODY, PathBuf, as_nobody, cloexec, fds_without_cloexec, is_root, open_fd_count, raw_mkdir,
-    tmp_path, under_qemu,
+    FdBaseline, NOBODY, Oct, PathBuf, as_nobody, cloexec, closed_fd, ids_of_self, is_root, join,
+    perm, raw_mkdir, raw_statx, tmp_path, under_qemu,
 };
 use sysrt_tests::{Tests, check};
 
-/// A permission value that prints in octal.
-#[derive(Copy, Clone, PartialEq, Eq)]
-struct Oct(u32);
-
-impl Debug for Oct {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "0o{:o}", self.0)
-    }
-}
-
-fn join(base: &str, name: &str) -> PathBuf {
-    Buf::format(format_args!("{base}/{name}"))
-}
-
-/// `statx(AT_FDCWD, path, flags, STATX_BASIC_STATS)` through the raw layer.
-fn raw_statx(path: &str, flags: u32) -> Result<statx, Errno> {
-    path.with_c_str(|p| {
-        let mut st = MaybeUninit::<statx>::zeroed();
-        // SAFETY: `p` is NUL-terminated and `st` is a `struct statx` the kernel fills; both
-        // outlive the call.
-        unsafe {
-            sysrt::raw_syscall6(
-                Sysno::statx,
-                AT_FDCWD as isize as usize,
-                p.as_ptr() as usize,
-                flags as usize,
-                STATX_BASIC_STATS as usize,
-                st.as_mut_ptr() as usize,
-                0,
-            )
-        }?;
-        // SAFETY: statx succeeded; the struct was zeroed, so every byte is initialised.
-        Ok(unsafe { st.assume_init() })
-    })
-}
-
-/// Permission bits (`0o7777`), following a final symlink.
-fn perm(path: &str) -> Result<Oct, Errno> {
-    raw_statx(path, 0).map(|st| Oct(u32::from(st.stx_mode) & 0o7777))
-}
-
 /// (uid, gid), following a final symlink.
 fn ids(path: &str) -> Result<(u32, u32), Errno> {
-    raw_statx(path, 0).map(|st| (st.stx_uid, st.stx_gid))
+    raw_statx(CWD, path, 0, STATX_BASIC_STATS).map(|st| (st.stx_uid, st.stx_gid))
 }
 
 /// (uid, gid) of a symlink itself.
 fn link_ids(path: &str) -> Result<(u32, u32), Errno> {
-    raw_statx(path, AT_SYMLINK_NOFOLLOW).map(|st| (st.stx_uid, st.stx_gid))
+    raw_statx(CWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS).map(|st| (st.stx_uid, st.stx_gid))
 }
 
 fn ts(t: linux_raw_sys::general::statx_timestamp) -> Timespec {
@@ -80,12 +35,13 @@ fn ts(t: linux_raw_sys::general::statx_timestamp) -> Timespec {
 
 /// (atime, mtime), following a final symlink.
 fn times(path: &str) -> Result<[Timespec; 2], Errno> {
-    raw_statx(path, 0).map(|st| [ts(st.stx_atime), ts(st.stx_mtime)])
+    raw_statx(CWD, path, 0, STATX_BASIC_STATS).map(|st| [ts(st.stx_atime), ts(st.stx_mtime)])
 }
 
 /// (atime, mtime) of a symlink itself.
 fn link_times(path: &str) -> Result<[Timespec; 2], Errno> {
-    raw_statx(path, AT_SYMLINK_NOFOLLOW).map(|st| [ts(st.stx_atime), ts(st.stx_mtime)])
+    raw_statx(CWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS)
+        .map(|st| [ts(st.stx_atime), ts(st.stx_mtime)])
 }
 
 /// `clock_gettime(CLOCK_REALTIME)` through the raw layer.
@@ -154,8 +110,7 @@ fn cleanup(d: &str) {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let root = is_root();
 
     let base = tmp_path("perm");
@@ -449,8 +404,7 @@ fn main() -> i32 {
         fs::chmod(join(d, "missing").as_str(), Mode::from_octal(0o644)),
         Err(Errno::ENOENT)
     );
-    // SAFETY: fd 999 is not open; the calls below only report EBADF for it.
-    let closed = unsafe { BorrowedFd::borrow_raw(999) };
+    let closed = closed_fd();
     check!(
         t,
         "fchmod_closed_fd_ebadf",
@@ -776,31 +730,11 @@ fn main() -> i32 {
     check!(
         t,
         "cleanup_removed_everything",
-        raw_statx(d, 0).map(drop),
+        raw_statx(CWD, d, 0, STATX_BASIC_STATS).map(drop),
         Err(Errno::ENOENT)
     );
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
-}
-
-/// (ruid, euid, rgid, egid) through the raw layer.
-fn ids_of_self() -> (usize, usize, usize, usize) {
-    let get = |n| {
-        // SAFETY: the get*id calls take no arguments and cannot fail.
-        unsafe { sysrt::raw_syscall(n, 0, 0, 0) }.unwrap_or(usize::MAX)
-    };
-    (
-        get(Sysno::getuid),
-        get(Sysno::geteuid),
-        get(Sysno::getgid),
-        get(Sysno::getegid),
-    )
 }
 
 const PLAN: usize = 77;

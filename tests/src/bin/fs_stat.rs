@@ -5,44 +5,23 @@
 #![no_main]
 
 use core::ffi::CStr;
-use core::fmt::Write;
 
 use linux_raw_sys::general as g;
-use sysrt::fd::{AsFd, BorrowedFd, CWD};
+use sysrt::fd::{AsFd, CWD};
 use sysrt::fs::{self, AtFlags, FileType, Mode, OFlags, StatFs, StatxFlags};
 use sysrt::path::PATH_MAX;
 use sysrt::time::Timespec;
 use sysrt::{Errno, Sysno, io};
 use sysrt_tests::util::{
-    PathBuf, as_nobody, cloexec, fds_without_cloexec, is_root, open_fd_count, raw_mkdir, tmp_path,
+    FdBaseline, as_nobody, cloexec, closed_fd, ids_of_self, is_root, join, raw_fstatat, raw_mkdir,
+    raw_statx, raw_symlinkat, tmp_path,
 };
 use sysrt_tests::{Tests, check};
 
 const PLAN: usize = 69;
 
-/// `dir/name`.
-fn join(dir: &PathBuf, name: &str) -> PathBuf {
-    let mut p = dir.clone();
-    let _ = write!(p, "/{name}");
-    p
-}
-
 fn raw_fd(fd: impl AsFd) -> usize {
     fd.as_fd().as_raw_fd() as isize as usize
-}
-
-/// `symlinkat(target, dirfd, name)` through the raw layer.
-fn raw_symlinkat(target: &CStr, dirfd: impl AsFd, name: &CStr) -> Result<(), Errno> {
-    // SAFETY: both strings are NUL-terminated and outlive the call; symlinkat only reads them.
-    unsafe {
-        sysrt::raw_syscall(
-            Sysno::symlinkat,
-            target.as_ptr() as usize,
-            raw_fd(dirfd),
-            name.as_ptr() as usize,
-        )
-    }
-    .map(drop)
 }
 
 /// `linkat(dirfd, old, dirfd, new, 0)` through the raw layer.
@@ -98,41 +77,6 @@ fn raw_utimensat(dirfd: impl AsFd, name: &CStr, times: [Timespec; 2]) -> Result<
     .map(drop)
 }
 
-/// `statx(dirfd, path, flags, mask, buf)` through the raw layer, for flags the typed API
-/// would not send.
-fn raw_statx(dirfd: impl AsFd, path: &CStr, flags: u32, mask: u32) -> Result<usize, Errno> {
-    let mut buf = core::mem::MaybeUninit::<g::statx>::uninit();
-    // SAFETY: `path` is NUL-terminated; `buf` is valid for one `struct statx` for the call.
-    unsafe {
-        sysrt::raw_syscall6(
-            Sysno::statx,
-            raw_fd(dirfd),
-            path.as_ptr() as usize,
-            flags as usize,
-            mask as usize,
-            buf.as_mut_ptr() as usize,
-            0,
-        )
-    }
-}
-
-/// `newfstatat(dirfd, path, buf, flags)` through the raw layer, for unknown flag bits.
-fn raw_fstatat(dirfd: impl AsFd, path: &CStr, flags: u32) -> Result<usize, Errno> {
-    let mut buf = core::mem::MaybeUninit::<g::stat>::uninit();
-    // SAFETY: `path` is NUL-terminated; `buf` is valid for one `struct stat` for the call.
-    unsafe {
-        sysrt::raw_syscall6(
-            Sysno::newfstatat,
-            raw_fd(dirfd),
-            path.as_ptr() as usize,
-            buf.as_mut_ptr() as usize,
-            flags as usize,
-            0,
-            0,
-        )
-    }
-}
-
 /// glibc's `major`/`minor` of a `dev_t`.
 fn major_minor(dev: u64) -> (u64, u64) {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
@@ -140,30 +84,12 @@ fn major_minor(dev: u64) -> (u64, u64) {
     (major, minor)
 }
 
-/// A descriptor number that is certainly closed: one we opened and closed again (the program
-/// is single-threaded, so nothing reuses it meanwhile).
-fn closed_fd_number() -> i32 {
-    match fs::open("/dev/null", OFlags::RDONLY, Mode::empty()) {
-        Ok(fd) => fd.as_raw_fd(),
-        Err(_) => 9999,
-    }
-}
-
-fn ids() -> (u32, u32) {
-    // SAFETY: geteuid/getegid take no arguments.
-    let uid = unsafe { sysrt::raw_syscall(Sysno::geteuid, 0, 0, 0) }.unwrap_or(usize::MAX);
-    // SAFETY: as above.
-    let gid = unsafe { sysrt::raw_syscall(Sysno::getegid, 0, 0, 0) }.unwrap_or(usize::MAX);
-    (uid as u32, gid as u32)
-}
-
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
 
     let dir = tmp_path("stat");
-    let file = join(&dir, "f");
+    let file = join(dir.as_str(), "f");
     let (d, f) = (dir.as_str(), file.as_str());
     check!(t, "fixture_mkdir", raw_mkdir(d, 0o755), Ok(()));
     let Ok(dirfd) = fs::open(d, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()) else {
@@ -216,7 +142,13 @@ fn main() -> i32 {
         s.permissions(),
         Mode::from_octal(0o640)
     );
-    check!(t, "stat_uid_gid_are_ours", (s.uid, s.gid), ids());
+    let (_, euid, _, egid) = ids_of_self();
+    check!(
+        t,
+        "stat_uid_gid_are_ours",
+        (s.uid, s.gid),
+        (euid as u32, egid as u32)
+    );
     check!(t, "stat_nlink_1", s.nlink, 1);
     check!(
         t,
@@ -299,7 +231,7 @@ fn main() -> i32 {
         raw_symlinkat(c"f", &dirfd, c"sl"),
         Ok(())
     );
-    let sl = join(&dir, "sl");
+    let sl = join(dir.as_str(), "sl");
     let ls = fs::lstat(sl.as_str()).map(|l| (l.file_type(), l.is_symlink(), l.size));
     check!(
         t,
@@ -330,7 +262,7 @@ fn main() -> i32 {
         ),
         (Ok(()), Ok(()))
     );
-    let a = join(&dir, "a");
+    let a = join(dir.as_str(), "a");
     check!(
         t,
         "stat_symlink_loop_eloop",
@@ -463,7 +395,7 @@ fn main() -> i32 {
     );
 
     // Errors.
-    let missing = join(&dir, "missing");
+    let missing = join(dir.as_str(), "missing");
     check!(
         t,
         "stat_missing_enoent",
@@ -482,7 +414,7 @@ fn main() -> i32 {
         .map(drop),
         Err(Errno::ENOENT)
     );
-    let under_file = join(&file, "x");
+    let under_file = join(file.as_str(), "x");
     check!(
         t,
         "stat_file_as_directory_enotdir",
@@ -518,9 +450,7 @@ fn main() -> i32 {
         fs::statfs("/proc\0").map(drop),
         Err(Errno::EINVAL)
     );
-    let closed_num = closed_fd_number();
-    // SAFETY: the number is closed; the calls below only report EBADF for it.
-    let closed = unsafe { BorrowedFd::borrow_raw(closed_num) };
+    let closed = closed_fd();
     check!(
         t,
         "fstat_closed_fd_ebadf",
@@ -561,19 +491,20 @@ fn main() -> i32 {
             c"/",
             g::AT_STATX_FORCE_SYNC | g::AT_STATX_DONT_SYNC,
             g::STATX_BASIC_STATS
-        ),
+        )
+        .map(drop),
         Err(Errno::EINVAL)
     );
     check!(
         t,
         "raw_statx_reserved_mask_bit_einval",
-        raw_statx(CWD, c"/", 0, g::STATX__RESERVED),
+        raw_statx(CWD, c"/", 0, g::STATX__RESERVED).map(drop),
         Err(Errno::EINVAL)
     );
     check!(
         t,
         "raw_fstatat_unknown_flag_einval",
-        raw_fstatat(CWD, c"/", 0x8000_0000),
+        raw_fstatat(CWD, c"/", 0x8000_0000).map(drop),
         Err(Errno::EINVAL)
     );
 
@@ -622,8 +553,8 @@ fn main() -> i32 {
     );
 
     // R21: search permission. Root bypasses it, so the lookup runs as nobody.
-    let locked = join(&dir, "locked");
-    let secret = join(&locked, "secret");
+    let locked = join(dir.as_str(), "locked");
+    let secret = join(locked.as_str(), "secret");
     let made = raw_mkdir(locked.as_str(), 0o700).and_then(|()| {
         fs::open(
             secret.as_str(),
@@ -680,13 +611,7 @@ fn main() -> i32 {
         Err(Errno::ENOENT)
     );
 
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -17,81 +17,12 @@ use sysrt::path::Arg;
 use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    as_nobody, cloexec, fds_without_cloexec, is_root, open_fd_count, tmp_path,
+    CLOSED_FD, FdBaseline, Text, as_nobody, cloexec, closed_fd, contents, is_root, raw_lseek,
+    read_some, text, text_of, tmp_path,
 };
 use sysrt_tests::{Tests, check};
 
 const PLAN: usize = 128;
-
-/// A descriptor number no test opens: checked closed by the first case, then used for EBADF.
-const CLOSED: RawFd = 999;
-
-/// A borrowed view of [`CLOSED`], for the EBADF cases.
-fn closed() -> BorrowedFd<'static> {
-    // SAFETY: the number is never opened by this program (checked by `fd_999_is_not_open`);
-    // the calls it is passed to only report EBADF for it.
-    unsafe { BorrowedFd::borrow_raw(CLOSED) }
-}
-
-/// `lseek(fd, offset, whence)` through the raw layer (lseek belongs to another area).
-fn lseek(fd: impl AsFd, offset: i64, whence: u32) -> Result<usize, Errno> {
-    // SAFETY: lseek takes integers only and touches no user memory.
-    unsafe {
-        sysrt::raw_syscall(
-            Sysno::lseek,
-            fd.as_fd().as_raw_fd() as usize,
-            offset as usize,
-            whence as usize,
-        )
-    }
-}
-
-/// Bytes read back, compared exactly and printed as text.
-#[derive(Clone, PartialEq, Eq)]
-struct Text {
-    bytes: [u8; 128],
-    len: usize,
-}
-
-/// The expected bytes of a [`Text`].
-fn text(s: &str) -> Text {
-    text_of(s.as_bytes())
-}
-
-fn text_of(b: &[u8]) -> Text {
-    let mut t = Text {
-        bytes: [0; 128],
-        len: b.len().min(128),
-    };
-    t.bytes[..t.len].copy_from_slice(&b[..t.len]);
-    t
-}
-
-impl core::fmt::Debug for Text {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match core::str::from_utf8(&self.bytes[..self.len]) {
-            Ok(s) => core::fmt::Debug::fmt(s, f),
-            Err(_) => core::fmt::Debug::fmt(&self.bytes[..self.len], f),
-        }
-    }
-}
-
-/// Reads up to 64 bytes from the current offset: the count and the bytes.
-fn read_some(fd: impl AsFd) -> (Result<usize, Errno>, Text) {
-    let mut buf = [0u8; 64];
-    let n = io::read(fd, &mut buf);
-    let got = buf.get(..*n.as_ref().unwrap_or(&0)).unwrap_or_default();
-    (n, text_of(got))
-}
-
-/// Reads the whole file from offset 0 (up to 64 bytes).
-fn contents(fd: impl AsFd) -> (Result<usize, Errno>, Text) {
-    let fd = fd.as_fd();
-    if let Err(e) = lseek(fd, 0, g::SEEK_SET) {
-        return (Err(e), text(""));
-    }
-    read_some(fd)
-}
 
 /// `readlinkat(AT_FDCWD, path)` through the raw layer, as text.
 fn readlink(path: &str) -> Result<Text, Errno> {
@@ -210,15 +141,13 @@ fn set_sigpipe(handler: usize) -> Result<usize, Errno> {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    // Inherited descriptors without FD_CLOEXEC are the parent's business; ours must add none.
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let rw = Mode::from_octal(0o600);
 
     check!(
         t,
         "fd_999_is_not_open",
-        io::fcntl_getfd(closed()),
+        io::fcntl_getfd(closed_fd()),
         Err(Errno::EBADF)
     );
 
@@ -247,20 +176,20 @@ fn main() -> i32 {
         check!(
             t,
             "dup_shares_offset_after_write",
-            lseek(&d, 0, g::SEEK_CUR),
-            Ok(5usize)
+            raw_lseek(&d, 0, g::SEEK_CUR),
+            Ok(5u64)
         );
         check!(
             t,
             "dup_rewind_through_copy",
-            lseek(&d, 0, g::SEEK_SET),
-            Ok(0usize)
+            raw_lseek(&d, 0, g::SEEK_SET),
+            Ok(0u64)
         );
         check!(
             t,
             "dup_original_reads_from_rewound_offset",
-            read_some(&f),
-            (Ok(5usize), text("hello"))
+            read_some(&f, &mut [0; 64]).map(text_of),
+            Ok(text("hello"))
         );
     } else {
         for name in [
@@ -276,7 +205,7 @@ fn main() -> i32 {
     check!(
         t,
         "dup_closed_fd_ebadf",
-        io::dup(closed()).map(drop),
+        io::dup(closed_fd()).map(drop),
         Err(Errno::EBADF)
     );
 
@@ -296,8 +225,8 @@ fn main() -> i32 {
         check!(
             t,
             "dup2_onto_itself_fd_still_usable",
-            lseek(&a, 0, g::SEEK_CUR),
-            Ok(5usize)
+            raw_lseek(&a, 0, g::SEEK_CUR),
+            Ok(5u64)
         );
         check!(
             t,
@@ -318,7 +247,7 @@ fn main() -> i32 {
             sysrt::raw_syscall(
                 Sysno::dup3,
                 f.as_raw_fd() as usize,
-                CLOSED as usize,
+                CLOSED_FD as usize,
                 g::O_NONBLOCK as usize,
             )
         },
@@ -363,8 +292,8 @@ fn main() -> i32 {
         check!(
             t,
             "dup3_raw_result_shares_offset",
-            lseek(&owned, 0, g::SEEK_CUR),
-            Ok(5usize)
+            raw_lseek(&owned, 0, g::SEEK_CUR),
+            Ok(5u64)
         );
     } else {
         check!(t, "dup3_raw_result_has_cloexec", "dup3 failed", "ok");
@@ -387,20 +316,27 @@ fn main() -> i32 {
         check!(
             t,
             "dup2_target_now_reads_source_bytes",
-            contents(&dst),
-            (Ok(6usize), text("SOURCE"))
+            contents(&dst, &mut [0; 64]).map(text_of),
+            Ok(text("SOURCE"))
         );
         check!(
             t,
             "dup2_old_target_file_untouched",
-            fs::open(dst_path.as_str(), OFlags::RDONLY, Mode::empty()).map(|fd| contents(&fd).1),
+            fs::open(dst_path.as_str(), OFlags::RDONLY, Mode::empty()).and_then(|fd| contents(
+                &fd,
+                &mut [0; 64]
+            )
+            .map(text_of)),
             Ok(text("target"))
         );
         check!(
             t,
             "dup2_closed_source_ebadf_target_kept",
-            (io::dup2(closed(), &mut dst), contents(&dst).1),
-            (Err(Errno::EBADF), text("SOURCE"))
+            (
+                io::dup2(closed_fd(), &mut dst),
+                contents(&dst, &mut [0; 64]).map(text_of)
+            ),
+            (Err(Errno::EBADF), Ok(text("SOURCE")))
         );
     } else {
         check!(t, "dup2_fixture_files", "failed", "ok");
@@ -475,12 +411,15 @@ fn main() -> i32 {
         (Ok(()), Ok(bits))
     );
     // O_APPEND in effect: after a rewind the write still lands at the end (5 + 3 bytes).
-    let _ = lseek(&f, 0, g::SEEK_SET);
+    let _ = raw_lseek(&f, 0, g::SEEK_SET);
     check!(
         t,
         "setfl_append_makes_write_go_to_end",
-        (io::write(&f, b"!!!"), contents(&f)),
-        (Ok(3usize), (Ok(8usize), text("hello!!!")))
+        (
+            io::write(&f, b"!!!"),
+            contents(&f, &mut [0; 64]).map(text_of)
+        ),
+        (Ok(3usize), Ok(text("hello!!!")))
     );
     check!(
         t,
@@ -520,8 +459,8 @@ fn main() -> i32 {
         check!(
             t,
             "blocking_read_after_clearing_nonblock",
-            read_some(&r),
-            (Ok(2usize), text("ok"))
+            read_some(&r, &mut [0; 64]).map(text_of),
+            Ok(text("ok"))
         );
     } else {
         check!(t, "pipe_for_nonblock", "failed", "ok");
@@ -552,25 +491,25 @@ fn main() -> i32 {
     check!(
         t,
         "fcntl_getfd_closed_fd_ebadf",
-        io::fcntl_getfd(closed()),
+        io::fcntl_getfd(closed_fd()),
         Err(Errno::EBADF)
     );
     check!(
         t,
         "fcntl_getfl_closed_fd_ebadf",
-        io::fcntl_getfl(closed()),
+        io::fcntl_getfl(closed_fd()),
         Err(Errno::EBADF)
     );
     check!(
         t,
         "set_cloexec_closed_fd_ebadf",
-        io::set_cloexec(closed(), true),
+        io::set_cloexec(closed_fd(), true),
         Err(Errno::EBADF)
     );
     check!(
         t,
         "set_nonblock_closed_fd_ebadf",
-        io::set_nonblock(closed(), true),
+        io::set_nonblock(closed_fd(), true),
         Err(Errno::EBADF)
     );
     check!(
@@ -664,7 +603,7 @@ fn main() -> i32 {
         check!(
             t,
             "getpipe_sz_closed_fd_ebadf",
-            io::fcntl_getpipe_sz(closed()),
+            io::fcntl_getpipe_sz(closed_fd()),
             Err(Errno::EBADF)
         );
     } else {
@@ -818,7 +757,7 @@ fn main() -> i32 {
         check!(
             t,
             "getlk_closed_fd_ebadf",
-            io::fcntl_getlk(closed(), &Flock::new(LockType::Read, 0, 0)),
+            io::fcntl_getlk(closed_fd(), &Flock::new(LockType::Read, 0, 0)),
             Err(Errno::EBADF)
         );
 
@@ -876,7 +815,7 @@ fn main() -> i32 {
     check!(
         t,
         "flock_closed_fd_ebadf",
-        io::flock(closed(), FlockOperation::LockShared),
+        io::flock(closed_fd(), FlockOperation::LockShared),
         Err(Errno::EBADF)
     );
 
@@ -908,8 +847,8 @@ fn main() -> i32 {
             check!(
                 t,
                 "pipe_read_back",
-                read_some(&r),
-                (Ok(5usize), text("12345"))
+                read_some(&r, &mut [0; 64]).map(text_of),
+                Ok(text("12345"))
             );
             check!(
                 t,
@@ -999,8 +938,11 @@ fn main() -> i32 {
             check!(
                 t,
                 "pipe2_direct_read_returns_one_packet",
-                (read_some(&r), read_some(&r)),
-                ((Ok(2usize), text("ab")), (Ok(4usize), text("cdef")))
+                (
+                    read_some(&r, &mut [0; 64]).map(text_of),
+                    read_some(&r, &mut [0; 64]).map(text_of)
+                ),
+                (Ok(text("ab")), Ok(text("cdef")))
             );
         }
         Err(e) => check!(t, "pipe2_direct_creation", Err::<(), _>(e), Ok(())),
@@ -1028,13 +970,13 @@ fn main() -> i32 {
     check!(
         t,
         "fionread_regular_file_bytes_to_end",
-        (lseek(&f, 2, g::SEEK_SET), io::ioctl_fionread(&f)),
-        (Ok(2usize), Ok(6usize))
+        (raw_lseek(&f, 2, g::SEEK_SET), io::ioctl_fionread(&f)),
+        (Ok(2u64), Ok(6usize))
     );
     check!(
         t,
         "fionread_closed_fd_ebadf",
-        io::ioctl_fionread(closed()),
+        io::ioctl_fionread(closed_fd()),
         Err(Errno::EBADF)
     );
     check!(
@@ -1052,7 +994,7 @@ fn main() -> i32 {
     check!(
         t,
         "tiocgwinsz_closed_fd_ebadf",
-        io::ioctl_tiocgwinsz(closed()),
+        io::ioctl_tiocgwinsz(closed_fd()),
         Err(Errno::EBADF)
     );
     match fs::open("/dev/ptmx", OFlags::RDWR | OFlags::NOCTTY, Mode::empty()) {
@@ -1090,8 +1032,11 @@ fn main() -> i32 {
             check!(
                 t,
                 "memfd_write_then_read_back",
-                (io::write(&m, b"in memory"), contents(&m)),
-                (Ok(9usize), (Ok(9usize), text("in memory")))
+                (
+                    io::write(&m, b"in memory"),
+                    contents(&m, &mut [0; 64]).map(text_of)
+                ),
+                (Ok(9usize), Ok(text("in memory")))
             );
             let link = tmp_link(m.as_raw_fd());
             check!(
@@ -1176,8 +1121,8 @@ fn main() -> i32 {
             check!(
                 t,
                 "seal_write_kept_contents",
-                contents(&m),
-                (Ok(6usize), text("sealed"))
+                contents(&m, &mut [0; 64]).map(text_of),
+                Ok(text("sealed"))
             );
             check!(
                 t,
@@ -1227,20 +1172,14 @@ fn main() -> i32 {
     check!(
         t,
         "get_seals_closed_fd_ebadf",
-        io::fcntl_get_seals(closed()),
+        io::fcntl_get_seals(closed_fd()),
         Err(Errno::EBADF)
     );
 
     // ---- cleanup and accounting -------------------------------------------------------------
     drop(f);
     check!(t, "unlink_fixture_file", fs::unlink(p), Ok(()));
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -10,7 +10,7 @@ use sysrt::fs::{self, AtFlags, Mode, OFlags};
 use sysrt::io::{self, CloseRangeFlags, IoSlice, IoSliceMut, ReadWriteFlags, SeekFrom};
 use sysrt::{Errno, Sysno};
 use sysrt_tests::util::{
-    cloexec, fds_without_cloexec, open_fd_count, raw_mkdir, raw_pipe, tmp_path, under_qemu,
+    FdBaseline, cloexec, closed_fd, contents, offset, raw_mkdir, raw_pipe, tmp_path, under_qemu,
 };
 use sysrt_tests::{Tests, check};
 
@@ -19,25 +19,6 @@ const RW: Mode = Mode::from_octal(0o600);
 /// The sparse file's second data block: far enough from the first that every filesystem with
 /// holes leaves one between them.
 const MIB: u64 = 1 << 20;
-
-/// Reads the whole file at offset 0 (up to `buf.len()` bytes) without moving the offset.
-fn contents(fd: impl AsFd, buf: &mut [u8]) -> Result<&[u8], Errno> {
-    let n = io::pread(fd, buf, 0)?;
-    Ok(buf.get(..n).unwrap_or_default())
-}
-
-/// The current file offset.
-fn offset(fd: impl AsFd) -> Result<u64, Errno> {
-    io::lseek(fd, SeekFrom::Current(0))
-}
-
-/// A descriptor number that is certainly closed right now: one we opened and closed.
-fn closed_fd_number() -> RawFd {
-    match fs::open("/dev/null", OFlags::RDONLY, Mode::empty()) {
-        Ok(fd) => fd.as_raw_fd(), // dropped, so closed, at the end of this arm
-        Err(_) => 999,
-    }
-}
 
 /// `fcntl(fd, F_DUPFD_CLOEXEC, min)` through the raw layer: a close-on-exec duplicate numbered
 /// `min` or above, as a bare number (close_range is what closes it).
@@ -56,8 +37,7 @@ fn raw_dup_at_least(fd: impl AsFd, min: RawFd) -> Result<RawFd, Errno> {
 
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let path = tmp_path("io-rw");
     let p = path.as_str();
     let mut buf = [0u8; 64];
@@ -528,9 +508,7 @@ fn main() -> i32 {
     );
 
     // EBADF (R7, R8) and EISDIR.
-    let closed = closed_fd_number();
-    // SAFETY: the number is closed; read and write only report EBADF for it.
-    let closed = unsafe { BorrowedFd::borrow_raw(closed) };
+    let closed = closed_fd();
     check!(
         t,
         "read_closed_fd_ebadf",
@@ -596,13 +574,7 @@ fn main() -> i32 {
 
     drop(fd);
     check!(t, "unlink_fixture", fs::unlink(p), Ok(()));
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 

@@ -7,27 +7,20 @@
 use core::fmt::Write as _;
 use core::write;
 
-use linux_raw_sys::general::AT_FDCWD;
-use sysrt::fd::{AsFd, BorrowedFd, OwnedFd};
+use sysrt::fd::{AsFd, CWD, OwnedFd};
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::io::{self, Advice, FallocateFlags, IoSlice, SeekFrom, SpliceFlags, SyncFileRangeFlags};
-use sysrt::path::Arg;
 use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
-    as_nobody, cloexec, fds_without_cloexec, is_root, open_fd_count, raw_pipe, tmp_path,
+    FdBaseline, as_nobody, cloexec, closed_fd, contents, is_root, offset, raw_pipe, raw_symlinkat,
+    read_some, tmp_path,
 };
 use sysrt_tests::{Tests, check};
 
 const PLAN: usize = 73;
 const RW: Mode = Mode::from_octal(0o600);
 const CREATE: OFlags = OFlags::CREAT.union(OFlags::EXCL).union(OFlags::RDWR);
-
-/// Reads the whole file at offset 0 (up to `buf.len()` bytes) without moving the offset.
-fn contents(fd: impl AsFd, buf: &mut [u8]) -> Result<&[u8], Errno> {
-    let n = io::pread(fd, buf, 0)?;
-    Ok(buf.get(..n).unwrap_or_default())
-}
 
 /// The file's size, leaving the file offset where it was.
 fn size(fd: impl AsFd) -> Result<u64, Errno> {
@@ -50,52 +43,9 @@ fn shm_path(name: &str) -> Buf<256> {
     p
 }
 
-/// The current file offset.
-fn offset(fd: impl AsFd) -> Result<u64, Errno> {
-    io::lseek(fd, SeekFrom::Current(0))
-}
-
-/// Everything in the pipe right now (up to `buf.len()` bytes), in one read.
-fn drain(r: impl AsFd, buf: &mut [u8]) -> Result<&[u8], Errno> {
-    let n = io::read(r, buf)?;
-    Ok(buf.get(..n).unwrap_or_default())
-}
-
-/// A descriptor number that is closed right now: one we opened and closed. Use it at once:
-/// the next descriptor opened gets the same number.
-fn closed_fd() -> BorrowedFd<'static> {
-    let n = match fs::open("/dev/null", OFlags::RDONLY, Mode::empty()) {
-        Ok(fd) => fd.as_raw_fd(), // dropped, so closed, at the end of this arm
-        Err(_) => 999,
-    };
-    // SAFETY: the number is closed; the callers only pass it to calls that report EBADF for it,
-    // before opening anything else.
-    unsafe { BorrowedFd::borrow_raw(n) }
-}
-
-/// `symlinkat(target, AT_FDCWD, link)` through the raw layer, for the ELOOP fixture.
-fn raw_symlink(target: &str, link: &str) -> Result<(), Errno> {
-    target.with_c_str(|target| {
-        link.with_c_str(|link| {
-            // SAFETY: both strings are NUL-terminated and outlive the call; symlinkat only
-            // reads them.
-            unsafe {
-                sysrt::raw_syscall(
-                    Sysno::symlinkat,
-                    target.as_ptr() as usize,
-                    AT_FDCWD as isize as usize,
-                    link.as_ptr() as usize,
-                )
-            }
-            .map(drop)
-        })
-    })
-}
-
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
-    let fd_count = open_fd_count();
-    let inherited = fds_without_cloexec();
+    let baseline = FdBaseline::take();
     let path = tmp_path("io-xfer");
     let p = path.as_str();
     let mut buf = [0u8; 128];
@@ -296,8 +246,8 @@ fn main() -> i32 {
     );
     let (loop_a, loop_b) = (tmp_path("io-xfer-loop-a"), tmp_path("io-xfer-loop-b"));
     let made = (
-        raw_symlink(loop_b.as_str(), loop_a.as_str()),
-        raw_symlink(loop_a.as_str(), loop_b.as_str()),
+        raw_symlinkat(loop_b.as_str(), CWD, loop_a.as_str()),
+        raw_symlinkat(loop_a.as_str(), CWD, loop_b.as_str()),
     );
     check!(
         t,
@@ -458,13 +408,7 @@ fn main() -> i32 {
 
     drop((fd, r, w));
     check!(t, "unlink_fixture", fs::unlink(p), Ok(()));
-    check!(t, "no_fd_leaked", open_fd_count(), fd_count);
-    check!(
-        t,
-        "every_fd_we_opened_has_cloexec",
-        fds_without_cloexec(),
-        inherited
-    );
+    baseline.check(&mut t);
     t.finish()
 }
 
@@ -498,7 +442,7 @@ fn copies(t: &mut Tests, fds: Fixtures<'_>, buf: &mut [u8]) {
     check!(
         t,
         "sendfile_file_to_pipe_without_offset",
-        (io::sendfile(w, src, None, 6), drain(r, &mut pipe_buf)),
+        (io::sendfile(w, src, None, 6), read_some(r, &mut pipe_buf)),
         (Ok(6usize), Ok(&b"012345"[..]))
     );
     check!(
@@ -686,7 +630,7 @@ fn copies(t: &mut Tests, fds: Fixtures<'_>, buf: &mut [u8]) {
     check!(
         t,
         "tee_both_pipes_readable",
-        (drain(r2, &mut copy), drain(r, &mut pipe_buf)),
+        (read_some(r2, &mut copy), read_some(r, &mut pipe_buf)),
         (Ok(&b"tee-data"[..]), Ok(&b"tee-data"[..]))
     );
     check!(
@@ -717,7 +661,7 @@ fn copies(t: &mut Tests, fds: Fixtures<'_>, buf: &mut [u8]) {
     check!(
         t,
         "vmsplice_two_buffers_into_pipe_read_back",
-        (n, drain(r, &mut pipe_buf)),
+        (n, read_some(r, &mut pipe_buf)),
         (Ok(8usize), Ok(&b"vmsplice"[..]))
     );
     // SAFETY: the kernel rejects a non-pipe fd before touching the buffer.
