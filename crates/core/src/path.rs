@@ -81,9 +81,8 @@ fn copy_nul_terminated<'b>(bytes: &[u8], buf: &'b mut [MaybeUninit<u8>]) -> Resu
     if bytes.contains(&0) {
         return Err(Errno::EINVAL);
     }
-    // SAFETY: `bytes.len() < buf.len()`, so the copy and the NUL after it fit in `buf`;
-    // `MaybeUninit<u8>` has the layout of `u8`, and the regions cannot overlap (`buf` is a
-    // unique borrow).
+    // SAFETY: `bytes.len() < buf.len()`, so the copy and its NUL fit in `buf`, whose
+    // `MaybeUninit<u8>` has `u8`'s layout; a unique borrow cannot overlap `bytes`.
     unsafe {
         let dst = buf.as_mut_ptr().cast::<u8>();
         core::ptr::copy_nonoverlapping(bytes.as_ptr(), dst, bytes.len());

@@ -29,9 +29,8 @@ impl Iterator for Environ {
         if self.p.is_null() {
             return None;
         }
-        // SAFETY: `p` walks the NULL-terminated envp array the kernel placed on the initial
-        // stack; it stops at the NULL, and every entry before it is a NUL-terminated string
-        // that lives as long as the process.
+        // SAFETY: `p` walks the kernel's NULL-terminated envp array and stops at the NULL;
+        // every entry before it is a NUL-terminated string living as long as the process.
         unsafe {
             let entry = *self.p;
             if entry.is_null() {

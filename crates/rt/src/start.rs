@@ -19,9 +19,8 @@ pub(crate) static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut())
 /// # Safety
 /// Call once, from `_start`, with the stack pointer the kernel gave the process.
 pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
-    // SAFETY: the kernel laid out argc, the argv array and its NULL, the envp array and its
-    // NULL, and the auxv pairs at `sp`, all of which stay valid and unchanged for the life of
-    // the process (nothing in sysrt writes to them).
+    // SAFETY: the kernel laid out argc, argv and its NULL, envp and its NULL, then the auxv
+    // pairs at `sp`; all stay valid and unchanged for the life of the process.
     unsafe {
         let argc = *sp;
         let argv = sp.add(1) as *mut *const u8;

@@ -476,10 +476,8 @@ pub fn name_to_handle_at(
             },
         };
         let mut mount_id: i32 = 0;
-        // SAFETY: `path` is NUL-terminated and only read. `handle.raw` is a live
-        // `file_handle` whose `handle_bytes` says its array holds MAX_HANDLE_SZ bytes, so the
-        // kernel writes at most that struct; it writes one `int` to `mount_id`. Both outlive
-        // the call.
+        // SAFETY: `path` is only read; the kernel writes at most `handle.raw` (a live
+        // `file_handle`, bounded by its `handle_bytes`) and one `int` into `mount_id`.
         let ret = unsafe {
             arch::syscall5(
                 Sysno::name_to_handle_at,

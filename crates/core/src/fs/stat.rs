@@ -485,9 +485,9 @@ pub fn statx(dirfd: impl AsFd, path: impl Arg, flags: AtFlags, mask: StatxFlags)
     let dirfd: BorrowedFd<'_> = dirfd.as_fd();
     path.with_c_str(|path| {
         let mut out = MaybeUninit::<g::statx>::uninit();
-        // SAFETY: `path` is NUL-terminated and only read; `out` is valid for writes of one
-        // `struct statx` for the whole call. The kernel writes exactly `sizeof(struct statx)`
-        // (256 bytes since Linux 4.11; new fields come out of its spare space, never past it).
+        // The kernel writes exactly `sizeof(struct statx)`: 256 bytes since Linux 4.11, new
+        // fields come out of its spare space, never past it.
+        // SAFETY: `path` is only read; `out` is one writable `struct statx` for the call.
         let ret = unsafe {
             arch::syscall5(
                 Sysno::statx,

@@ -37,9 +37,8 @@ fn get_by_path(nr: Sysno, path: impl Arg, name: impl Arg, value: &mut [u8]) -> R
     path.with_c_str(|path| {
         name.with_c_str(|name| {
             let (ptr, len) = arg::slice_mut(value);
-            // SAFETY: `path` and `name` are NUL-terminated and only read; `value` is valid for
-            // writes of `len` bytes for the whole call and the kernel writes at most `len`
-            // (none when `len` is 0). `nr` is getxattr or lgetxattr, which take these four.
+            // SAFETY: `path`/`name` are NUL-terminated, only read; the kernel writes at most
+            // `len` bytes into `value` (none for 0). `nr` is getxattr or lgetxattr.
             let ret = unsafe { arch::syscall4(nr, arg::c_str(path), arg::c_str(name), ptr, len) };
             Errno::decode(ret)
         })
@@ -92,10 +91,9 @@ pub fn fgetxattr(fd: impl AsFd, name: impl Arg, value: &mut [u8]) -> Result<usiz
     let fd = fd.as_fd();
     name.with_c_str(|name| {
         let (ptr, len) = arg::slice_mut(value);
-        // SAFETY: `name` is NUL-terminated and only read; `value` is valid for writes of `len`
-        // bytes for the whole call and the kernel writes at most `len`.
-        let ret =
-            unsafe { arch::syscall4(Sysno::fgetxattr, arg::fd(fd), arg::c_str(name), ptr, len) };
+        let nr = Sysno::fgetxattr;
+        // SAFETY: `name` is only read; the kernel writes at most `len` bytes into `value`.
+        let ret = unsafe { arch::syscall4(nr, arg::fd(fd), arg::c_str(name), ptr, len) };
         Errno::decode(ret)
     })
 }
@@ -199,9 +197,8 @@ pub fn fsetxattr(fd: impl AsFd, name: impl Arg, value: &[u8], flags: XattrFlags)
 fn list_by_path(nr: Sysno, path: impl Arg, list: &mut [u8]) -> Result<usize> {
     path.with_c_str(|path| {
         let (ptr, len) = arg::slice_mut(list);
-        // SAFETY: `path` is NUL-terminated and only read; `list` is valid for writes of `len`
-        // bytes for the whole call and the kernel writes at most `len`. `nr` is listxattr or
-        // llistxattr.
+        // SAFETY: `path` is only read; the kernel writes at most `len` bytes into `list`
+        // (`nr` is listxattr or llistxattr).
         Errno::decode(unsafe { arch::syscall3(nr, arg::c_str(path), ptr, len) })
     })
 }

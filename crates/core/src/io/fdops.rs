@@ -211,9 +211,8 @@ pub fn dup2(old: impl AsFd, new: &mut OwnedFd) -> Result<()> {
 #[inline]
 pub fn dup3(old: impl AsFd, new: &mut OwnedFd, flags: DupFlags) -> Result<()> {
     let flags = flags | DupFlags::CLOEXEC;
-    // SAFETY: `new` is borrowed mutably, so nothing else uses its number during the call:
-    // dup3 atomically closes the file it referred to and installs `old`'s in its place, and
-    // the `OwnedFd` still owns the number afterwards. No user memory is touched.
+    // dup3 atomically closes the file `new` referred to and installs `old`'s in its place.
+    // SAFETY: `new` is borrowed mutably and still owns its number afterwards; no memory use.
     let ret = unsafe {
         arch::syscall3_readonly(
             Sysno::dup3,
@@ -570,9 +569,8 @@ impl Flock {
 #[inline(always)]
 unsafe fn fcntl_lock_set(fd: BorrowedFd<'_>, cmd: u32, lock: &Flock) -> Result<()> {
     let raw = lock.to_raw();
-    // SAFETY: for the set-lock commands (the contract) the kernel reads one `struct flock`
-    // from the pointer and writes nothing; `raw` is a complete `flock` on our stack that
-    // outlives the call.
+    // SAFETY: for set-lock commands (the contract) the kernel reads one `struct flock` and
+    // writes nothing; `raw` is a complete `flock` on our stack, live for the call.
     let ret = unsafe {
         arch::syscall3_readonly(
             Sysno::fcntl,
@@ -591,9 +589,8 @@ unsafe fn fcntl_lock_set(fd: BorrowedFd<'_>, cmd: u32, lock: &Flock) -> Result<(
 #[inline(always)]
 unsafe fn fcntl_lock_get(fd: BorrowedFd<'_>, cmd: u32, lock: &Flock) -> Result<Flock> {
     let mut raw = lock.to_raw();
-    // SAFETY: for the get-lock commands (the contract) the kernel reads one `struct flock`
-    // from the pointer and writes one back; `raw` is a complete, writable `flock` on our
-    // stack that outlives the call.
+    // SAFETY: for get-lock commands (the contract) the kernel reads and writes back one
+    // `struct flock`; `raw` is a complete, writable `flock` on our stack, live for the call.
     let ret = unsafe {
         arch::syscall3(
             Sysno::fcntl,

@@ -327,9 +327,8 @@ pub fn pwrite(fd: impl AsFd, buf: &[u8], offset: u64) -> Result<usize> {
 #[inline]
 pub fn readv(fd: impl AsFd, bufs: &mut [IoSliceMut<'_>]) -> Result<usize> {
     let (ptr, count) = iovecs_mut(bufs);
-    // SAFETY: `bufs` is `count` iovecs in the kernel's layout, borrowed for the call; each
-    // describes a buffer borrowed exclusively, and the kernel writes at most `iov_len` bytes
-    // into each.
+    // SAFETY: `count` iovecs in the kernel's layout, each an exclusive borrow the kernel
+    // writes at most `iov_len` bytes into, all live for the call.
     Errno::decode(unsafe { arch::syscall3(Sysno::readv, arg::fd(fd.as_fd()), ptr, count) })
 }
 

@@ -85,9 +85,8 @@ pub fn copy_file_range(
     len: usize,
 ) -> Result<usize> {
     let (off_in, off_out) = (offset_ptr(off_in), offset_ptr(off_out));
-    // SAFETY: `off_in` and `off_out` are null or exclusive borrows of distinct `u64`s that
-    // outlive the call; the kernel reads and writes those two `loff_t`s and no other user
-    // memory.
+    // SAFETY: the offsets are null or exclusive borrows of distinct live `u64`s; the kernel
+    // reads and writes those two `loff_t`s and no other user memory.
     Errno::decode(unsafe {
         arch::syscall6(
             Sysno::copy_file_range,
@@ -150,9 +149,8 @@ pub fn splice(
     flags: SpliceFlags,
 ) -> Result<usize> {
     let (off_in, off_out) = (offset_ptr(off_in), offset_ptr(off_out));
-    // SAFETY: `off_in` and `off_out` are null or exclusive borrows of distinct `u64`s that
-    // outlive the call; the kernel reads and writes those two `loff_t`s and no other user
-    // memory.
+    // SAFETY: the offsets are null or exclusive borrows of distinct live `u64`s; the kernel
+    // reads and writes those two `loff_t`s and no other user memory.
     Errno::decode(unsafe {
         arch::syscall6(
             Sysno::splice,
@@ -219,9 +217,8 @@ pub fn tee(fd_in: impl AsFd, fd_out: impl AsFd, len: usize, flags: SpliceFlags) 
 #[doc(alias = "Vmsplice")]
 #[inline]
 pub unsafe fn vmsplice(fd: impl AsFd, bufs: &[IoSlice<'_>], flags: SpliceFlags) -> Result<usize> {
-    // SAFETY: `bufs` is an array of iovecs in the kernel's layout, valid for the call; the
-    // caller promises `fd` is a pipe's write end (so the kernel only reads the buffers) and
-    // keeps the pages untouched until the pipe's reader has consumed them.
+    // The caller promises `fd` is a pipe's write end and the pages stay untouched until read.
+    // SAFETY: `bufs` are live iovecs in the kernel's layout, which the kernel only reads.
     Errno::decode(unsafe {
         arch::syscall4(
             Sysno::vmsplice,
