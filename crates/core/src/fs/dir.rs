@@ -361,13 +361,6 @@ pub fn for_each_entry(
     Ok(())
 }
 
-/// An `off_t` as a register: two's complement, as the kernel reads a `loff_t` argument on
-/// 64-bit arches.
-#[inline(always)]
-fn off(offset: i64) -> usize {
-    offset as usize
-}
-
 /// `seekdir(fd, offset)` — moves a directory's read position to `offset`, a value from
 /// [`DirEntry::offset`] (or 0 for the start); uses `lseek(fd, offset, SEEK_SET)`.
 ///
@@ -383,16 +376,9 @@ fn off(offset: i64) -> usize {
 #[doc(alias = "Seek")]
 #[inline]
 pub fn seekdir(fd: impl AsFd, offset: i64) -> Result<()> {
-    // SAFETY: lseek takes integers only and writes no user memory.
-    let ret = unsafe {
-        arch::syscall3_readonly(
-            Sysno::lseek,
-            arg::fd(fd.as_fd()),
-            off(offset),
-            arg::uint(g::SEEK_SET),
-        )
-    };
-    Errno::decode(ret).map(drop)
+    // A negative cookie is never valid: EINVAL, as the kernel would say.
+    let start = u64::try_from(offset).map_err(|_| Errno::EINVAL)?;
+    crate::io::lseek(fd, crate::io::SeekFrom::Start(start)).map(drop)
 }
 
 /// `rewinddir(fd)` — moves a directory's read position back to the first entry; uses
