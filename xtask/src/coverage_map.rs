@@ -181,5 +181,8 @@ coverage_map! {
     "IoctlGetInt" => covered(sysrt::io::ioctl_fionread; io_fd: "fionread_pipe_after_5_bytes", io_fd: "fionread_closed_fd_ebadf"),
     "IoctlGetWinsize" => covered(sysrt::io::ioctl_tiocgwinsz; io_fd: "tiocgwinsz_pty_master_round_trip", io_fd: "tiocgwinsz_regular_file_enotty"),
     "IoctlSetWinsize" => covered(sysrt::io::ioctl_tiocswinsz; io_fd: "tiocswinsz_pty_master", io_fd: "tiocswinsz_regular_file_enotty"),
+    "Major" => covered(sysrt::fs::major; fs_stat: "major_minor_of_dev_null_rdev"),
+    "Minor" => covered(sysrt::fs::minor; fs_stat: "major_minor_of_dev_null_rdev"),
+    "Mkdev" => covered(sysrt::fs::makedev; fs_stat: "makedev_1_3_is_dev_null_rdev"),
     "ErrnoName" => covered(sysrt::Errno; errno: "errno_table_round_trip_all", errno: "errno_unknown_name"),
 }

@@ -18,7 +18,7 @@ use sysrt_tests::util::{
 };
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 69;
+const PLAN: usize = 71;
 
 fn raw_fd(fd: impl AsFd) -> usize {
     fd.as_fd().as_raw_fd() as isize as usize
@@ -296,6 +296,15 @@ fn main() -> i32 {
         null,
         Ok((FileType::CharacterDevice, (1u64, 3u64)))
     );
+    // fs::major/minor/makedev against the test's own decoder and statx's split fields.
+    let rdev = fs::stat("/dev/null").map(|x| x.rdev).unwrap_or(0);
+    check!(
+        t,
+        "major_minor_of_dev_null_rdev",
+        (fs::major(rdev), fs::minor(rdev), major_minor(rdev)),
+        (1u32, 3u32, (1u64, 3u64))
+    );
+    check!(t, "makedev_1_3_is_dev_null_rdev", fs::makedev(1, 3), rdev);
     let nullx = fs::statx(CWD, "/dev/null", AtFlags::empty(), StatxFlags::BASIC_STATS)
         .map(|x| (x.file_type(), x.rdev_major, x.rdev_minor));
     check!(

@@ -409,9 +409,9 @@ pub enum NodeType {
 /// FIFO, device or socket name) relative to a directory.
 ///
 /// The permission bits are `mode & !umask` (any file type bits in `mode` are ignored: `kind`
-/// gives the type). `dev` is the device number for the two device kinds, in the encoding of
-/// glibc's `makedev` (`(minor & 0xff) | (major & 0xfff) << 8 | (minor & !0xff) << 12`), and is
-/// ignored for the other kinds. The syscall takes a 32-bit device number: a `dev` above
+/// gives the type). `dev` is the device number for the two device kinds, as
+/// [`makedev`](crate::fs::makedev) makes it (glibc's encoding), and is ignored for the other
+/// kinds. The syscall takes a 32-bit device number: a `dev` above
 /// `u32::MAX` gives `EINVAL` before any syscall, as glibc does.
 ///
 /// # Errors

@@ -628,9 +628,57 @@ pub fn fstatfs(fd: impl AsFd) -> Result<StatFs> {
     Ok(StatFs::from_kernel(unsafe { out.assume_init_ref() }))
 }
 
+/// `makedev(major, minor)` — a device number in the encoding [`Stat::dev`] and [`Stat::rdev`]
+/// carry and [`mknodat`](crate::fs::mknodat) takes: glibc's 64-bit layout, with the low 8
+/// bits of `minor`, then 12 bits of `major`, then the rest of `minor`, then the rest of
+/// `major`. Numbers with `major < 4096` and `minor < 2^20` fit the 32 bits the kernel's
+/// `mknodat` takes. Go: `unix.Mkdev` (x/sys/unix).
+#[doc(alias = "Mkdev")]
+#[inline]
+pub const fn makedev(major: u32, minor: u32) -> u64 {
+    let (ma, mi) = (major as u64, minor as u64);
+    (mi & 0xff) | ((ma & 0xfff) << 8) | ((mi & !0xff) << 12) | ((ma & !0xfff) << 32)
+}
+
+/// `major(dev)` — the major number of a device number made as [`makedev`] makes it.
+/// Go: `unix.Major` (x/sys/unix).
+#[doc(alias = "Major")]
+#[inline]
+pub const fn major(dev: u64) -> u32 {
+    (((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff)) as u32
+}
+
+/// `minor(dev)` — the minor number of a device number made as [`makedev`] makes it.
+/// Go: `unix.Minor` (x/sys/unix).
+#[doc(alias = "Minor")]
+#[inline]
+pub const fn minor(dev: u64) -> u32 {
+    // Bits 20..44 of `dev` land in bits 8..32; the `as u32` drops major's high part above.
+    ((dev & 0xff) | ((dev >> 12) & !0xff)) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn makedev_major_minor_round_trip() {
+        assert_eq!(makedev(1, 3), 0x103);
+        assert_eq!((major(0x103), minor(0x103)), (1, 3));
+        assert_eq!(makedev(8, 1), 0x801);
+        for (ma, mi) in [
+            (0, 0),
+            (4095, 255),
+            (4096, 256),
+            (u32::MAX, u32::MAX),
+            (259, 1 << 19),
+        ] {
+            let dev = makedev(ma, mi);
+            assert_eq!((major(dev), minor(dev)), (ma, mi), "{ma}:{mi} -> {dev:#x}");
+        }
+        // The 32-bit encoding the kernel's mknodat reads, for small numbers.
+        assert_eq!(makedev(0xfff, 0xfffff), 0xffff_ffff);
+    }
 
     #[test]
     fn file_type_round_trips_through_mode_bits() {
