@@ -186,6 +186,31 @@ impl ArchRun<'_> {
             });
             self.case("panic_exits_101_with_message", r);
         }
+        if self.wants("main_result_ok_exits_0") {
+            let mut cmd = self.base_command("mainresult");
+            cmd.arg("ok");
+            let out = self.run(cmd)?;
+            let r = expect_status(&out, Status::Exited(0)).and_then(|()| {
+                if out.stderr.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("stderr {:?}", out.stderr))
+                }
+            });
+            self.case("main_result_ok_exits_0", r);
+        }
+        if self.wants("main_result_err_prints_error_exits_1") {
+            let out = self.run(self.base_command("mainresult"))?;
+            let err = String::from_utf8_lossy(&out.stderr);
+            let r = expect_status(&out, Status::Exited(1)).and_then(|()| {
+                if err == "Error: ENOENT: no such file or directory\n" {
+                    Ok(())
+                } else {
+                    Err(format!("stderr was {err:?}"))
+                }
+            });
+            self.case("main_result_err_prints_error_exits_1", r);
+        }
         if self.wants("demo_hello_output") {
             let out = self.run(self.base_command("hello"))?;
             self.case("demo_hello_output", expect_output(&out, "hello, world\n"));
@@ -320,9 +345,10 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         };
         let all: Vec<String> = tests.iter().chain(&demos).cloned().collect();
         run.elf_cases(&all)?;
-        // exitcode and panic are judged by their parent (below); bench_* programs measure.
-        let is_case_program =
-            |p: &&String| !matches!(p.as_str(), "exitcode" | "panic") && !p.starts_with("bench_");
+        // exitcode, panic and mainresult are judged by their parent (below); bench_* measure.
+        let is_case_program = |p: &&String| {
+            !matches!(p.as_str(), "exitcode" | "panic" | "mainresult") && !p.starts_with("bench_")
+        };
         for p in tests.iter().filter(is_case_program) {
             if filter.is_none_or(|f| p.contains(f)) {
                 run.test_program(p)?;

@@ -13,7 +13,7 @@ use sysrt_tests::util::{
 use sysrt_tests::{Tests, check};
 
 fn main() -> i32 {
-    let mut t = Tests::new(39);
+    let mut t = Tests::new(43);
     let fd_floor = lowest_free_fd();
     let fd_count = open_fd_count();
     // Inherited descriptors without FD_CLOEXEC are the parent's business; ours must add none.
@@ -302,6 +302,65 @@ fn main() -> i32 {
         .and_then(|()| fs::rmdir(inner.as_str()))
         .and_then(|()| fs::rmdir(r3.as_str()));
     check!(t, "r3_cleanup", cleaned, Ok(()));
+
+    // O_TMPFILE: an unnamed file in a directory, given a name afterwards with
+    // linkat(AT_EMPTY_PATH) (which needs CAP_DAC_READ_SEARCH: root here).
+    let tmpf = fs::open("/tmp", OFlags::TMPFILE | OFlags::RDWR, rw);
+    check!(
+        t,
+        "o_tmpfile_opens_unnamed_file",
+        tmpf.as_ref().map(|fd| (
+            fs::fstat(fd).map(|st| (st.nlink, st.is_file())),
+            cloexec(fd)
+        )),
+        Ok((Ok((0u64, true)), Ok(true)))
+    );
+    if let Ok(fd) = tmpf {
+        let named = tmp_path("tmpfile-named");
+        let linked = io::write(&fd, b"tmp")
+            .and_then(|_| fs::linkat(&fd, "", CWD, named.as_str(), AtFlags::EMPTY_PATH));
+        let mut back = [0u8; 8];
+        let read_back = fs::open(named.as_str(), OFlags::RDONLY, Mode::empty())
+            .and_then(|f| io::read(&f, &mut back));
+        if is_root() {
+            check!(
+                t,
+                "o_tmpfile_linkat_empty_path_gives_it_a_name",
+                (
+                    linked,
+                    read_back,
+                    &back[..3],
+                    fs::fstat(&fd).map(|st| st.nlink)
+                ),
+                (Ok(()), Ok(3usize), &b"tmp"[..], Ok(1u64))
+            );
+            let _ = fs::unlink(named.as_str());
+        } else {
+            t.skip(
+                "o_tmpfile_linkat_empty_path_gives_it_a_name",
+                "not root: AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH",
+            );
+        }
+    } else {
+        check!(
+            t,
+            "o_tmpfile_linkat_empty_path_gives_it_a_name",
+            "O_TMPFILE failed",
+            "ok"
+        );
+    }
+    check!(
+        t,
+        "o_tmpfile_read_only_einval",
+        fs::open("/tmp", OFlags::TMPFILE | OFlags::RDONLY, rw).map(drop),
+        Err(Errno::EINVAL)
+    );
+    check!(
+        t,
+        "o_tmpfile_in_a_regular_file_enotdir",
+        fs::open("/dev/null", OFlags::TMPFILE | OFlags::RDWR, rw).map(drop),
+        Err(Errno::ENOTDIR)
+    );
 
     // R7 through the raw layer: a number that is not open.
     // SAFETY: the borrowed number is only passed to read, which reports EBADF for it.

@@ -14,7 +14,7 @@ use sysrt_tests::util::{
 };
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 69;
+const PLAN: usize = 79;
 const RW: Mode = Mode::from_octal(0o600);
 /// The sparse file's second data block: far enough from the first that every filesystem with
 /// holes leaves one between them.
@@ -574,8 +574,118 @@ fn main() -> i32 {
 
     drop(fd);
     check!(t, "unlink_fixture", fs::unlink(p), Ok(()));
+    large_offset_cases(&mut t);
     baseline.check(&mut t);
     t.finish()
+}
+
+/// Offsets and lengths past 4 GiB through every call that takes one, on a sparse file: a
+/// wrapper or stub that dropped the high half of a 64-bit register would land the bytes (or
+/// the size) 4 GiB off, and these would see it.
+fn large_offset_cases(t: &mut Tests) {
+    const GIB: u64 = 1 << 30;
+    let (path, copy) = (tmp_path("io-rw-big"), tmp_path("io-rw-big-copy"));
+    let rw = OFlags::CREAT | OFlags::EXCL | OFlags::RDWR;
+    let (Ok(f), Ok(g)) = (
+        fs::open(path.as_str(), rw, RW),
+        fs::open(copy.as_str(), rw, RW),
+    ) else {
+        check!(t, "large_offset_fixtures", "open failed", "ok");
+        return;
+    };
+    let high = 5 * GIB + 3;
+    let size = |fd: &OwnedFd| fs::fstat(fd).map(|st| st.size);
+    let mut four = [0u8; 4];
+    check!(
+        t,
+        "large_offset_pwrite_5_gib",
+        (io::pwrite(&f, b"high", high), size(&f)),
+        (Ok(4usize), Ok(high as i64 + 4))
+    );
+    check!(
+        t,
+        "large_offset_pread_5_gib",
+        (io::pread(&f, &mut four, high), four),
+        (Ok(4usize), *b"high")
+    );
+    four = [0; 4];
+    check!(
+        t,
+        "large_offset_lseek_then_read",
+        (
+            io::lseek(&f, SeekFrom::Start(high)),
+            io::read(&f, &mut four),
+            four
+        ),
+        (Ok(high), Ok(4usize), *b"high")
+    );
+    let parts = [IoSlice::new(b"ab"), IoSlice::new(b"cd")];
+    four = [0; 4];
+    check!(
+        t,
+        "large_offset_pwritev_6_gib_then_pread",
+        (
+            io::pwritev(&f, &parts, 6 * GIB),
+            io::pread(&f, &mut four, 6 * GIB),
+            four
+        ),
+        (Ok(4usize), Ok(4usize), *b"abcd")
+    );
+    check!(
+        t,
+        "large_offset_ftruncate_7_gib",
+        (io::ftruncate(&f, 7 * GIB), size(&f)),
+        (Ok(()), Ok(7 * GIB as i64))
+    );
+    check!(
+        t,
+        "large_offset_truncate_path_9_gib",
+        (io::truncate(path.as_str(), 9 * GIB), size(&f)),
+        (Ok(()), Ok(9 * GIB as i64))
+    );
+    let mut off = high;
+    let Ok((r, w)) = raw_pipe() else {
+        check!(t, "large_offset_pipe", "failed", "ok");
+        return;
+    };
+    four = [0; 4];
+    check!(
+        t,
+        "large_offset_sendfile_from_5_gib",
+        (
+            io::sendfile(&w, &f, Some(&mut off), 4),
+            off,
+            io::read(&r, &mut four),
+            four
+        ),
+        (Ok(4usize), high + 4, Ok(4usize), *b"high")
+    );
+    let (mut from, mut to) = (high, 4 * GIB + 1);
+    four = [0; 4];
+    check!(
+        t,
+        "large_offset_copy_file_range_5_to_4_gib",
+        (
+            io::copy_file_range(&f, Some(&mut from), &g, Some(&mut to), 4),
+            from,
+            to,
+            io::pread(&g, &mut four, 4 * GIB + 1),
+            four
+        ),
+        (Ok(4usize), high + 4, 4 * GIB + 5, Ok(4usize), *b"high")
+    );
+    check!(
+        t,
+        "large_offset_sync_file_range_5_gib",
+        io::sync_file_range(&f, 5 * GIB, 4096, io::SyncFileRangeFlags::WRITE),
+        Ok(())
+    );
+    check!(
+        t,
+        "large_offset_fixtures_removed",
+        (fs::unlink(path.as_str()), fs::unlink(copy.as_str())),
+        (Ok(()), Ok(()))
+    );
 }
 
 /// close_range on duplicates made through the raw layer at numbers 200 and up, so nothing
