@@ -47,16 +47,24 @@ pub fn command_for(arch: Arch, binary: &Path) -> Command {
 }
 
 /// Runs `cmd` to completion or until `timeout`, when it is killed (and reported TimedOut).
-pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<Outcome> {
+pub fn run_with_timeout(cmd: Command, timeout: Duration) -> Result<Outcome> {
+    run_with_stdout(cmd, timeout, Stdio::piped())
+}
+
+/// As [`run_with_timeout`], with the child's stdout going to `stdout` (captured only when it
+/// is `Stdio::piped()`).
+pub fn run_with_stdout(mut cmd: Command, timeout: Duration, stdout: Stdio) -> Result<Outcome> {
     cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(stdout)
         .stderr(Stdio::piped());
     let mut child = cmd.spawn()?;
-    let mut out = child.stdout.take().expect("piped");
+    let out = child.stdout.take();
     let mut err = child.stderr.take().expect("piped");
     let t_out = std::thread::spawn(move || {
         let mut v = vec![];
-        let _ = out.read_to_end(&mut v);
+        if let Some(mut out) = out {
+            let _ = out.read_to_end(&mut v);
+        }
         v
     });
     let t_err = std::thread::spawn(move || {

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::arch::Arch;
-use crate::run::{Outcome, Status, command_for, run_with_timeout};
+use crate::run::{Outcome, Status, command_for, run_with_stdout, run_with_timeout};
 use crate::{Result, build, elf, setup};
 
 /// The fixed arguments and environment of the `startup` program; it asserts exactly these.
@@ -211,6 +211,31 @@ impl ArchRun<'_> {
             });
             self.case("main_result_err_prints_error_exits_1", r);
         }
+        if self.wants("print_macros_long_output_and_stderr") {
+            let out = self.run(self.base_command("print"))?;
+            let mut want = String::new();
+            for i in 0..60 {
+                want.push_str(&format!("{i:0>100}"));
+            }
+            want.push_str("\nliteral {braces}\nchecked\n");
+            let err = String::from_utf8_lossy(&out.stderr);
+            let r = expect_output(&out, &want).and_then(|()| {
+                if err == "to stderr 42\n" {
+                    Ok(())
+                } else {
+                    Err(format!("stderr {err:?}"))
+                }
+            });
+            self.case("print_macros_long_output_and_stderr", r);
+        }
+        if self.wants("print_to_dev_full_ignored_checked_writer_reports") {
+            let full = std::fs::OpenOptions::new().write(true).open("/dev/full")?;
+            let out = run_with_stdout(self.base_command("print"), timeout(), full.into())?;
+            self.case(
+                "print_to_dev_full_ignored_checked_writer_reports",
+                expect_status(&out, Status::Exited(3)),
+            );
+        }
         if self.wants("demo_hello_output") {
             let out = self.run(self.base_command("hello"))?;
             self.case("demo_hello_output", expect_output(&out, "hello, world\n"));
@@ -345,9 +370,11 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         };
         let all: Vec<String> = tests.iter().chain(&demos).cloned().collect();
         run.elf_cases(&all)?;
-        // exitcode, panic and mainresult are judged by their parent (below); bench_* measure.
+        // exitcode, panic, mainresult and print are judged by their parent (below);
+        // bench_* programs measure.
         let is_case_program = |p: &&String| {
-            !matches!(p.as_str(), "exitcode" | "panic" | "mainresult") && !p.starts_with("bench_")
+            !matches!(p.as_str(), "exitcode" | "panic" | "mainresult" | "print")
+                && !p.starts_with("bench_")
         };
         for p in tests.iter().filter(is_case_program) {
             if filter.is_none_or(|f| p.contains(f)) {
