@@ -136,3 +136,41 @@ pub mod selfdemo {
         }
     }
 }
+
+/// Opening the two ends of a copy, as `copyfile` and `cp` both need it.
+pub mod ends {
+    use sysrt::Errno;
+    use sysrt::fd::OwnedFd;
+    use sysrt::fs::{self, Mode, OFlags};
+    use sysrt::io;
+
+    use crate::selfdemo::Failure;
+
+    /// Opens `src` for reading and `dst` for writing, ready for a copy from offset 0.
+    ///
+    /// A new `dst` gets `src`'s permission bits (less the umask), as cp(1) does; an existing
+    /// one is truncated — but only after checking it is not `src` itself under another name
+    /// (a hard link, a symlink, the same path), which truncating would have emptied before a
+    /// byte was read. A directory `src` is refused.
+    ///
+    /// # Errors
+    /// The failing step with its path: `open`/`stat` of `src`, `copy` (`EISDIR`: a
+    /// directory), `create` of `dst`, `copy onto itself` (`EINVAL`), `truncate`.
+    pub fn open<'p>(src: &'p [u8], dst: &'p [u8]) -> Result<(OwnedFd, OwnedFd), Failure<'p>> {
+        let fail = |step, path, err| Failure { step, path, err };
+        let input =
+            fs::open(src, OFlags::RDONLY, Mode::empty()).map_err(|e| fail("open", src, e))?;
+        let meta = fs::fstat(&input).map_err(|e| fail("stat", src, e))?;
+        if meta.is_dir() {
+            return Err(fail("copy", src, Errno::EISDIR));
+        }
+        let output = fs::open(dst, OFlags::CREAT | OFlags::WRONLY, meta.permissions())
+            .map_err(|e| fail("create", dst, e))?;
+        let out_meta = fs::fstat(&output).map_err(|e| fail("stat", dst, e))?;
+        if (out_meta.dev, out_meta.ino) == (meta.dev, meta.ino) {
+            return Err(fail("copy onto itself", dst, Errno::EINVAL));
+        }
+        io::ftruncate(&output, 0).map_err(|e| fail("truncate", dst, e))?;
+        Ok((input, output))
+    }
+}

@@ -236,6 +236,9 @@ impl ArchRun<'_> {
                 expect_status(&out, Status::Exited(3)),
             );
         }
+        for program in ["copyfile", "cp"] {
+            self.copy_example_cases(program)?;
+        }
         if self.wants("demo_hello_output") {
             let out = self.run(self.base_command("hello"))?;
             self.case("demo_hello_output", expect_output(&out, "hello, world\n"));
@@ -254,6 +257,74 @@ impl ArchRun<'_> {
         Ok(())
     }
 
+    /// The copy examples as a user runs them: mode kept, never onto themselves, errors named.
+    fn copy_example_cases(&mut self, program: &str) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir();
+        let tag = format!("sysrt-xtask-{}-{}-{program}", std::process::id(), self.arch);
+        let (src, dst) = (
+            dir.join(format!("{tag}-src")),
+            dir.join(format!("{tag}-dst")),
+        );
+        std::fs::write(&src, b"precious bytes\n")?;
+        std::fs::set_permissions(&src, std::fs::Permissions::from_mode(0o750))?;
+        let _ = std::fs::remove_file(&dst);
+
+        let name = format!("example_{program}_new_dst_keeps_source_mode");
+        if self.wants(&name) {
+            let mut cmd = self.base_command(program);
+            cmd.arg(&src).arg(&dst);
+            let out = self.run(cmd)?;
+            let want = 0o750 & !umask();
+            let r = expect_status(&out, Status::Exited(0)).and_then(|()| {
+                let mode = std::fs::metadata(&dst).map(|m| m.permissions().mode() & 0o7777);
+                let bytes = std::fs::read(&dst).unwrap_or_default();
+                match mode {
+                    Ok(m) if m == want && bytes == b"precious bytes\n" => Ok(()),
+                    other => Err(format!("mode {other:?} (want {want:o}), bytes {bytes:?}")),
+                }
+            });
+            self.case(&name, r);
+        }
+        let name = format!("example_{program}_refuses_copy_onto_itself");
+        if self.wants(&name) {
+            let mut cmd = self.base_command(program);
+            cmd.arg(&src).arg(&src);
+            let out = self.run(cmd)?;
+            let err = String::from_utf8_lossy(&out.stderr).into_owned();
+            let r = expect_status(&out, Status::Exited(1)).and_then(|()| {
+                let bytes = std::fs::read(&src).unwrap_or_default();
+                if bytes == b"precious bytes\n"
+                    && err.contains("onto itself")
+                    && err.contains("EINVAL")
+                {
+                    Ok(())
+                } else {
+                    Err(format!("source now {bytes:?}, stderr {err:?}"))
+                }
+            });
+            self.case(&name, r);
+        }
+        let name = format!("example_{program}_missing_source_enoent");
+        if self.wants(&name) {
+            let mut cmd = self.base_command(program);
+            cmd.arg(dir.join(format!("{tag}-missing"))).arg(&dst);
+            let out = self.run(cmd)?;
+            let err = String::from_utf8_lossy(&out.stderr).into_owned();
+            let r = expect_status(&out, Status::Exited(1)).and_then(|()| {
+                if err.contains(": open ") && err.ends_with("ENOENT: no such file or directory\n") {
+                    Ok(())
+                } else {
+                    Err(format!("stderr {err:?}"))
+                }
+            });
+            self.case(&name, r);
+        }
+        let _ = std::fs::remove_file(&src);
+        let _ = std::fs::remove_file(&dst);
+        Ok(())
+    }
+
     /// Every built program is a static executable for this arch: no PT_INTERP, no DT_NEEDED.
     fn elf_cases(&mut self, programs: &[String]) -> Result<()> {
         for p in programs {
@@ -265,6 +336,17 @@ impl ArchRun<'_> {
         }
         Ok(())
     }
+}
+
+/// This process's umask (children inherit it), from /proc/self/status.
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("Umask:"))?.to_owned();
+            u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
+        })
+        .unwrap_or(0o022)
 }
 
 fn expect_status(out: &Outcome, want: Status) -> std::result::Result<(), String> {

@@ -1,6 +1,8 @@
 //! `copyfile SRC DST`: copies a file with the classic read/write loop and a 32 KiB buffer.
 //!
-//! DST is created (or truncated) with mode 0644, before the umask. Errors go to stderr with
+//! A new DST gets SRC's permission bits (less the umask); an existing one is truncated, but
+//! never when it is SRC under another name (`EINVAL`: the truncation would have emptied it
+//! first). A directory SRC is refused (`EISDIR`). Errors go to stderr with
 //! the step and the path (`copyfile: open SRC: ENOENT: no such file or directory`), exit 1.
 //!
 //! With no arguments it demonstrates itself: writes a 40 000-byte file under /tmp, copies it,
@@ -8,8 +10,8 @@
 #![no_std]
 #![no_main]
 
-use sysrt::fs::{self, Mode, OFlags};
 use sysrt::{Errno, io, retry_on_intr};
+use sysrt_examples::ends;
 use sysrt_examples::selfdemo::{self, Failure, LINE_LEN};
 use sysrt_rt::{eprintln, println};
 
@@ -20,13 +22,7 @@ const BUF_SIZE: usize = 32 * 1024;
 /// Copies `src` to `dst`; returns the number of bytes copied.
 fn copy<'p>(src: &'p [u8], dst: &'p [u8]) -> Result<u64, Failure<'p>> {
     let fail = |step, path, err| Failure { step, path, err };
-    let input = fs::open(src, OFlags::RDONLY, Mode::empty()).map_err(|e| fail("open", src, e))?;
-    let output = fs::open(
-        dst,
-        OFlags::CREAT | OFlags::TRUNC | OFlags::WRONLY,
-        Mode::from_octal(0o644),
-    )
-    .map_err(|e| fail("create", dst, e))?;
+    let (input, output) = ends::open(src, dst)?;
 
     let mut buf = [0u8; BUF_SIZE];
     let mut total = 0u64;

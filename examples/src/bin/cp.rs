@@ -4,7 +4,9 @@
 //! If it fails before copying anything with `EXDEV` (another filesystem, on kernels that
 //! refuse that), `ENOSYS`, `EINVAL` or `EOPNOTSUPP`, it falls back to `sendfile`, and if that
 //! fails with `EINVAL` or `ENOSYS`, to a plain read/write loop. `-v` prints the method used to
-//! stderr. DST is created (or truncated) with mode 0644, before the umask.
+//! stderr. A new DST gets SRC's permission bits (less the umask); an existing one is
+//! truncated. A directory SRC is refused (`EISDIR`), and so is a DST that is SRC under another
+//! name (`EINVAL`), which a truncating open would otherwise have emptied.
 //!
 //! With no arguments it demonstrates itself: writes a 40 000-byte file under /tmp, copies it,
 //! checks the copy's bytes, and removes both (`cp -v` also names the method).
@@ -12,8 +14,8 @@
 #![no_main]
 
 use sysrt::fd::OwnedFd;
-use sysrt::fs::{self, Mode, OFlags};
 use sysrt::{Errno, io, retry_on_intr};
+use sysrt_examples::ends;
 use sysrt_examples::selfdemo::{self, Failure, LINE_LEN};
 use sysrt_rt::{eprintln, println};
 
@@ -32,20 +34,13 @@ enum Method {
 /// Copies `src` to `dst`; returns the number of bytes and the method that worked.
 fn copy<'p>(src: &'p [u8], dst: &'p [u8]) -> Result<(u64, Method), Failure<'p>> {
     let fail = |step, path, err| Failure { step, path, err };
-    let input = fs::open(src, OFlags::RDONLY, Mode::empty()).map_err(|e| fail("open", src, e))?;
-    let output = fs::open(
-        dst,
-        OFlags::CREAT | OFlags::TRUNC | OFlags::WRONLY,
-        Mode::from_octal(0o644),
-    )
-    .map_err(|e| fail("create", dst, e))?;
+    let (input, output) = ends::open(src, dst)?;
     let copied = copy_data(&input, &output).map_err(|(step, e)| fail(step, src, e))?;
     // Close explicitly: a network filesystem may report a failed write-back only here.
     io::close(output).map_err(|e| fail("close", dst, e))?;
     Ok(copied)
 }
 
-/// Copies everything from `input`'s offset to `output`, with the first method that works.
 fn copy_data(input: &OwnedFd, output: &OwnedFd) -> Result<(u64, Method), (&'static str, Errno)> {
     let mut total = 0u64;
 

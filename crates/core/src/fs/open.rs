@@ -565,3 +565,46 @@ mod tests {
         assert_eq!((raw.mode, raw.resolve), (0, 0));
     }
 }
+
+#[cfg(test)]
+mod flag_format_tests {
+    extern crate std;
+    use super::*;
+    use std::format;
+
+    #[test]
+    fn flags_format_by_name() {
+        assert_eq!(
+            format!("{:?}", OFlags::CREAT | OFlags::WRONLY),
+            "OFlags(WRONLY | CREAT)"
+        );
+        // O_RDONLY is the empty set: the absence of WRONLY and RDWR.
+        assert_eq!(OFlags::RDONLY, OFlags::empty());
+        assert_eq!(format!("{:?}", OFlags::RDONLY), "OFlags(0x0)");
+        assert_eq!(
+            format!("{:?}", Mode::from_octal(0o644)),
+            "Mode(RUSR | WUSR | RGRP | ROTH)"
+        );
+        let both = AtFlags::REMOVEDIR | AtFlags::SYMLINK_NOFOLLOW;
+        assert_eq!(format!("{both:?}"), "AtFlags(REMOVEDIR | SYMLINK_NOFOLLOW)");
+    }
+
+    #[test]
+    fn mode_keeps_file_type_bits() {
+        // A mode read back from the kernel carries S_IFREG (0o100000): kept, shown in hex.
+        let m = Mode::from_octal(0o100_755);
+        assert_eq!(m.bits(), 0o100_755);
+        assert_eq!(
+            format!("{m:?}"),
+            "Mode(RWXU | RGRP | XGRP | ROTH | XOTH | 0x8000)"
+        );
+    }
+
+    #[test]
+    fn flag_values_are_the_kernels() {
+        assert_eq!(OFlags::CLOEXEC.bits(), g::O_CLOEXEC);
+        assert_eq!(OFlags::CREAT.bits(), 0o100);
+        assert_eq!(Mode::RWXU.bits(), 0o700);
+        assert_eq!(AtFlags::REMOVEDIR.bits(), 0x200);
+    }
+}
