@@ -164,9 +164,118 @@ pub fn bench() -> Result<bool> {
         }
     }
 
+    startup_comparison(&dirs)?;
+
     println!("\n## getppid against other Rust syscall layers (host, std program)");
     let status = build::cargo()
         .args(["bench", "-p", "sysrt", "--bench", "getppid", "--quiet"])
         .status()?;
     Ok(status.success())
+}
+
+/// Builds `xtask/bench-peers/hello_std.rs` for `target` with plain rustc (release-like flags,
+/// stripped); `None` if that target cannot be had here.
+fn build_std_peer(target: &str, out: &std::path::Path) -> Option<std::path::PathBuf> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .ok()?;
+    if !String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == target)
+    {
+        eprintln!("xtask: rustup target add {target} (bench peer)");
+        let ok = Command::new("rustup")
+            .args(["target", "add", target])
+            .status()
+            .ok()?
+            .success();
+        if !ok {
+            return None;
+        }
+    }
+    let bin = out.join(format!("hello-std-{target}"));
+    let status = Command::new("rustc")
+        .current_dir(build::root())
+        .args([
+            "-C",
+            "opt-level=s",
+            "-C",
+            "panic=abort",
+            "-C",
+            "strip=symbols",
+            "-C",
+            "codegen-units=1",
+        ])
+        .args(["--target", target, "xtask/bench-peers/hello_std.rs", "-o"])
+        .arg(&bin)
+        .status()
+        .ok()?;
+    status.success().then_some(bin)
+}
+
+/// Mean wall time of spawning `bin` and waiting for it, over the best of 5 interleaved
+/// rounds of `n` runs each, in microseconds. stdout goes to /dev/null; LD_LIBRARY_PATH (set
+/// by `cargo run`) is removed, as in a user's environment.
+fn spawn_times(bins: &[&std::path::Path], n: u32) -> Result<Vec<f64>> {
+    let mut best = vec![f64::MAX; bins.len()];
+    for _ in 0..5 {
+        for (i, bin) in bins.iter().enumerate() {
+            let t0 = std::time::Instant::now();
+            for _ in 0..n {
+                let st = Command::new(bin)
+                    .env_remove("LD_LIBRARY_PATH")
+                    .stdout(std::process::Stdio::null())
+                    .status()?;
+                if !st.success() {
+                    return Err(format!("{} failed: {st}", bin.display()).into());
+                }
+            }
+            best[i] = best[i].min(t0.elapsed().as_secs_f64() * 1e6 / f64::from(n));
+        }
+    }
+    Ok(best)
+}
+
+/// sysrt's hello against the same program on std with glibc and with musl (x86_64 host):
+/// size, syscalls, and the time from spawn to exit.
+fn startup_comparison(dirs: &[(Arch, std::path::PathBuf)]) -> Result<()> {
+    println!("\n## hello: sysrt against Rust std on glibc and musl (x86_64, native)");
+    let Some((_, dir)) = dirs.iter().find(|(a, _)| a.is_host()) else {
+        return Ok(());
+    };
+    let out = build::target_dir().join("bench-peers");
+    std::fs::create_dir_all(&out)?;
+    let mut rows: Vec<(&str, std::path::PathBuf)> =
+        vec![("sysrt (static, no libc)", dir.join("hello"))];
+    if let Some(b) = build_std_peer("x86_64-unknown-linux-gnu", &out) {
+        rows.push(("std + glibc (dynamic)", b));
+    }
+    if let Some(b) = build_std_peer("x86_64-unknown-linux-musl", &out) {
+        rows.push(("std + musl (static)", b));
+    } else {
+        println!("(the musl target could not be added here: no musl row)");
+    }
+    let bins: Vec<&std::path::Path> = rows.iter().map(|(_, b)| b.as_path()).collect();
+    let times = spawn_times(&bins, 300)?;
+    println!("| program | bytes | syscalls (execve aside) | spawn to exit, µs |");
+    println!("|---|---:|---|---:|");
+    for ((name, bin), us) in rows.iter().zip(times) {
+        let size = std::fs::metadata(bin)?.len();
+        let trace = std::env::temp_dir().join(format!("sysrt-bench-{}.strace", std::process::id()));
+        // `cargo run` puts its target dirs in LD_LIBRARY_PATH, which would send glibc's loader
+        // searching them all: a user's environment does not have that.
+        let _ = Command::new("strace")
+            .env_remove("LD_LIBRARY_PATH")
+            .args(["-f", "-qq", "-o"])
+            .arg(&trace)
+            .arg(bin)
+            .stdout(std::process::Stdio::null())
+            .status();
+        let calls = demo::parse_strace(&std::fs::read_to_string(&trace).unwrap_or_default());
+        let _ = std::fs::remove_file(&trace);
+        println!("| {name} | {size} | {} | {us:.0} |", calls.len());
+    }
+    println!("(spawn to exit includes the parent's fork/exec/wait, the same for every row)");
+    Ok(())
 }
