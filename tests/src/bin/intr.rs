@@ -39,19 +39,12 @@ fn install(flags: u32) -> Result<usize, Errno> {
         ..zeroed_action()
     };
     sysrt_arch::set_sigaction_restorer(&mut act);
-    // SAFETY: `act` is a valid kernel_sigaction for this arch that lives across the call; the
-    // old action is not requested; the size is the kernel's sigset size.
-    unsafe {
-        sysrt::raw_syscall6(
-            Sysno::rt_sigaction,
-            SIGALRM as usize,
-            &raw const act as usize,
-            0,
-            core::mem::size_of::<kernel_sigset_t>(),
-            0,
-            0,
-        )
-    }
+    set_alarm_action(&act)
+}
+
+/// Restores SIGALRM's default action.
+fn uninstall() -> Result<usize, Errno> {
+    set_alarm_action(&zeroed_action())
 }
 
 fn zeroed_action() -> kernel_sigaction {
@@ -60,15 +53,15 @@ fn zeroed_action() -> kernel_sigaction {
     unsafe { core::mem::zeroed() }
 }
 
-/// Restores SIGALRM's default action.
-fn uninstall() -> Result<usize, Errno> {
-    let act = zeroed_action();
-    // SAFETY: as in `install`.
+/// `rt_sigaction(SIGALRM, act, NULL, sizeof(sigset))` through the raw layer.
+fn set_alarm_action(act: &kernel_sigaction) -> Result<usize, Errno> {
+    // SAFETY: `act` is a valid kernel_sigaction for this arch that lives across the call; the
+    // old action is not requested; the size is the kernel's sigset size.
     unsafe {
         sysrt::raw_syscall6(
             Sysno::rt_sigaction,
             SIGALRM as usize,
-            &raw const act as usize,
+            core::ptr::from_ref(act) as usize,
             0,
             core::mem::size_of::<kernel_sigset_t>(),
             0,
