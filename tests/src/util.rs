@@ -51,10 +51,10 @@ pub fn closed_fd() -> BorrowedFd<'static> {
         probe == Err(Errno::EBADF),
         "fd {CLOSED_FD} should be closed, fcntl(F_GETFD) gave {probe:?}"
     );
-    // SAFETY: `borrow_raw` asks for an open fd so that calls act on the file its owner meant;
-    // this number was just checked closed and the program is single-threaded, so every call
-    // it is passed to fails with EBADF before touching any file, and nothing closes it twice
-    // (a `BorrowedFd` never closes).
+    // `borrow_raw` asks for an open fd so calls act on the file its owner meant; this number
+    // was just checked closed and the program is single-threaded, and a `BorrowedFd` never
+    // closes anything.
+    // SAFETY: every call the closed number is passed to fails with EBADF, touching no file.
     unsafe { BorrowedFd::borrow_raw(CLOSED_FD) }
 }
 

@@ -62,19 +62,22 @@ mod tests {
         );
     }
 
-    /// Every `unsafe {` has a `// SAFETY:` comment on its line or in the comment block or
-    /// statement lines just above it.
+    /// Every `unsafe {` has a `// SAFETY:` comment on its line or on one of the two lines
+    /// just above it (a longer explanation goes above the `SAFETY:` line, not below it).
     #[test]
     fn every_unsafe_block_has_a_safety_comment() {
         let mut missing = vec![];
-        for f in files_under(&["arch", "crates", "tests", "examples"]) {
+        for f in files_under(&["arch", "crates", "tests", "examples", "xtask"]) {
+            if f.ends_with("xtask/src/hygiene.rs") {
+                continue; // its samples of the pattern are string literals
+            }
             let text = std::fs::read_to_string(&f).unwrap();
             let lines: Vec<&str> = text.lines().collect();
             for (i, line) in lines.iter().enumerate() {
                 if !line.contains("unsafe {") || line.trim_start().starts_with("//") {
                     continue;
                 }
-                let window = &lines[i.saturating_sub(4)..=i];
+                let window = &lines[i.saturating_sub(2)..=i];
                 if !window.iter().any(|l| l.contains("SAFETY:")) {
                     missing.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
                 }

@@ -912,10 +912,11 @@ fn inotify_cases(t: &mut Tests) {
             "QEMU 7.2 drops unknown inotify_init1 flag bits (fcntl flag table) instead of passing them",
         );
     } else {
-        // SAFETY: inotify_init1 takes a flag word only; a descriptor it returns anyway is
-        // owned here and closed.
-        let raw = unsafe { sysrt::raw_syscall(Sysno::inotify_init1, 1 << 3, 0, 0) }
-            .map(|fd| drop(unsafe { OwnedFd::from_raw_fd(fd as i32) }));
+        // 1 << 3 is neither IN_NONBLOCK nor IN_CLOEXEC.
+        // SAFETY: inotify_init1 takes a flag word only.
+        let raw = unsafe { sysrt::raw_syscall(Sysno::inotify_init1, 1 << 3, 0, 0) };
+        // SAFETY: a descriptor it returned anyway is new and nothing else owns it.
+        let raw = raw.map(|fd| drop(unsafe { OwnedFd::from_raw_fd(fd as i32) }));
         check!(
             t,
             "inotify_init1_raw_unknown_flag_einval",

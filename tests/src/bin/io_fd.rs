@@ -117,9 +117,8 @@ fn set_sigpipe(handler: usize) -> Result<usize, Errno> {
             .cast::<usize>()
             .write(handler)
     };
-    // SAFETY: rt_sigaction reads one `kernel_sigaction` from `act` and writes one to `old`,
-    // both on our stack for the call; the sigset size is the kernel's. Neither SIG_DFL nor
-    // SIG_IGN runs code, so no restorer is needed.
+    // Neither SIG_DFL nor SIG_IGN runs code, so no restorer is needed.
+    // SAFETY: rt_sigaction reads `act` and writes `old`, both on our stack for the call.
     unsafe {
         sysrt::raw_syscall6(
             Sysno::rt_sigaction,
