@@ -115,7 +115,7 @@ coverage_map! {
     "Rmdir" => covered(sysrt::fs::rmdir; fs_names: "rmdir_empty_directory", fs_names: "rmdir_nonempty_enotempty"),
     "Mkfifo" => covered(sysrt::fs::mkfifo; fs_names: "mkfifo_type_fifo", fs_names: "mkfifo_existing_eexist"),
     "Mknod" => covered(sysrt::fs::mknod; fs_names: "mknod_fifo", fs_names: "mknod_char_device_as_nobody_eperm"),
-    "Mknodat" => covered(sysrt::fs::mknodat; fs_names: "mknod_char_device_as_root", fs_names: "mknod_dev_over_32_bits_einval"),
+    "Mknodat" => covered(sysrt::fs::mknodat; fs_names: "mknodat_socket_relative_to_dirfd", fs_names: "mknodat_closed_dirfd_ebadf", fs_names: "mknod_dev_over_32_bits_einval"),
     "Link" => covered(sysrt::fs::link; fs_names: "link_creates_second_name", fs_names: "link_onto_existing_eexist"),
     "Symlink" => covered(sysrt::fs::symlink; fs_names: "symlink_creates_link", fs_names: "symlink_onto_existing_eexist"),
     "Readlink" => covered(sysrt::fs::readlink; fs_names: "readlink_exact_target", fs_names: "readlink_small_buffer_truncated_prefix"),

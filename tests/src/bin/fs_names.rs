@@ -10,7 +10,7 @@ use core::mem::offset_of;
 
 use linux_raw_sys::general::{
     AT_FDCWD, AT_SYMLINK_NOFOLLOW, DT_DIR, MNT_DETACH, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT,
-    S_IFREG, linux_dirent64, stat,
+    S_IFREG, S_IFSOCK, linux_dirent64, stat,
 };
 use sysrt::fd::CWD;
 use sysrt::fs::{self, AtFlags, Mode, NodeType, OFlags, RenameFlags};
@@ -819,6 +819,25 @@ fn main() -> i32 {
             .and_then(|()| kind(join(d, "fifo3").as_str())),
         Ok(Oct(S_IFIFO))
     );
+    check!(
+        t,
+        "mknodat_socket_relative_to_dirfd",
+        fs::mknodat(&dfd, "sock1", NodeType::Socket, Mode::from_octal(0o600), 0)
+            .and_then(|()| kind(join(d, "sock1").as_str())),
+        Ok(Oct(S_IFSOCK))
+    );
+    check!(
+        t,
+        "mknodat_closed_dirfd_ebadf",
+        fs::mknodat(
+            closed_fd(),
+            "sock2",
+            NodeType::Socket,
+            Mode::from_octal(0o600),
+            0
+        ),
+        Err(Errno::EBADF)
+    );
     let reg = join(d, "reg");
     check!(
         t,
@@ -1124,6 +1143,6 @@ fn main() -> i32 {
     t.finish()
 }
 
-const PLAN: usize = 116;
+const PLAN: usize = 118;
 
 sysrt_rt::main!(main);
