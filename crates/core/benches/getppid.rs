@@ -19,7 +19,7 @@ fn round_ns(f: &dyn Fn() -> i64) -> f64 {
 
 fn main() {
     let cases: [(&str, &dyn Fn() -> i64); 5] = [
-        ("sysrt", &|| i64::from(sysrt::process::getppid().as_raw())),
+        ("sysrt", &|| i64::from(sysrt::process::getppid().raw())),
         // SAFETY: getppid takes no arguments.
         ("sc", &|| unsafe { sc::syscall0(sc::nr::GETPPID) } as i64),
         (

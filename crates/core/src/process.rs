@@ -18,7 +18,7 @@ impl Pid {
 
     /// The raw number.
     #[inline]
-    pub const fn as_raw(self) -> i32 {
+    pub const fn raw(self) -> i32 {
         self.0
     }
 }
@@ -101,10 +101,27 @@ pub fn exit(status: i32) -> ! {
 /// `exit(status)` (the syscall) — ends the calling thread only. In a single-threaded process
 /// this ends the process.
 ///
+/// It is `unsafe` because the thread ends without running any destructor: everything on its
+/// stack is abandoned while the stack itself may be reused or unmapped by whoever owns it. A
+/// value another thread can still reach (a pinned future, a scoped borrow, a lock guard) would
+/// then dangle. Safe code ends a thread by returning from it. (rustix's `exit_thread` is
+/// `unsafe` for the same reason.)
+///
+/// ```compile_fail
+/// // Not callable from safe code:
+/// sysrt::process::exit_thread(0);
+/// ```
+///
+/// # Safety
+/// Nothing that lives on the calling thread's stack (or that the thread owns and has not
+/// dropped) may be reachable by code that runs after this call, and no other thread may be
+/// relying on a destructor of this thread running.
+///
 /// # References
 /// `man 2 exit`.
 #[inline(always)]
-pub fn exit_thread(status: i32) -> ! {
-    // SAFETY: exit takes an int and does not return.
+pub unsafe fn exit_thread(status: i32) -> ! {
+    // SAFETY: exit takes an int and does not return; the caller vouches for what the thread
+    // leaves behind.
     unsafe { arch::syscall1_noreturn(Sysno::exit, status as isize as usize) }
 }

@@ -31,7 +31,7 @@ fn now_ns() -> u64 {
 pub fn bench_sysrt_getppid_loop(n: u32) -> i32 {
     let mut acc = 0i32;
     for _ in 0..n {
-        acc = acc.wrapping_add(process::getppid().as_raw());
+        acc = acc.wrapping_add(process::getppid().raw());
     }
     acc
 }
@@ -50,7 +50,7 @@ pub fn bench_sc_getppid_loop(n: u32) -> i32 {
 
 #[inline(never)]
 fn outofline_getppid() -> i32 {
-    process::getppid().as_raw()
+    process::getppid().raw()
 }
 
 /// `n` getppid calls through a wrapper that is not inlined (a call frame per syscall).

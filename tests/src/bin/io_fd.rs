@@ -616,7 +616,7 @@ fn main() -> i32 {
     let l2 = fs::open(lk_path.as_str(), OFlags::RDWR, Mode::empty());
     let lro = fs::open(lk_path.as_str(), OFlags::RDONLY, Mode::empty());
     if let (Ok(l1), Ok(l2), Ok(lro)) = (&l1, &l2, &lro) {
-        let pid = sysrt::process::getpid().as_raw();
+        let pid = sysrt::process::getpid().raw();
         check!(
             t,
             "setlk_write_lock_bytes_10_to_29",

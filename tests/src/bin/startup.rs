@@ -126,13 +126,13 @@ fn main() -> i32 {
     check!(
         t,
         "getppid_is_xtask",
-        Some(process::getppid().as_raw()),
+        Some(process::getppid().raw()),
         ppid
     );
     check!(
         t,
         "getpid_matches_proc_self_stat",
-        Some(process::getpid().as_raw()),
+        Some(process::getpid().raw()),
         proc_self_pid()
     );
     check!(
