@@ -28,6 +28,7 @@ pub mod fs;
 pub mod io;
 pub mod path;
 pub mod process;
+pub mod signal;
 pub mod time;
 
 pub use errno::{Errno, Result};

@@ -123,12 +123,7 @@ fn main() -> i32 {
 
     // Process identity.
     let ppid = env::getenv("SYSRT_TEST_PPID").and_then(parse_decimal);
-    check!(
-        t,
-        "getppid_is_xtask",
-        Some(process::getppid().raw()),
-        ppid
-    );
+    check!(t, "getppid_is_xtask", Some(process::getppid().raw()), ppid);
     check!(
         t,
         "getpid_matches_proc_self_stat",
