@@ -125,3 +125,46 @@ pub unsafe fn exit_thread(status: i32) -> ! {
     // leaves behind.
     unsafe { arch::syscall1_noreturn(Sysno::exit, status as isize as usize) }
 }
+
+/// `clone(SIGCHLD)` — `fork()`: creates a child process that is a copy of this one. Returns
+/// `Ok(None)` in the child and `Ok(Some(pid))` in the parent.
+///
+/// Uses `clone` with only `SIGCHLD` as the exit signal, since aarch64 and riscv64 have no
+/// `fork` syscall. The stack, TLS and tid arguments are all zero, so clone's per-arch
+/// argument order does not matter here.
+///
+/// For starting a program, prefer the spawn functions of this module: they are faster
+/// (`CLONE_VM|CLONE_VFORK`) and report exec failures.
+///
+/// # Safety
+/// The child is a copy of the calling thread alone. In a multi-threaded program, any lock
+/// another thread held at the time of the call stays locked forever in the child, and any
+/// data another thread was changing is left half-changed: the child may only use
+/// async-signal-safe operations (every sysrt call, and no allocator that takes a lock) until
+/// it execs or exits. A single-threaded program has no such hazard, which is why this is a
+/// contract for the caller rather than a check.
+///
+/// # Errors
+/// `EAGAIN` (`RLIMIT_NPROC` reached, or the system's thread limit), `ENOMEM`.
+///
+/// # References
+/// `man 2 fork`, `man 2 clone`.
+#[inline(always)]
+pub unsafe fn fork() -> crate::Result<Option<Pid>> {
+    // SAFETY: clone with no CLONE_VM, no stack and no tid pointers is fork: the kernel reads
+    // and writes no memory of ours; the caller keeps the multi-threading contract above.
+    let ret = unsafe {
+        arch::syscall5(
+            Sysno::clone,
+            linux_raw_sys::general::SIGCHLD as usize,
+            0,
+            0,
+            0,
+            0,
+        )
+    };
+    match crate::Errno::decode(ret)? {
+        0 => Ok(None),
+        pid => Ok(Some(pid_from_ret(pid))),
+    }
+}
