@@ -203,13 +203,84 @@ impl ArchRun<'_> {
             let out = self.run(self.base_command("mainresult"))?;
             let err = String::from_utf8_lossy(&out.stderr);
             let r = expect_status(&out, Status::Exited(1)).and_then(|()| {
-                if err == "Error: ENOENT: no such file or directory\n" {
+                // `Debug`, as std's `main` prints it.
+                if err == "Error: ENOENT\n" {
                     Ok(())
                 } else {
                     Err(format!("stderr was {err:?}"))
                 }
             });
             self.case("main_result_err_prints_error_exits_1", r);
+        }
+        if self.wants("tls_program_refused_at_start") {
+            let out = self.run(self.base_command("tls"))?;
+            let err = String::from_utf8_lossy(&out.stderr);
+            let r = expect_status(&out, Status::Exited(127)).and_then(|()| {
+                let want = "sysrt-rt: this program has thread-local storage (a PT_TLS segment), \
+                            which sysrt-rt does not support yet\n";
+                if err == want && out.stdout.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("stdout {:?}, stderr {err:?}", out.stdout))
+                }
+            });
+            self.case("tls_program_refused_at_start", r);
+        }
+        // fds 0-2 closed at start: the runtime opens /dev/null in their place, so a new file
+        // can never get one of those numbers (STDOUT is a safe constant).
+        for (name, redirect) in [
+            ("stdout_closed_at_start_becomes_dev_null", ">&-"),
+            (
+                "stdin_stdout_stderr_closed_at_start_become_dev_null",
+                "<&- >&- 2>&-",
+            ),
+        ] {
+            if !self.wants(name) {
+                continue;
+            }
+            let report = std::env::temp_dir().join(format!(
+                "sysrt-stdio-{}-{}-{name}",
+                std::process::id(),
+                self.arch
+            ));
+            let inner = self.base_command("rtstart");
+            let mut cmd = Command::new("/bin/sh");
+            cmd.arg("-c")
+                .arg(format!("exec \"$@\" {redirect}"))
+                .arg("sh")
+                .arg(inner.get_program())
+                .args(inner.get_args())
+                .arg("stdio")
+                .arg(&report)
+                .env_clear()
+                .envs(inner.get_envs().filter_map(|(k, v)| Some((k, v?))));
+            let out = self.run(cmd)?;
+            let got = std::fs::read_to_string(&report).unwrap_or_default();
+            let _ = std::fs::remove_file(&report);
+            let want_stdin = if redirect.contains("<&-") {
+                "/dev/null"
+            } else {
+                ""
+            };
+            let want_stderr = if redirect.contains("2>&-") {
+                "/dev/null"
+            } else {
+                ""
+            };
+            let lines: Vec<&str> = got.lines().collect();
+            let ok = lines.len() == 4
+                && (want_stdin.is_empty() || lines[0] == "0 /dev/null")
+                && lines[1] == "1 /dev/null"
+                && (want_stderr.is_empty() || lines[2] == "2 /dev/null")
+                && lines[3] == "open 3";
+            let r = expect_status(&out, Status::Exited(0)).and_then(|()| {
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!("report {got:?}"))
+                }
+            });
+            self.case(name, r);
         }
         if self.wants("print_macros_long_output_and_stderr") {
             let out = self.run(self.base_command("print"))?;
@@ -455,8 +526,10 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         // exitcode, panic, mainresult and print are judged by their parent (below);
         // bench_* programs measure.
         let is_case_program = |p: &&String| {
-            !matches!(p.as_str(), "exitcode" | "panic" | "mainresult" | "print")
-                && !p.starts_with("bench_")
+            !matches!(
+                p.as_str(),
+                "exitcode" | "panic" | "mainresult" | "print" | "tls"
+            ) && !p.starts_with("bench_")
         };
         for p in tests.iter().filter(is_case_program) {
             if filter.is_none_or(|f| p.contains(f)) {

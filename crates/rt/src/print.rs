@@ -127,7 +127,7 @@ fn try_print_str(fd: BorrowedFd<'_>, s: &str, newline: bool) -> sysrt::Result<()
 }
 
 /// As [`try_print_to`], ignoring errors. The macros call this; `inline(always)` lets a format
-/// string with no arguments compile down to [`try_print_str`] alone.
+/// string with no arguments compile down to one unformatted write.
 #[inline(always)]
 pub fn print_to(fd: BorrowedFd<'_>, args: fmt::Arguments<'_>, newline: bool) {
     let _ = match args.as_str() {
@@ -140,7 +140,7 @@ pub fn print_to(fd: BorrowedFd<'_>, args: fmt::Arguments<'_>, newline: bool) {
 #[macro_export]
 macro_rules! print {
     ($($arg:tt)*) => {
-        $crate::print::print_to(::sysrt::fd::STDOUT, ::core::format_args!($($arg)*), false)
+        $crate::print::print_to($crate::__sysrt::fd::STDOUT, ::core::format_args!($($arg)*), false)
     };
 }
 
@@ -148,9 +148,9 @@ macro_rules! print {
 /// Errors are ignored.
 #[macro_export]
 macro_rules! println {
-    () => { $crate::print::print_to(::sysrt::fd::STDOUT, ::core::format_args!(""), true) };
+    () => { $crate::print::print_to($crate::__sysrt::fd::STDOUT, ::core::format_args!(""), true) };
     ($($arg:tt)*) => {
-        $crate::print::print_to(::sysrt::fd::STDOUT, ::core::format_args!($($arg)*), true)
+        $crate::print::print_to($crate::__sysrt::fd::STDOUT, ::core::format_args!($($arg)*), true)
     };
 }
 
@@ -158,15 +158,15 @@ macro_rules! println {
 #[macro_export]
 macro_rules! eprint {
     ($($arg:tt)*) => {
-        $crate::print::print_to(::sysrt::fd::STDERR, ::core::format_args!($($arg)*), false)
+        $crate::print::print_to($crate::__sysrt::fd::STDERR, ::core::format_args!($($arg)*), false)
     };
 }
 
 /// Prints to standard error, with a newline. Errors are ignored.
 #[macro_export]
 macro_rules! eprintln {
-    () => { $crate::print::print_to(::sysrt::fd::STDERR, ::core::format_args!(""), true) };
+    () => { $crate::print::print_to($crate::__sysrt::fd::STDERR, ::core::format_args!(""), true) };
     ($($arg:tt)*) => {
-        $crate::print::print_to(::sysrt::fd::STDERR, ::core::format_args!($($arg)*), true)
+        $crate::print::print_to($crate::__sysrt::fd::STDERR, ::core::format_args!($($arg)*), true)
     };
 }

@@ -1,27 +1,47 @@
-//! The shared Rust entry that every architecture's `_start` calls.
+//! The shared Rust entry that every architecture's `_start` calls, and what it does before
+//! `main`: record argv/envp/auxv, make sure fds 0–2 are open, refuse thread-local storage, run
+//! the constructors.
 
-use core::fmt::Display;
+use core::fmt::Debug;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
+use linux_raw_sys::general as g;
 use sysrt::fd::STDERR;
+use sysrt_arch::{self as arch, Sysno};
 
 pub(crate) static ARGC: AtomicUsize = AtomicUsize::new(0);
 pub(crate) static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 pub(crate) static ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 pub(crate) static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
-/// Reads the initial stack, records argv/envp/auxv, runs `main` and exits with its code.
+/// The exit status of a program the runtime could not start: fds 0–2 were closed and
+/// `/dev/null` could not be opened in their place, or the program has thread-local storage,
+/// which the runtime does not set up yet. A message goes to stderr when it can.
+pub const STARTUP_FAILURE_EXIT_STATUS: i32 = 127;
+
+/// Reads the initial stack, records argv/envp/auxv, prepares the process, runs `main` and
+/// exits with its code.
 ///
 /// The initial stack, from `sp` up: `argc`, `argv[0..argc]`, NULL, `envp[..]`, NULL, then the
 /// auxiliary vector as (key, value) pairs ending with `AT_NULL` (`man 3 getauxval`; the System
 /// V ABI's "Process Initialization").
+///
+/// Before `main`, in this order:
+/// 1. fds 0, 1 and 2 are checked with one `ppoll` and any that is closed is opened on
+///    `/dev/null`, as Rust's std does: `sysrt::fd::STDOUT` and friends are safe constants,
+///    which is only sound if those numbers can never be handed out to a new file;
+/// 2. a program with a `PT_TLS` segment is stopped with a message (there is no thread pointer
+///    yet, so its first thread-local access would crash);
+/// 3. the `.preinit_array` and `.init_array` constructors run, with `(argc, argv, envp)` as
+///    glibc passes them: the `ctor` and `inventory` crates, and the outlined atomics' CPU probe
+///    on aarch64, rely on them.
 ///
 /// # Safety
 /// Call once, from `_start`, with the stack pointer the kernel gave the process.
 pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
     // SAFETY: the kernel laid out argc, argv and its NULL, envp and its NULL, then the auxv
     // pairs at `sp`; all stay valid and unchanged for the life of the process.
-    unsafe {
+    let (argc, argv, envp) = unsafe {
         let argc = *sp;
         let argv = sp.add(1) as *mut *const u8;
         let envp = argv.add(argc + 1);
@@ -34,9 +54,135 @@ pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
         ARGV.store(argv, Ordering::Relaxed);
         ENVP.store(envp, Ordering::Relaxed);
         AUXV.store(auxv, Ordering::Relaxed);
-    }
+        (argc, argv, envp)
+    };
+    open_stdio();
+    refuse_tls();
+    // SAFETY: called once, before `main`, with the process's own argc/argv/envp.
+    unsafe { run_constructors(argc as i32, argv, envp) };
     let code = main().report();
     sysrt::process::exit_group(code)
+}
+
+/// Makes sure fds 0, 1 and 2 are open: one `ppoll` with a zero timeout reports `POLLNVAL` for
+/// a closed one, which is then opened on `/dev/null` (the lowest free number is the closed
+/// one, so they are filled in order). Where `ppoll` itself fails (`RLIMIT_NOFILE` below 3
+/// makes it `EINVAL`), `fcntl(F_GETFD)` asks about each one instead. Not close-on-exec: these
+/// are the standard streams, which children inherit.
+fn open_stdio() {
+    let mut fds = [0, 1, 2].map(|fd| g::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    });
+    let zero = g::__kernel_timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `fds` is three valid pollfds the kernel writes `revents` into; `zero` is a
+    // valid timespec; no signal mask is passed.
+    let ret = unsafe {
+        arch::syscall5(
+            Sysno::ppoll,
+            fds.as_mut_ptr() as usize,
+            fds.len(),
+            &zero as *const _ as usize,
+            0,
+            0,
+        )
+    };
+    let polled = sysrt::Errno::decode(ret).is_ok();
+    for p in &fds {
+        let closed = if polled {
+            p.revents as u32 & g::POLLNVAL != 0
+        } else {
+            // SAFETY: F_GETFD reads nothing from us and writes nothing.
+            let r = unsafe { arch::syscall2(Sysno::fcntl, p.fd as usize, g::F_GETFD as usize) };
+            sysrt::Errno::decode(r) == Err(sysrt::Errno::EBADF)
+        };
+        if closed {
+            // SAFETY: a NUL-terminated path; the new fd is the lowest free one, `p.fd`.
+            let r = unsafe {
+                arch::syscall4(
+                    Sysno::openat,
+                    g::AT_FDCWD as isize as usize,
+                    c"/dev/null".as_ptr() as usize,
+                    g::O_RDWR as usize,
+                    0,
+                )
+            };
+            if sysrt::Errno::decode(r) != Ok(p.fd as usize) {
+                // Nothing can be promised about 0–2; std aborts here too.
+                sysrt::process::exit_group(STARTUP_FAILURE_EXIT_STATUS);
+            }
+        }
+    }
+}
+
+/// Stops a program that has a `PT_TLS` segment, with a message, before its first
+/// thread-local access would crash on the missing thread pointer.
+fn refuse_tls() {
+    let (Some(phdr), Some(phnum)) = (
+        crate::auxv::getauxval(crate::auxv::AT_PHDR),
+        crate::auxv::getauxval(crate::auxv::AT_PHNUM),
+    ) else {
+        return;
+    };
+    let phdrs = phdr as *const linux_raw_sys::elf_uapi::Elf64_Phdr;
+    for i in 0..phnum {
+        // SAFETY: AT_PHDR/AT_PHNUM describe the program headers the kernel mapped with the
+        // program; they stay mapped for its life.
+        let ph = unsafe { &*phdrs.add(i) };
+        if ph.p_type == linux_raw_sys::elf_uapi::PT_TLS && ph.p_memsz != 0 {
+            // One unformatted write: no formatting code in every program for this.
+            let _ = sysrt::io::write_all(
+                STDERR,
+                b"sysrt-rt: this program has thread-local storage (a PT_TLS segment), \
+                  which sysrt-rt does not support yet\n",
+            );
+            sysrt::process::exit_group(STARTUP_FAILURE_EXIT_STATUS);
+        }
+    }
+}
+
+type Constructor = unsafe extern "C" fn(i32, *const *const u8, *const *const u8);
+
+unsafe extern "C" {
+    // Defined by the linker around the output sections of the same names (lld and GNU ld
+    // both do so for a static executable; an absent section gives an empty range).
+    static __preinit_array_start: [Option<Constructor>; 0];
+    static __preinit_array_end: [Option<Constructor>; 0];
+    static __init_array_start: [Option<Constructor>; 0];
+    static __init_array_end: [Option<Constructor>; 0];
+}
+
+/// Runs `.preinit_array`, then `.init_array`, in order, as glibc's `__libc_start_main` does.
+/// Null and -1 entries (placeholders some toolchains leave) are skipped.
+///
+/// # Safety
+/// Once, before `main`, with the process's argc/argv/envp.
+unsafe fn run_constructors(argc: i32, argv: *const *const u8, envp: *const *const u8) {
+    // SAFETY: the linker symbols bound arrays of function pointers the toolchain put there
+    // for exactly this call.
+    unsafe {
+        for (start, end) in [
+            (
+                &raw const __preinit_array_start,
+                &raw const __preinit_array_end,
+            ),
+            (&raw const __init_array_start, &raw const __init_array_end),
+        ] {
+            let mut p = start as *const usize;
+            while p < end as *const usize {
+                let f = *p;
+                if f != 0 && f != usize::MAX {
+                    let f: Constructor = core::mem::transmute::<usize, Constructor>(f);
+                    f(argc, argv, envp);
+                }
+                p = p.add(1);
+            }
+        }
+    }
 }
 
 /// What `main` may return, and how it becomes the exit status.
@@ -63,13 +209,20 @@ impl Termination for u8 {
     }
 }
 
-/// `Err(e)` prints `Error: {e}` to stderr and exits with status 1, as std's `main` does.
-impl<E: Display> Termination for Result<(), E> {
+impl Termination for core::convert::Infallible {
+    fn report(self) -> i32 {
+        match self {}
+    }
+}
+
+/// `Ok(t)` reports `t`; `Err(e)` prints `Error: {e:?}` to stderr and exits with status 1,
+/// exactly as std's `main` does (with `Debug`, so an [`sysrt::Errno`] shows its name).
+impl<T: Termination, E: Debug> Termination for Result<T, E> {
     fn report(self) -> i32 {
         match self {
-            Ok(()) => 0,
+            Ok(t) => t.report(),
             Err(e) => {
-                crate::print::print_to(STDERR, format_args!("Error: {e}"), true);
+                crate::print::print_to(STDERR, format_args!("Error: {e:?}"), true);
                 1
             }
         }
