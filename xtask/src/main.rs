@@ -8,6 +8,7 @@
 //! cargo xtask run   PROGRAM [--arch ...] [-- ARGS...]
 //! cargo xtask bench
 //! cargo xtask coverage
+//! cargo xtask new   PATH [--name NAME]
 //! ```
 
 mod arch;
@@ -20,6 +21,7 @@ mod elf;
 mod hygiene;
 mod run;
 mod setup;
+mod template;
 mod test;
 
 use std::process::ExitCode;
@@ -41,6 +43,7 @@ commands:
                                  build and run one test or demo program
   bench                          size and speed figures (hello's size, getppid cost, inlining)
   coverage                       sysrt against Go's syscall API: COVERED/TOTAL per category
+  new   PATH [--name NAME]       a libc-free program of your own, from template/
 
 A (default all): x86_64, aarch64, riscv64, all";
 
@@ -86,6 +89,9 @@ fn real_main() -> Result<bool> {
         eprintln!("{USAGE}");
         return Ok(false);
     };
+    if cmd == "new" {
+        return template::new_command(rest);
+    }
     let opts = parse_opts(rest)?;
     match cmd.as_str() {
         "test" => {

@@ -546,6 +546,26 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         lines.push(line);
         total.add(t);
     }
+    // The template, outside the workspace, every profile and arch, as a user builds it.
+    if filter.is_none_or(|f| {
+        "template_print_macros_work_with_only_sysrt_rt".contains(f) || f.contains("template")
+    }) {
+        eprintln!("xtask: the project template, outside the workspace");
+        let mut t = Tally::default();
+        for (name, r) in crate::template::cases(arches)? {
+            match r {
+                Ok(()) => t.passed += 1,
+                Err(why) => {
+                    t.failed += 1;
+                    println!("  [template] xtask::{name} {why} [FAIL]");
+                }
+            }
+        }
+        let line = format!("template: {} passed, {} failed", t.passed, t.failed);
+        println!("{line}");
+        lines.push(line);
+        total.add(t);
+    }
     println!();
     for l in &lines {
         println!("{l}");
