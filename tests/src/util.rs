@@ -9,7 +9,8 @@ use sysrt::path::Arg;
 use sysrt::{Errno, Sysno, io};
 
 use linux_raw_sys::general::{
-    AT_FDCWD, F_GETFD, FD_CLOEXEC, O_CLOEXEC, SEEK_CUR, STATX_BASIC_STATS, stat, statx,
+    __user_cap_data_struct, __user_cap_header_struct, _LINUX_CAPABILITY_VERSION_3, AT_FDCWD,
+    F_GETFD, FD_CLOEXEC, O_CLOEXEC, SEEK_CUR, STATX_BASIC_STATS, stat, statx,
 };
 
 use crate::check::Buf;
@@ -235,6 +236,35 @@ pub fn is_root() -> bool {
     // SAFETY: geteuid takes no arguments.
     let euid = unsafe { sysrt::raw_syscall(Sysno::geteuid, 0, 0, 0) };
     euid == Ok(0)
+}
+
+/// Whether capability `cap` (a `CAP_*` number from linux-raw-sys) is in this process's
+/// effective set, from a raw `capget` (version 3: two 32-bit words per set). A case that needs
+/// a privilege asks for the capability rather than for euid 0: a root process can lack one (a
+/// container that drops it), and the kernel checks the capability, not the uid. `false` if
+/// `capget` fails.
+pub fn has_cap(cap: u32) -> bool {
+    let mut header = __user_cap_header_struct {
+        version: _LINUX_CAPABILITY_VERSION_3,
+        pid: 0, // this process
+    };
+    let mut data = [__user_cap_data_struct {
+        effective: 0,
+        permitted: 0,
+        inheritable: 0,
+    }; 2];
+    // SAFETY: capget reads one header and, for version 3, writes two data structs into `data`;
+    // both outlive the call.
+    let got = unsafe {
+        sysrt::raw_syscall(
+            Sysno::capget,
+            &raw mut header as usize,
+            data.as_mut_ptr() as usize,
+            0,
+        )
+    };
+    let word = data.get((cap / 32) as usize).map_or(0, |d| d.effective);
+    got.is_ok() && word & (1 << (cap % 32)) != 0
 }
 
 /// Runs `f` with the effective uid and gid set to `nobody` (65534), then restores them, so a

@@ -42,9 +42,8 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("target"))
 }
 
-/// Builds every test and demo program for `arch` (release, libc-free link setup) and returns
-/// the directory holding the binaries.
-pub fn build_programs(arch: Arch) -> Result<PathBuf> {
+/// `cargo build` of libc-free programs for `arch`: release, with the libc-free link setup.
+fn release_build(arch: Arch) -> Command {
     let mut cmd = cargo();
     cmd.args([
         "--config",
@@ -54,13 +53,34 @@ pub fn build_programs(arch: Arch) -> Result<PathBuf> {
         "--target",
         arch.triple(),
     ]);
-    cmd.args(["-p", TEST_PACKAGE, "-p", DEMO_PACKAGE]);
-    eprintln!("xtask: building test and demo programs for {arch}");
+    cmd
+}
+
+/// Runs a build made by [`release_build`] and returns the directory holding its binaries.
+fn finish_build(arch: Arch, mut cmd: Command) -> Result<PathBuf> {
     let status = cmd.status()?;
     if !status.success() {
         return Err(format!("build for {arch} failed ({status})").into());
     }
     Ok(target_dir().join(arch.triple()).join("release"))
+}
+
+/// Builds every test and demo program for `arch` (release, libc-free link setup) and returns
+/// the directory holding the binaries.
+pub fn build_programs(arch: Arch) -> Result<PathBuf> {
+    let mut cmd = release_build(arch);
+    cmd.args(["-p", TEST_PACKAGE, "-p", DEMO_PACKAGE]);
+    eprintln!("xtask: building test and demo programs for {arch}");
+    finish_build(arch, cmd)
+}
+
+/// Builds the one program `bin` of `package` for `arch` (as [`build_programs`] does) and
+/// returns the directory holding it.
+pub fn build_program(arch: Arch, package: &str, bin: &str) -> Result<PathBuf> {
+    let mut cmd = release_build(arch);
+    cmd.args(["-p", package, "--bin", bin]);
+    eprintln!("xtask: building {bin} for {arch}");
+    finish_build(arch, cmd)
 }
 
 /// The `[[bin]]` names of a package, read from its Cargo.toml.

@@ -4,7 +4,7 @@ use std::ffi::OsStr;
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::arch::Arch;
@@ -99,12 +99,29 @@ pub fn run_with_stdout(mut cmd: Command, timeout: Duration, stdout: Stdio) -> Re
     })
 }
 
-/// `cargo xtask run PROGRAM`: builds and runs one program on each requested arch, passing
-/// output through.
-pub fn run_program(program: &str, arches: &[Arch], args: &[String]) -> Result<bool> {
+/// The status a shell would report for a child that ended with `status`: its exit code, or
+/// 128 + N when signal N killed it. (QEMU re-raises a guest's fatal signal on itself, so the
+/// emulated arches report signals the same way.)
+pub fn shell_status(status: ExitStatus) -> u8 {
+    match (status.code(), status.signal()) {
+        // Linux keeps the low 8 bits of an exit code.
+        (Some(code), _) => (code & 0xff) as u8,
+        (None, Some(sig)) => 128u8.saturating_add(u8::try_from(sig).unwrap_or(u8::MAX)),
+        (None, None) => 1,
+    }
+}
+
+/// `cargo xtask run PROGRAM`: builds just that program and runs it on each requested arch in
+/// turn, passing output through. Returns the exit status for xtask: 0 when every run exited
+/// 0, else the first run's non-zero [`shell_status`] (in the order of `arches`).
+pub fn run_program(program: &str, arches: &[Arch], args: &[String]) -> Result<u8> {
     let tests = build::test_programs()?;
     let demos = build::demo_programs()?;
-    if !tests.iter().chain(&demos).any(|p| p == program) {
+    let package = if tests.iter().any(|p| p == program) {
+        build::TEST_PACKAGE
+    } else if demos.iter().any(|p| p == program) {
+        build::DEMO_PACKAGE
+    } else {
         return Err(format!(
             "unknown program `{program}`; valid: {}",
             demos
@@ -115,17 +132,19 @@ pub fn run_program(program: &str, arches: &[Arch], args: &[String]) -> Result<bo
                 .join(", ")
         )
         .into());
-    }
+    };
     setup::ensure_targets(arches)?;
     setup::ensure_qemu(arches)?;
-    let mut all_ok = true;
+    let mut first_failure = 0;
     for &arch in arches {
-        let dir = build::build_programs(arch)?;
+        let dir = build::build_program(arch, package, program)?;
         let mut cmd = command_for(arch, &dir.join(program));
         cmd.args(args.iter().map(OsStr::new));
         let status = cmd.status()?;
         eprintln!("xtask: {program} on {arch}: {status}");
-        all_ok &= status.success();
+        if first_failure == 0 {
+            first_failure = shell_status(status);
+        }
     }
-    Ok(all_ok)
+    Ok(first_failure)
 }

@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -49,17 +49,38 @@ impl Tally {
     }
 }
 
+/// The unprivileged user of the second host pass (`nobody`).
+pub const UNPRIVILEGED_ID: u32 = 65534;
+
+/// An unprivileged user the programs run as: its uid (also its gid) and a working directory
+/// it owns.
+#[derive(Clone, Copy)]
+struct User<'a> {
+    id: u32,
+    work: &'a Path,
+}
+
 /// One arch's run: its own cases counted and printed as they finish.
 struct ArchRun<'a> {
     arch: Arch,
     dir: &'a Path,
     filter: Option<&'a str>,
     tally: Tally,
+    /// `Some` for the unprivileged pass; `None` runs the programs as xtask's own user.
+    user: Option<User<'a>>,
 }
 
 impl ArchRun<'_> {
     fn wants(&self, name: &str) -> bool {
         self.filter.is_none_or(|f| name.contains(f))
+    }
+
+    /// How the run is shown: the arch, and the uid when it is the unprivileged pass.
+    fn label(&self) -> String {
+        match self.user {
+            None => self.arch.to_string(),
+            Some(u) => format!("{} (uid {})", self.arch, u.id),
+        }
     }
 
     /// A case decided by xtask itself.
@@ -70,13 +91,14 @@ impl ArchRun<'_> {
             }
             Err(why) => {
                 self.tally.failed += 1;
-                println!("  [{}] xtask::{name:<38} {why} [FAIL]", self.arch);
+                println!("  [{}] xtask::{name:<38} {why} [FAIL]", self.label());
             }
         }
     }
 
     /// The environment every test program gets: nothing inherited but PATH, plus what the
-    /// programs use to know their parent and whether they run under QEMU.
+    /// programs use to know their parent and whether they run under QEMU. In the unprivileged
+    /// pass the program runs as that user, in its working directory.
     fn base_command(&self, program: &str) -> Command {
         let mut cmd = command_for(self.arch, &self.dir.join(program));
         cmd.env_clear();
@@ -84,6 +106,9 @@ impl ArchRun<'_> {
         cmd.env("SYSRT_TEST_PPID", std::process::id().to_string());
         if let Some(q) = self.arch.qemu().and_then(setup::which) {
             cmd.env("SYSRT_QEMU", q);
+        }
+        if let Some(u) = self.user {
+            as_user(&mut cmd, u);
         }
         cmd
     }
@@ -113,10 +138,10 @@ impl ArchRun<'_> {
                 t.passed += 1;
             } else if line.contains("[FAIL]") {
                 t.failed += 1;
-                println!("  [{}] {program}: {line}", self.arch);
+                println!("  [{}] {program}: {line}", self.label());
             } else if line.contains("[SKIPPED]") {
                 t.skipped += 1;
-                println!("  [{}] {program}: {line}", self.arch);
+                println!("  [{}] {program}: {line}", self.label());
             } else if line.starts_with("total: ") {
                 total_seen = true;
             }
@@ -130,7 +155,7 @@ impl ArchRun<'_> {
         };
         if let Some(p) = problem {
             t.failed += 1;
-            println!("  [{}] {program}: {p} [FAIL]", self.arch);
+            println!("  [{}] {program}: {p} [FAIL]", self.label());
             let err = String::from_utf8_lossy(&out.stderr);
             for l in err
                 .lines()
@@ -140,12 +165,15 @@ impl ArchRun<'_> {
                 .into_iter()
                 .rev()
             {
-                println!("  [{}] {program} stderr: {l}", self.arch);
+                println!("  [{}] {program} stderr: {l}", self.label());
             }
         }
         println!(
             "  [{}] {program:<16} {} passed, {} failed, {} skipped",
-            self.arch, t.passed, t.failed, t.skipped
+            self.label(),
+            t.passed,
+            t.failed,
+            t.skipped
         );
         self.tally.add(t);
         Ok(())
@@ -153,6 +181,41 @@ impl ArchRun<'_> {
 
     /// Checks that need the parent's view of the child.
     fn parent_side_cases(&mut self) -> Result<()> {
+        if let Some(u) = self
+            .user
+            .filter(|_| self.wants("unprivileged_ids_no_groups_no_caps"))
+        {
+            // What every program of this pass runs as, read by a host program started the same
+            // way: all four uids and gids the user's, no supplementary group (root's group 0
+            // would still grant access), no effective capability.
+            let mut cmd = Command::new("cat");
+            cmd.arg("/proc/self/status");
+            as_user(&mut cmd, u);
+            let out = self.run(cmd)?;
+            let status = String::from_utf8_lossy(&out.stdout);
+            let field = |key: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+            };
+            let got = (
+                field("Uid:"),
+                field("Gid:"),
+                field("Groups:"),
+                field("CapEff:"),
+            );
+            let id = Some(vec![u.id.to_string(); 4].join(" "));
+            let want = (id.clone(), id, Some(String::new()), Some("0".repeat(16)));
+            let r = expect_status(&out, Status::Exited(0)).and_then(|()| {
+                if got == want {
+                    Ok(())
+                } else {
+                    Err(format!("got {got:?}, expected {want:?}"))
+                }
+            });
+            self.case("unprivileged_ids_no_groups_no_caps", r);
+        }
         for code in [0, 1, 255] {
             let name = format!("exit_status_{code}_reaches_parent");
             if self.wants(&name) {
@@ -331,7 +394,10 @@ impl ArchRun<'_> {
     /// The copy examples as a user runs them: mode kept, never onto themselves, errors named.
     fn copy_example_cases(&mut self, program: &str) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
-        let dir = std::env::temp_dir();
+        // The unprivileged user copies its own file in its own directory.
+        let dir = self
+            .user
+            .map_or_else(std::env::temp_dir, |u| u.work.to_path_buf());
         let tag = format!("sysrt-xtask-{}-{}-{program}", std::process::id(), self.arch);
         let (src, dst) = (
             dir.join(format!("{tag}-src")),
@@ -339,6 +405,9 @@ impl ArchRun<'_> {
         );
         std::fs::write(&src, b"precious bytes\n")?;
         std::fs::set_permissions(&src, std::fs::Permissions::from_mode(0o750))?;
+        if let Some(u) = self.user {
+            std::os::unix::fs::chown(&src, Some(u.id), Some(u.id))?;
+        }
         let _ = std::fs::remove_file(&dst);
 
         let name = format!("example_{program}_new_dst_keeps_source_mode");
@@ -409,15 +478,86 @@ impl ArchRun<'_> {
     }
 }
 
+/// Makes `cmd` run as `user` (uid and gid) in its working directory. std's `uid` also calls
+/// `setgroups(0, NULL)` in the child when no groups are given, so root's supplementary groups
+/// do not follow; the `unprivileged_ids_no_groups_no_caps` case checks the result.
+fn as_user(cmd: &mut Command, user: User<'_>) {
+    use std::os::unix::process::CommandExt;
+    cmd.uid(user.id).gid(user.id).current_dir(user.work);
+}
+
+/// The value of one `/proc/self/status` line (`key` with its colon), trimmed.
+fn proc_status(key: &str) -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix(key))?;
+    Some(line.trim().to_owned())
+}
+
 /// This process's umask (children inherit it), from /proc/self/status.
 fn umask() -> u32 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("Umask:"))?.to_owned();
-            u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
-        })
+    proc_status("Umask:")
+        .and_then(|v| u32::from_str_radix(&v, 8).ok())
         .unwrap_or(0o022)
+}
+
+/// Why this process cannot run the unprivileged pass, or `None` when it can: it must be root
+/// (otherwise its single pass is already unprivileged) and hold CAP_SETUID and CAP_SETGID to
+/// switch users.
+fn unprivileged_pass_blocker() -> Option<&'static str> {
+    let euid = proc_status("Uid:").and_then(|v| v.split_whitespace().nth(1).map(str::to_owned));
+    if euid.as_deref() != Some("0") {
+        return Some("not root: the run above is already unprivileged");
+    }
+    // CAP_SETGID is bit 6, CAP_SETUID bit 7 (linux/capability.h).
+    let caps = proc_status("CapEff:").and_then(|v| u64::from_str_radix(&v, 16).ok());
+    match caps {
+        Some(c) if c & (1 << 6) != 0 && c & (1 << 7) != 0 => None,
+        _ => Some("root without CAP_SETUID and CAP_SETGID: cannot switch to an unprivileged user"),
+    }
+}
+
+/// A temporary directory for the unprivileged pass, removed on drop: `bin/` (readable by all)
+/// holds copies of the programs, since the target directory may sit under a directory only
+/// root can enter (`/root`), and `work/` is the user's own working directory.
+struct UnprivilegedDirs {
+    root: PathBuf,
+}
+
+impl UnprivilegedDirs {
+    fn create(id: u32, from: &Path, programs: &[String]) -> Result<UnprivilegedDirs> {
+        use std::os::unix::fs::PermissionsExt;
+        let root = std::env::temp_dir().join(format!("sysrt-xtask-{}-uid{id}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dirs = UnprivilegedDirs { root };
+        let (bin, work) = (dirs.bin(), dirs.work());
+        std::fs::create_dir_all(&bin)?;
+        std::fs::create_dir(&work)?;
+        // Explicit modes: the umask may be 077.
+        let mode = |m| std::fs::Permissions::from_mode(m);
+        std::fs::set_permissions(&dirs.root, mode(0o755))?;
+        std::fs::set_permissions(&bin, mode(0o755))?;
+        std::fs::set_permissions(&work, mode(0o700))?;
+        std::os::unix::fs::chown(&work, Some(id), Some(id))?;
+        for p in programs {
+            std::fs::copy(from.join(p), bin.join(p))?;
+            std::fs::set_permissions(bin.join(p), mode(0o755))?;
+        }
+        Ok(dirs)
+    }
+
+    fn bin(&self) -> PathBuf {
+        self.root.join("bin")
+    }
+
+    fn work(&self) -> PathBuf {
+        self.root.join("work")
+    }
+}
+
+impl Drop for UnprivilegedDirs {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
 }
 
 fn expect_status(out: &Outcome, want: Status) -> std::result::Result<(), String> {
@@ -497,11 +637,61 @@ fn count_libtest(args: &[&str]) -> Result<Tally> {
     Ok(t)
 }
 
+/// Runs one arch's programs (as `user` when given) and its parent-side cases, and returns its
+/// tally and summary line. The ELF facts are checked once per build, in the run as ourselves.
+fn run_arch(
+    arch: Arch,
+    dir: &Path,
+    filter: Option<&str>,
+    user: Option<User<'_>>,
+    programs: &[String],
+) -> Result<(Tally, String)> {
+    let mut run = ArchRun {
+        arch,
+        dir,
+        filter,
+        tally: Tally::default(),
+        user,
+    };
+    if user.is_none() {
+        run.elf_cases(programs)?;
+    }
+    // exitcode, panic, mainresult and print are judged by their parent (below);
+    // bench_* programs measure; demos are run by the parent-side cases.
+    let is_case_program = |p: &&String| {
+        !matches!(
+            p.as_str(),
+            "exitcode" | "panic" | "mainresult" | "print" | "tls"
+        ) && !p.starts_with("bench_")
+    };
+    let tests = build::test_programs()?;
+    for p in tests.iter().filter(is_case_program) {
+        if filter.is_none_or(|f| p.contains(f)) {
+            run.test_program(p)?;
+        }
+    }
+    run.parent_side_cases()?;
+    let t = run.tally;
+    let line = format!(
+        "{}: {} passed, {} failed, {} skipped",
+        run.label(),
+        t.passed,
+        t.failed,
+        t.skipped
+    );
+    println!("{line}");
+    Ok((t, line))
+}
+
+/// `cargo xtask test`. Run as root (as CI does), the host arch's programs run a second time
+/// as an unprivileged user (uid and gid 65534, no supplementary groups), so a case that only
+/// passes with root's powers fails there.
 pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
     setup::ensure_targets(arches)?;
     setup::ensure_qemu(arches)?;
     let tests = build::test_programs()?;
     let demos = build::demo_programs()?;
+    let all: Vec<String> = tests.iter().chain(&demos).cloned().collect();
 
     let mut total = Tally::default();
     let mut lines = vec![];
@@ -515,36 +705,29 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
     }
     for &arch in arches {
         let dir = build::build_programs(arch)?;
-        let mut run = ArchRun {
-            arch,
-            dir: &dir,
-            filter,
-            tally: Tally::default(),
-        };
-        let all: Vec<String> = tests.iter().chain(&demos).cloned().collect();
-        run.elf_cases(&all)?;
-        // exitcode, panic, mainresult and print are judged by their parent (below);
-        // bench_* programs measure.
-        let is_case_program = |p: &&String| {
-            !matches!(
-                p.as_str(),
-                "exitcode" | "panic" | "mainresult" | "print" | "tls"
-            ) && !p.starts_with("bench_")
-        };
-        for p in tests.iter().filter(is_case_program) {
-            if filter.is_none_or(|f| p.contains(f)) {
-                run.test_program(p)?;
+        let (t, line) = run_arch(arch, &dir, filter, None, &all)?;
+        total.add(t);
+        lines.push(line);
+        if !arch.is_host() {
+            continue;
+        }
+        let id = UNPRIVILEGED_ID;
+        match unprivileged_pass_blocker() {
+            Some(why) => lines.push(format!("{arch}: no second pass as uid {id}: {why}")),
+            None => {
+                let dirs = UnprivilegedDirs::create(id, &dir, &all)?;
+                let work = dirs.work();
+                let user = User { id, work: &work };
+                let start = std::time::Instant::now();
+                let (t, line) = run_arch(arch, &dirs.bin(), filter, Some(user), &all)?;
+                eprintln!(
+                    "xtask: the {arch} pass as uid {id} took {:.1} s",
+                    start.elapsed().as_secs_f64()
+                );
+                total.add(t);
+                lines.push(line);
             }
         }
-        run.parent_side_cases()?;
-        let t = run.tally;
-        let line = format!(
-            "{arch}: {} passed, {} failed, {} skipped",
-            t.passed, t.failed, t.skipped
-        );
-        println!("{line}");
-        lines.push(line);
-        total.add(t);
     }
     // The template, outside the workspace, every profile and arch, as a user builds it.
     if filter.is_none_or(|f| {

@@ -8,7 +8,8 @@ use sysrt::fs::{self, AtFlags, Mode, OFlags};
 use sysrt::path::PATH_MAX;
 use sysrt::{Errno, io};
 use sysrt_tests::util::{
-    as_nobody, cloexec, fds_without_cloexec, is_root, lowest_free_fd, open_fd_count, tmp_path,
+    as_nobody, cloexec, fds_without_cloexec, is_root, lowest_free_fd, open_fd_count, raw_mkdir,
+    tmp_path,
 };
 use sysrt_tests::{Tests, check};
 
@@ -165,11 +166,19 @@ fn main() -> i32 {
         fs::open("/tmp", OFlags::WRONLY, Mode::empty()).map(drop),
         Err(Errno::EISDIR)
     );
+    // A directory of our own: `unlink("/tmp")` needs write permission on `/` first, so an
+    // ordinary user gets EACCES before the kernel looks at what the name is. rmdir afterwards
+    // shows the directory survived.
+    let dir = tmp_path("dir");
     check!(
         t,
         "unlink_directory_eisdir",
-        fs::unlink("/tmp"),
-        Err(Errno::EISDIR)
+        (
+            raw_mkdir(dir.as_str(), 0o700),
+            fs::unlink(dir.as_str()),
+            fs::rmdir(dir.as_str())
+        ),
+        (Ok(()), Err(Errno::EISDIR), Ok(()))
     );
 
     // R1: interior NUL is EINVAL before any syscall, and nothing is created.

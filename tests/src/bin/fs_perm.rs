@@ -6,7 +6,7 @@
 #![no_main]
 
 use linux_raw_sys::general::{
-    __kernel_timespec, AT_FDCWD, AT_SYMLINK_NOFOLLOW, CLOCK_REALTIME, STATX_BASIC_STATS,
+    __kernel_timespec, AT_FDCWD, AT_SYMLINK_NOFOLLOW, CAP_CHOWN, CLOCK_REALTIME, STATX_BASIC_STATS,
 };
 use sysrt::fd::CWD;
 use sysrt::fs::{self, Access, AtFlags, Mode, OFlags};
@@ -14,8 +14,8 @@ use sysrt::path::Arg;
 use sysrt::time::Timespec;
 use sysrt::{Errno, Sysno};
 use sysrt_tests::util::{
-    FdBaseline, NOBODY, Oct, PathBuf, as_nobody, cloexec, closed_fd, ids_of_self, is_root, join,
-    perm, raw_mkdir, raw_statx, tmp_path, under_qemu,
+    FdBaseline, NOBODY, Oct, PathBuf, as_nobody, cloexec, closed_fd, has_cap, ids_of_self, is_root,
+    join, perm, raw_mkdir, raw_statx, tmp_path, under_qemu,
 };
 use sysrt_tests::{Tests, check};
 
@@ -424,38 +424,56 @@ fn main() -> i32 {
     drop(opath);
 
     // ---- chown / fchown / lchown / fchownat ----
+    // With CAP_CHOWN (root) the cases give the files away and back. Without it (an ordinary
+    // user) the owner may keep its own uid and set one of its own groups; anything else is
+    // EPERM and changes nothing (man 2 chown). So those runs pass our own ids: a wrong
+    // encoding of `None` (-1, "leave it") would then ask for another id and get EPERM. Every
+    // chown of a file, privileged or not, clears its set-user-ID bit, which shows whether the
+    // call reached the file a case means.
+    let can_chown = has_cap(CAP_CHOWN);
+    let (_, euid, _, egid) = ids_of_self();
+    let me = (euid as u32, egid as u32);
+    // The ids the cases set (back): root's, or our own.
+    let (uid, gid) = if can_chown { (0, 0) } else { me };
+    // Giving a file to nobody: done with CAP_CHOWN; without it EPERM, unless we are nobody
+    // already (the suite's unprivileged run), when it changes nothing.
+    let to_nobody = if can_chown || me == (NOBODY, NOBODY) {
+        Ok((NOBODY, NOBODY))
+    } else {
+        Err(Errno::EPERM)
+    };
     let own = join(d, "own");
     let _ = make_file(own.as_str(), 0o644);
     check!(
         t,
         "chown_to_nobody",
         fs::chown(own.as_str(), Some(NOBODY), Some(NOBODY)).and_then(|()| ids(own.as_str())),
-        Ok((NOBODY, NOBODY))
+        to_nobody
     );
     check!(
         t,
         "chown_none_uid_leaves_owner",
-        fs::chown(own.as_str(), None, Some(0)).and_then(|()| ids(own.as_str())),
-        Ok((NOBODY, 0))
+        fs::chown(own.as_str(), None, Some(gid)).and_then(|()| ids(own.as_str())),
+        Ok(if can_chown { (NOBODY, 0) } else { me })
     );
     check!(
         t,
         "chown_none_gid_leaves_group",
-        fs::chown(own.as_str(), Some(0), None).and_then(|()| ids(own.as_str())),
-        Ok((0, 0))
+        fs::chown(own.as_str(), Some(uid), None).and_then(|()| ids(own.as_str())),
+        Ok((uid, gid))
     );
     check!(
         t,
         "chown_none_none_changes_nothing",
         fs::chown(own.as_str(), None, None).and_then(|()| ids(own.as_str())),
-        Ok((0, 0))
+        Ok((uid, gid))
     );
     // Since Linux 2.2.13 root's chown clears set-user-ID like anyone's (man 2 chown).
     let _ = fs::chmod(own.as_str(), Mode::from_octal(0o4755));
     check!(
         t,
         "chown_clears_setuid_bit",
-        fs::chown(own.as_str(), Some(0), Some(0)).and_then(|()| perm(own.as_str())),
+        fs::chown(own.as_str(), Some(uid), Some(gid)).and_then(|()| perm(own.as_str())),
         Ok(Oct(0o755))
     );
     if let Ok(ffd) = &ffd {
@@ -464,17 +482,30 @@ fn main() -> i32 {
             "fchown_to_nobody_and_back",
             (
                 fs::fchown(ffd, Some(NOBODY), Some(NOBODY)).and_then(|()| ids(fdpath.as_str())),
-                fs::fchown(ffd, Some(0), Some(0)).and_then(|()| ids(fdpath.as_str()))
+                fs::fchown(ffd, Some(uid), Some(gid)).and_then(|()| ids(fdpath.as_str()))
             ),
-            (Ok((NOBODY, NOBODY)), Ok((0, 0)))
+            (to_nobody, Ok((uid, gid)))
         );
-        check!(
-            t,
-            "fchownat_empty_path_acts_on_fd",
-            fs::fchownat(ffd, "", Some(1), None, AtFlags::EMPTY_PATH)
-                .and_then(|()| ids(fdpath.as_str())),
-            Ok((1, 0))
-        );
+        if can_chown {
+            check!(
+                t,
+                "fchownat_empty_path_acts_on_fd",
+                fs::fchownat(ffd, "", Some(1), None, AtFlags::EMPTY_PATH)
+                    .and_then(|()| ids(fdpath.as_str())),
+                Ok((1, 0))
+            );
+        } else {
+            // Our own ids change nothing: the cleared set-user-ID bit shows the fd's file was
+            // reached.
+            let _ = fs::fchmod(ffd, Mode::from_octal(0o4711));
+            check!(
+                t,
+                "fchownat_empty_path_acts_on_fd",
+                fs::fchownat(ffd, "", None, Some(gid), AtFlags::EMPTY_PATH)
+                    .and_then(|()| Ok((ids(fdpath.as_str())?, perm(fdpath.as_str())?))),
+                Ok((me, Oct(0o711)))
+            );
+        }
     } else {
         check!(
             t,
@@ -504,28 +535,50 @@ fn main() -> i32 {
         "lchown_changes_the_link",
         fs::lchown(tlink.as_str(), Some(NOBODY), Some(NOBODY))
             .and_then(|()| link_ids(tlink.as_str())),
-        Ok((NOBODY, NOBODY))
+        to_nobody
     );
-    check!(
-        t,
-        "lchown_leaves_the_target",
-        ids(ttarget.as_str()),
-        Ok((0, 0))
-    );
-    check!(
-        t,
-        "chown_through_symlink_changes_target",
-        fs::chown(tlink.as_str(), Some(2), Some(3))
-            .and_then(|()| Ok((ids(ttarget.as_str())?, link_ids(tlink.as_str())?))),
-        Ok(((2, 3), (NOBODY, NOBODY)))
-    );
-    check!(
-        t,
-        "fchownat_relative_nofollow",
-        fs::fchownat(&dfd, "tlink", Some(0), Some(0), AtFlags::SYMLINK_NOFOLLOW)
-            .and_then(|()| link_ids(tlink.as_str())),
-        Ok((0, 0))
-    );
+    check!(t, "lchown_leaves_the_target", ids(ttarget.as_str()), Ok(me));
+    if can_chown {
+        check!(
+            t,
+            "chown_through_symlink_changes_target",
+            fs::chown(tlink.as_str(), Some(2), Some(3))
+                .and_then(|()| Ok((ids(ttarget.as_str())?, link_ids(tlink.as_str())?))),
+            Ok(((2, 3), (NOBODY, NOBODY)))
+        );
+        check!(
+            t,
+            "fchownat_relative_nofollow",
+            fs::fchownat(&dfd, "tlink", Some(0), Some(0), AtFlags::SYMLINK_NOFOLLOW)
+                .and_then(|()| link_ids(tlink.as_str())),
+            Ok((0, 0))
+        );
+    } else {
+        // Our own ids again (the link is still ours: lchown_changes_the_link was refused or
+        // changed nothing); the target's set-user-ID bit tells which file each call changed.
+        let _ = fs::chmod(ttarget.as_str(), Mode::from_octal(0o4755));
+        check!(
+            t,
+            "chown_through_symlink_changes_target",
+            fs::chown(tlink.as_str(), Some(uid), Some(gid))
+                .and_then(|()| Ok((perm(ttarget.as_str())?, link_ids(tlink.as_str())?))),
+            Ok((Oct(0o755), me))
+        );
+        let _ = fs::chmod(ttarget.as_str(), Mode::from_octal(0o4755));
+        check!(
+            t,
+            "fchownat_relative_nofollow",
+            fs::fchownat(
+                &dfd,
+                "tlink",
+                Some(uid),
+                Some(gid),
+                AtFlags::SYMLINK_NOFOLLOW
+            )
+            .and_then(|()| Ok((link_ids(tlink.as_str())?, perm(ttarget.as_str())?))),
+            Ok((me, Oct(0o4755)))
+        );
+    }
     check!(
         t,
         "chown_missing_enoent",
