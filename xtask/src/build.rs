@@ -42,45 +42,69 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| root().join("target"))
 }
 
-/// `cargo build` of libc-free programs for `arch`: release, with the libc-free link setup.
-fn release_build(arch: Arch) -> Command {
+/// The cargo profile a build uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// `--release`: opt-level "s", fat LTO, stripped; what the size figures are about.
+    Release,
+    /// The dev profile (opt-level 0, no LTO): the build users run first, which reaches code
+    /// paths the release build optimises away (real calls to `memset`, precompiled `core`'s
+    /// references to `rust_eh_personality`).
+    Dev,
+}
+
+impl Profile {
+    /// The folder cargo puts this profile's binaries in.
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Profile::Release => "release",
+            Profile::Dev => "debug",
+        }
+    }
+}
+
+/// `cargo build` of libc-free programs for `arch` in `profile`, with the libc-free link setup.
+fn program_build(arch: Arch, profile: Profile) -> Command {
     let mut cmd = cargo();
-    cmd.args([
-        "--config",
-        ".cargo/libc-free.toml",
-        "build",
-        "--release",
-        "--target",
-        arch.triple(),
-    ]);
+    cmd.args(["--config", ".cargo/libc-free.toml", "build"]);
+    if profile == Profile::Release {
+        cmd.arg("--release");
+    }
+    cmd.args(["--target", arch.triple()]);
     cmd
 }
 
-/// Runs a build made by [`release_build`] and returns the directory holding its binaries.
-fn finish_build(arch: Arch, mut cmd: Command) -> Result<PathBuf> {
+/// Runs a build made by [`program_build`] and returns the directory holding its binaries.
+fn finish_build(arch: Arch, profile: Profile, mut cmd: Command) -> Result<PathBuf> {
     let status = cmd.status()?;
     if !status.success() {
         return Err(format!("build for {arch} failed ({status})").into());
     }
-    Ok(target_dir().join(arch.triple()).join("release"))
+    Ok(target_dir().join(arch.triple()).join(profile.dir_name()))
 }
 
 /// Builds every test and demo program for `arch` (release, libc-free link setup) and returns
 /// the directory holding the binaries.
 pub fn build_programs(arch: Arch) -> Result<PathBuf> {
-    let mut cmd = release_build(arch);
+    build_programs_in(arch, Profile::Release)
+}
+
+/// Builds every test and demo program for `arch` in `profile` and returns the directory
+/// holding the binaries.
+pub fn build_programs_in(arch: Arch, profile: Profile) -> Result<PathBuf> {
+    let mut cmd = program_build(arch, profile);
     cmd.args(["-p", TEST_PACKAGE, "-p", DEMO_PACKAGE]);
-    eprintln!("xtask: building test and demo programs for {arch}");
-    finish_build(arch, cmd)
+    eprintln!("xtask: building test and demo programs for {arch} ({profile:?})");
+    finish_build(arch, profile, cmd)
 }
 
 /// Builds the one program `bin` of `package` for `arch` (as [`build_programs`] does) and
 /// returns the directory holding it.
 pub fn build_program(arch: Arch, package: &str, bin: &str) -> Result<PathBuf> {
-    let mut cmd = release_build(arch);
+    let mut cmd = program_build(arch, Profile::Release);
     cmd.args(["-p", package, "--bin", bin]);
     eprintln!("xtask: building {bin} for {arch}");
-    finish_build(arch, cmd)
+    finish_build(arch, Profile::Release, cmd)
 }
 
 /// The `[[bin]]` names of a package, read from its Cargo.toml.

@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::arch::Arch;
+use crate::build::Profile;
 use crate::run::{Outcome, Status, command_for, run_with_stdout, run_with_timeout};
 use crate::{Result, build, elf, setup};
 
@@ -68,6 +69,8 @@ struct ArchRun<'a> {
     tally: Tally,
     /// `Some` for the unprivileged pass; `None` runs the programs as xtask's own user.
     user: Option<User<'a>>,
+    /// The profile the programs were built in.
+    profile: Profile,
 }
 
 impl ArchRun<'_> {
@@ -77,9 +80,14 @@ impl ArchRun<'_> {
 
     /// How the run is shown: the arch, and the uid when it is the unprivileged pass.
     fn label(&self) -> String {
+        let dev = if self.profile == Profile::Dev {
+            " dev"
+        } else {
+            ""
+        };
         match self.user {
-            None => self.arch.to_string(),
-            Some(u) => format!("{} (uid {})", self.arch, u.id),
+            None => format!("{}{dev}", self.arch),
+            Some(u) => format!("{}{dev} (uid {})", self.arch, u.id),
         }
     }
 
@@ -645,6 +653,7 @@ fn run_arch(
     filter: Option<&str>,
     user: Option<User<'_>>,
     programs: &[String],
+    profile: Profile,
 ) -> Result<(Tally, String)> {
     let mut run = ArchRun {
         arch,
@@ -652,6 +661,7 @@ fn run_arch(
         filter,
         tally: Tally::default(),
         user,
+        profile,
     };
     if user.is_none() {
         run.elf_cases(programs)?;
@@ -705,7 +715,7 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
     }
     for &arch in arches {
         let dir = build::build_programs(arch)?;
-        let (t, line) = run_arch(arch, &dir, filter, None, &all)?;
+        let (t, line) = run_arch(arch, &dir, filter, None, &all, Profile::Release)?;
         total.add(t);
         lines.push(line);
         if !arch.is_host() {
@@ -719,7 +729,14 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
                 let work = dirs.work();
                 let user = User { id, work: &work };
                 let start = std::time::Instant::now();
-                let (t, line) = run_arch(arch, &dirs.bin(), filter, Some(user), &all)?;
+                let (t, line) = run_arch(
+                    arch,
+                    &dirs.bin(),
+                    filter,
+                    Some(user),
+                    &all,
+                    Profile::Release,
+                )?;
                 eprintln!(
                     "xtask: the {arch} pass as uid {id} took {:.1} s",
                     start.elapsed().as_secs_f64()
@@ -728,6 +745,15 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
                 lines.push(line);
             }
         }
+    }
+    // Every program again in the dev profile (opt-level 0, no LTO), the build users run
+    // first: it links differently (no LTO to drop `core`'s unwinding references) and makes
+    // real calls where the release build inlines (the runtime's `memset`/`memcpy`).
+    for &arch in arches {
+        let dir = build::build_programs_in(arch, Profile::Dev)?;
+        let (t, line) = run_arch(arch, &dir, filter, None, &all, Profile::Dev)?;
+        total.add(t);
+        lines.push(line);
     }
     // The template, outside the workspace, every profile and arch, as a user builds it.
     if filter.is_none_or(|f| {
