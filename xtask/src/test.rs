@@ -751,7 +751,32 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
     // real calls where the release build inlines (the runtime's `memset`/`memcpy`).
     for &arch in arches {
         let dir = build::build_programs_in(arch, Profile::Dev)?;
-        let (t, line) = run_arch(arch, &dir, filter, None, &all, Profile::Dev)?;
+        let (mut t, _) = run_arch(arch, &dir, filter, None, &all, Profile::Dev)?;
+        // An unoptimised build must not add syscalls of its own: hello makes the runtime's
+        // one probe, its write and exit_group, exactly as the release build does.
+        let name = "dev_hello_makes_only_its_own_syscalls";
+        if filter.is_none_or(|f| name.contains(f)) {
+            if arch.is_host() && setup::which("strace").is_none() {
+                println!("  [{arch} dev] xtask::{name} [SKIPPED] strace is not installed");
+                t.skipped += 1;
+            } else {
+                let row = crate::demo::run_demo(arch, &dir, "hello")?;
+                let want = ["ppoll", "write", "exit_group"];
+                if row.syscalls == want && row.stdout == "hello, world\n" {
+                    t.passed += 1;
+                } else {
+                    t.failed += 1;
+                    println!(
+                        "  [{arch} dev] xtask::{name} syscalls {:?}, stdout {:?} [FAIL]",
+                        row.syscalls, row.stdout
+                    );
+                }
+            }
+        }
+        let line = format!(
+            "{arch} dev: {} passed, {} failed, {} skipped",
+            t.passed, t.failed, t.skipped
+        );
         total.add(t);
         lines.push(line);
     }
