@@ -800,6 +800,26 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         lines.push(line);
         total.add(t);
     }
+    // The crates as published: packaged and built from their tarballs; docs without warnings.
+    if filter.is_none_or(|f| f.contains("package") || f.contains("docs")) {
+        eprintln!("xtask: packaging the crates and building their docs");
+        let mut t = Tally::default();
+        for (name, r) in crate::publish::cases(arches) {
+            if filter.is_none_or(|f| name.contains(f)) {
+                match r {
+                    Ok(()) => t.passed += 1,
+                    Err(why) => {
+                        t.failed += 1;
+                        println!("  [publish] xtask::{name} {why} [FAIL]");
+                    }
+                }
+            }
+        }
+        let line = format!("publish: {} passed, {} failed", t.passed, t.failed);
+        println!("{line}");
+        lines.push(line);
+        total.add(t);
+    }
     println!();
     for l in &lines {
         println!("{l}");
