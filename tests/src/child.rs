@@ -171,3 +171,67 @@ pub fn check_no_child_left(t: &mut crate::Tests) {
         Err(Errno::ECHILD)
     );
 }
+
+/// What a child reports back through a pipe: formatted text, compared with `==` to the
+/// expected text by the parent.
+pub type Report = crate::check::Buf<512>;
+
+/// Forks a child that runs `f`, which writes what it observed into a [`Report`]; the child
+/// sends it through a pipe and exits 0. Returns the report once the child is reaped, or
+/// `Err(EIO)` if the child did not exit 0.
+pub fn child_report(f: impl FnOnce(&mut Report)) -> Result<Report, Errno> {
+    let (r, w) = crate::util::raw_pipe()?;
+    // The child's copy of the read end closes when it exits.
+    let pid = fork_child(|| {
+        let mut rep = Report::new();
+        f(&mut rep);
+        match io::write_all(&w, rep.as_bytes()) {
+            Ok(()) => 0,
+            Err(_) => 98,
+        }
+    })?;
+    drop(w);
+    let mut buf = [0u8; 512];
+    let mut len = 0;
+    while let Some(free) = buf.get_mut(len..).filter(|b| !b.is_empty()) {
+        match sysrt::retry_on_intr(|| io::read(&r, free)) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => len += n,
+        }
+    }
+    let status = reap(pid)?;
+    if status.exit_status() != Some(0) {
+        return Err(Errno::EIO);
+    }
+    let text = core::str::from_utf8(&buf[..len]).unwrap_or("<non-utf8>");
+    Ok(Report::format(format_args!("{text}")))
+}
+
+/// The value of a `Name:` line of `/proc/self/status` (text after the tab), e.g. `"0\t0\t0\t0"`
+/// for `Uid:`; `None` if the file or the line is missing.
+pub fn proc_status(name: &str) -> Option<crate::check::Buf<256>> {
+    let mut buf = [0u8; 4096];
+    let all = crate::util::file_contents("/proc/self/status", &mut buf).ok()?;
+    let text = core::str::from_utf8(all).ok()?;
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(':')))?;
+    Some(crate::check::Buf::format(format_args!("{}", line.trim())))
+}
+
+/// The four IDs of a `Uid:`/`Gid:` line of `/proc/self/status`: real, effective, saved,
+/// filesystem.
+pub fn proc_ids(name: &str) -> Option<[u32; 4]> {
+    let line = proc_status(name)?;
+    let mut ids = [0u32; 4];
+    let mut fields = line.as_str().split_whitespace();
+    for id in &mut ids {
+        *id = fields.next()?.parse().ok()?;
+    }
+    Some(ids)
+}
+
+/// A capability mask line (`CapEff:` …) of `/proc/self/status`, as bits.
+pub fn proc_caps(name: &str) -> Option<u64> {
+    u64::from_str_radix(proc_status(name)?.as_str(), 16).ok()
+}
