@@ -16,6 +16,9 @@ use linux_raw_sys::general::{
     __kernel_old_itimerval, __kernel_old_timeval, ITIMER_REAL, SIGALRM, kernel_sigaction,
     kernel_sigset_t,
 };
+use linux_raw_sys::ptrace::{
+    PTRACE_CONT, PTRACE_EVENT_EXIT, PTRACE_O_TRACEEXIT, PTRACE_SETOPTIONS, PTRACE_TRACEME,
+};
 use sysrt::fd::BorrowedFd;
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::process::{
@@ -33,7 +36,7 @@ use sysrt_tests::util::{
 };
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 64;
+const PLAN: usize = 67;
 
 /// The SIGALRM handler's pipe write end (R59).
 static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
@@ -135,6 +138,7 @@ fn main() -> i32 {
     monitor(&mut t);
     killed_by_signals(&mut t);
     core_dump(&mut t);
+    trap_stops(&mut t);
     bad_targets(&mut t);
     interrupted_wait(&mut t);
     waitid_cases(&mut t);
@@ -348,6 +352,78 @@ fn core_dump(t: &mut Tests) {
     }
     let _ = fs::rmdir(d);
     check!(t, FILE, cores, 1usize);
+}
+
+/// `ptrace(request, pid, 0, data)` through the raw layer (the ptrace API is another area);
+/// only requests that take no pointer.
+fn raw_ptrace(request: u32, pid: i32, data: usize) -> Result<usize, Errno> {
+    // SAFETY: TRACEME, SETOPTIONS and CONT read and write no memory of ours.
+    unsafe {
+        sysrt::raw_syscall6(
+            Sysno::ptrace,
+            request as usize,
+            pid as isize as usize,
+            0,
+            data,
+            0,
+            0,
+        )
+    }
+}
+
+/// WaitStatus.trap_cause on live statuses: a traced child's SIGTRAP signal-delivery stop has
+/// cause 0, its PTRACE_EVENT_EXIT stop has cause PTRACE_EVENT_EXIT, a SIGSTOP stop has none.
+fn trap_stops(t: &mut Tests) {
+    const CASES: [&str; 3] = [
+        "traced_sigstop_stop_trap_cause_none",
+        "traced_sigtrap_stop_trap_cause_0",
+        "traced_exit_event_stop_trap_cause_6_then_exit_5",
+    ];
+    if under_qemu() {
+        for c in CASES {
+            t.skip(c, "QEMU: qemu-user does not emulate ptrace (ENOSYS)");
+        }
+        return;
+    }
+    let child = fork_child(|| {
+        if raw_ptrace(PTRACE_TRACEME, 0, 0).is_err() {
+            return 70;
+        }
+        raise(Signal::STOP);
+        raise(Signal::TRAP);
+        5
+    });
+    let Ok(pid) = child else {
+        check!(t, CASES[0], child.map(drop), Ok(()));
+        return;
+    };
+    // Each stop, then PTRACE_CONT with no signal (the SIGTRAP is suppressed).
+    let next_stop = || {
+        let st = reap(pid).map(|st| (st.stop_signal().map(Signal::raw), st.trap_cause()));
+        let _ = raw_ptrace(PTRACE_CONT, pid.raw(), 0);
+        st
+    };
+    let first = next_stop();
+    // Now that the child is stopped, ask for its exit event.
+    let set = raw_ptrace(PTRACE_SETOPTIONS, pid.raw(), PTRACE_O_TRACEEXIT as usize);
+    check!(t, CASES[0], first, Ok((Some(Signal::STOP.raw()), None)));
+    let second = if set.is_ok() {
+        next_stop()
+    } else {
+        Err(Errno::EIO)
+    };
+    check!(t, CASES[1], second, Ok((Some(Signal::TRAP.raw()), Some(0))));
+    let third = next_stop();
+    let end = reap(pid).map(summary);
+    check!(
+        t,
+        CASES[2],
+        (third, end),
+        (
+            Ok((Some(Signal::TRAP.raw()), Some(PTRACE_EVENT_EXIT))),
+            Ok(exited(5))
+        )
+    );
 }
 
 /// R34 and the typed pid argument: values that would mean something else are refused.

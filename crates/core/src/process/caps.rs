@@ -251,10 +251,10 @@ pub fn capset(caps: &Capabilities) -> Result<()> {
             permitted: split(caps.permitted, i),
             inheritable: split(caps.inheritable, i),
         });
+    let (hdr_ptr, data_ptr) = (&raw mut hdr as usize, data.as_ptr() as usize);
     // SAFETY: `hdr` is a live header (the kernel may write its version into it on EINVAL);
     // `data` is the two data structs version 3 reads. Both outlive the call.
-    let ret =
-        unsafe { arch::syscall2(Sysno::capset, &raw mut hdr as usize, data.as_ptr() as usize) };
+    let ret = unsafe { arch::syscall2(Sysno::capset, hdr_ptr, data_ptr) };
     Errno::decode(ret).map(drop)
 }
 
