@@ -177,6 +177,7 @@ mod pidfd;
 mod prctl;
 mod rusage;
 mod sched;
+mod status;
 mod wait;
 
 pub use caps::*;
@@ -187,4 +188,5 @@ pub use pidfd::*;
 pub use prctl::*;
 pub use rusage::*;
 pub use sched::*;
+pub use status::*;
 pub use wait::*;
