@@ -9,7 +9,7 @@
 #![no_std]
 #![no_main]
 
-use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 use core::time::Duration;
 
 use linux_raw_sys::general::{
@@ -40,15 +40,19 @@ const PLAN: usize = 67;
 
 /// The SIGALRM handler's pipe write end (R59).
 static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
+/// Set by the parent when the next SIGALRM should wake the child (one byte, once).
+static WAKE_ARMED: AtomicBool = AtomicBool::new(false);
 /// How many times the SIGALRM handler ran.
 static ALARMS: AtomicU32 = AtomicU32::new(0);
 
 extern "C" fn on_alarm(_sig: i32) {
     ALARMS.fetch_add(1, Ordering::SeqCst);
-    // SAFETY: the write end stays open until the timer is disarmed and the handler removed;
-    // `write` is one syscall, async-signal-safe.
-    let fd = unsafe { BorrowedFd::borrow_raw(WAKE_FD.load(Ordering::SeqCst)) };
-    let _ = io::write(fd, b"!");
+    if WAKE_ARMED.swap(false, Ordering::SeqCst) {
+        // SAFETY: the write end stays open until the timer is disarmed and the handler
+        // removed; `write` is one syscall, async-signal-safe.
+        let fd = unsafe { BorrowedFd::borrow_raw(WAKE_FD.load(Ordering::SeqCst)) };
+        let _ = io::write(fd, b"!");
+    }
 }
 
 /// `rt_sigaction(SIGALRM, {on_alarm or SIG_DFL, no SA_RESTART})` through the raw layer (the
@@ -74,18 +78,15 @@ fn set_alarm_handler(install: bool) -> Result<usize, Errno> {
     }
 }
 
-/// Arms a one-shot `ITIMER_REAL` `ms` milliseconds from now (0 disarms it).
-fn alarm_in(ms: i64) -> Result<usize, Errno> {
-    let zero = __kernel_old_timeval {
-        tv_sec: 0,
-        tv_usec: 0,
+/// Arms `ITIMER_REAL` to fire every `ms` milliseconds (0 disarms it).
+fn alarm_every(ms: i64) -> Result<usize, Errno> {
+    let every = __kernel_old_timeval {
+        tv_sec: ms / 1000,
+        tv_usec: (ms % 1000) * 1000,
     };
     let it = __kernel_old_itimerval {
-        it_interval: zero,
-        it_value: __kernel_old_timeval {
-            tv_sec: ms / 1000,
-            tv_usec: (ms % 1000) * 1000,
-        },
+        it_interval: every,
+        it_value: every,
     };
     // SAFETY: `it` is a valid itimerval living across the call; no old value requested.
     unsafe {
@@ -485,7 +486,12 @@ fn bad_targets(t: &mut Tests) {
 }
 
 /// R59: a blocking wait4 interrupted by a handler (no SA_RESTART) returns EINTR; retrying
-/// then reaps the child, which the handler woke.
+/// with `retry_on_intr` then reaps the child, which a later handler run wakes.
+///
+/// The timer repeats every 50 ms, so the outcome does not depend on when the parent reaches
+/// `wait4`: a signal that comes before only runs the handler, the next one interrupts. The
+/// child cannot end before the parent arms the wake-up, so the first wait can only be
+/// interrupted.
 fn interrupted_wait(t: &mut Tests) {
     let Ok((r, w)) = raw_pipe() else {
         check!(t, "eintr_pipe", "failed", "ok");
@@ -500,14 +506,15 @@ fn interrupted_wait(t: &mut Tests) {
     );
     match fork_child(|| exit_with_byte_from(r.as_fd())) {
         Ok(pid) => {
-            let _ = alarm_in(100);
+            let _ = alarm_every(50);
             let first = process::wait4(WaitTarget::Child(pid), WaitOptions::empty());
             check!(
                 t,
                 "blocking_wait4_interrupted_eintr",
-                (first.map(drop), ALARMS.load(Ordering::SeqCst)),
-                (Err(Errno::EINTR), 1u32)
+                (first.map(drop), ALARMS.load(Ordering::SeqCst) >= 1),
+                (Err(Errno::EINTR), true)
             );
+            WAKE_ARMED.store(true, Ordering::SeqCst);
             let again =
                 retry_on_intr(|| process::wait4(WaitTarget::Child(pid), WaitOptions::empty()));
             check!(
@@ -527,7 +534,7 @@ fn interrupted_wait(t: &mut Tests) {
             t.skip("retry_on_intr_wait4_then_reaps_exit_33", "fork failed");
         }
     }
-    let _ = alarm_in(0);
+    let _ = alarm_every(0);
     check!(
         t,
         "restore_sigalrm_default",
