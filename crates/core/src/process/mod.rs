@@ -168,3 +168,25 @@ pub unsafe fn fork() -> crate::Result<Option<Pid>> {
         pid => Ok(Some(pid_from_ret(pid))),
     }
 }
+
+mod caps;
+mod id;
+mod limits;
+mod ns;
+mod pidfd;
+mod prctl;
+mod rusage;
+mod sched;
+mod status;
+mod wait;
+
+pub use caps::*;
+pub use id::*;
+pub use limits::*;
+pub use ns::*;
+pub use pidfd::*;
+pub use prctl::*;
+pub use rusage::*;
+pub use sched::*;
+pub use status::*;
+pub use wait::*;
