@@ -369,7 +369,8 @@ pub fn sigaction_get(sig: Signal) -> Result<SigAction> {
 /// `ignore(sig)` — sets `sig` to `SIG_IGN` (discarded when delivered); returns the previous
 /// action. Uses `rt_sigaction`.
 ///
-/// Ignored signals stay ignored across `execve`; a spawned child gets the dispositions this
+/// A pending instance of `sig` is discarded, blocked or not. Ignored signals stay ignored
+/// across `execve`; a spawned child gets the dispositions this
 /// program ignores unless the spawn resets them. Ignoring `SIGCHLD` makes the kernel reap
 /// children itself (`wait` then fails with `ECHILD`).
 ///
@@ -388,6 +389,10 @@ pub fn ignore(sig: Signal) -> Result<SigAction> {
 
 /// `reset(sig)` — sets `sig` back to `SIG_DFL`, its default action; returns the previous
 /// action. Uses `rt_sigaction`.
+///
+/// For a signal whose default action is to ignore it (`SIGCHLD`, `SIGURG`, `SIGWINCH`), an
+/// instance already pending is discarded, blocked or not, as POSIX requires ([`ignore`] does
+/// that for every signal).
 ///
 /// # Errors
 /// `EINVAL`: `sig` is `SIGKILL` or `SIGSTOP`.
