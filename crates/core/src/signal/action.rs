@@ -232,16 +232,18 @@ impl SigAction {
 
     /// The kernel's `struct sigaction` for this action, with the arch's restorer. `EINVAL`
     /// for flag bits outside [`SaFlags`].
-    fn to_kernel(self) -> Result<kernel_sigaction> {
+    fn to_kernel(self) -> Result<ActionBuf> {
         if self.flags & !(SaFlags::all().bits() | g::SA_SIGINFO) != 0 {
             return Err(Errno::EINVAL);
         }
-        let mut k = empty_action();
+        let mut buf = ActionBuf::empty();
+        let k = &mut buf.k;
         k.sa_handler_kernel = self.handler;
         k.sa_flags = self.flags.into();
-        k.sa_mask.sig[0] = self.mask.raw() as _;
-        arch::set_sigaction_restorer(&mut k);
-        Ok(k)
+        k.sa_mask.sig[0] = self.mask.raw();
+        arch::set_sigaction_restorer(k);
+        buf.spare = self.mask.raw();
+        Ok(buf)
     }
 
     /// The action the kernel reported. Bits outside `SaFlags | SA_SIGINFO` (the arch's
@@ -267,11 +269,28 @@ impl fmt::Debug for SigAction {
     }
 }
 
-/// An all-zero `struct sigaction`: `SIG_DFL`, no flags, an empty mask.
-fn empty_action() -> kernel_sigaction {
-    // SAFETY: kernel_sigaction is integers, an optional function pointer (None is all-zero)
-    // and a bit set; all-zero is a valid value of each.
-    unsafe { core::mem::zeroed() }
+/// The `struct sigaction` handed to `rt_sigaction`, followed by one spare word.
+///
+/// The kernel reads and writes exactly `sizeof(struct sigaction)` and never sees the spare
+/// word. It is there for qemu-riscv64 (7.2), which lays riscv64's `struct sigaction` out
+/// with an `sa_restorer` field that the kernel's lacks (32 bytes with the mask at 24, not 24
+/// bytes with the mask at 16): the emulator writes 8 bytes past a 24-byte old action, which
+/// would land on whatever the stack holds next, and reads the new action's mask from past its
+/// end. The spare word takes that write, and holds a copy of the mask so the emulator applies
+/// the same one. (Its read-back then returns our mask in `sa_mask`'s place too.)
+#[repr(C)]
+struct ActionBuf {
+    k: kernel_sigaction,
+    spare: u64,
+}
+
+impl ActionBuf {
+    /// `SIG_DFL`, no flags, an empty mask.
+    fn empty() -> ActionBuf {
+        // SAFETY: kernel_sigaction is integers, an optional function pointer (None is
+        // all-zero) and a bit set; all-zero is a valid value of each, and of `spare`.
+        unsafe { core::mem::zeroed() }
+    }
 }
 
 /// `sigaction(sig, action)` — installs `action` for `sig` and returns the previous action,
@@ -305,7 +324,7 @@ fn empty_action() -> kernel_sigaction {
 #[inline]
 pub unsafe fn sigaction(sig: Signal, action: &SigAction) -> Result<SigAction> {
     let new = action.to_kernel()?;
-    let mut old = empty_action();
+    let mut old = ActionBuf::empty();
     // Record a handler before it can run, so a child spawned meanwhile resets it; undo the
     // record if the call fails and the signal had none before.
     let installs = action.has_handler();
@@ -313,9 +332,9 @@ pub unsafe fn sigaction(sig: Signal, action: &SigAction) -> Result<SigAction> {
     if installs {
         record_handled(sig, true);
     }
-    // SAFETY: `new` and `old` are this arch's `struct sigaction`, live across the call; the
-    // kernel reads `new` and writes `old`, each `sizeof(struct sigaction)` bytes, and reads a
-    // sigset of the size passed. The caller vouches for the handler.
+    // SAFETY: `new` and `old` each start with this arch's `struct sigaction` (plus a spare
+    // word) and live across the call; the kernel reads `new` and writes `old`, each
+    // `sizeof(struct sigaction)` bytes. The caller vouches for the handler.
     let ret = unsafe {
         arch::syscall4(
             Sysno::rt_sigaction,
@@ -330,7 +349,7 @@ pub unsafe fn sigaction(sig: Signal, action: &SigAction) -> Result<SigAction> {
             if !installs {
                 record_handled(sig, false);
             }
-            Ok(SigAction::from_kernel(&old))
+            Ok(SigAction::from_kernel(&old.k))
         }
         Err(e) => {
             if installs && !had {
@@ -351,9 +370,9 @@ pub unsafe fn sigaction(sig: Signal, action: &SigAction) -> Result<SigAction> {
 #[doc(alias = "rt_sigaction")]
 #[inline]
 pub fn sigaction_get(sig: Signal) -> Result<SigAction> {
-    let mut old = empty_action();
-    // SAFETY: no new action (NULL); the kernel writes one `struct sigaction` into `old`,
-    // which lives across the call.
+    let mut old = ActionBuf::empty();
+    // SAFETY: no new action (NULL); the kernel writes one `struct sigaction` into `old` (a
+    // `struct sigaction` plus a spare word), which lives across the call.
     let ret = unsafe {
         arch::syscall4(
             Sysno::rt_sigaction,
@@ -363,7 +382,7 @@ pub fn sigaction_get(sig: Signal) -> Result<SigAction> {
             size_of::<kernel_sigset_t>(),
         )
     };
-    Errno::decode(ret).map(|_| SigAction::from_kernel(&old))
+    Errno::decode(ret).map(|_| SigAction::from_kernel(&old.k))
 }
 
 /// `ignore(sig)` — sets `sig` to `SIG_IGN` (discarded when delivered); returns the previous
@@ -445,7 +464,7 @@ mod tests {
             }
         );
         assert_eq!(i.flags(), SaFlags::NODEFER | SaFlags::ONSTACK);
-        let k = i.to_kernel().unwrap();
+        let k = i.to_kernel().unwrap().k;
         assert_eq!(
             u64::from(k.sa_flags) & u64::from(g::SA_SIGINFO | g::SA_NODEFER | g::SA_ONSTACK),
             u64::from(g::SA_SIGINFO | g::SA_NODEFER | g::SA_ONSTACK)
