@@ -302,8 +302,8 @@ fn main() -> i32 {
         ),
         (Ok(Disposition::Ignore), Ok(Disposition::Default))
     );
+    // SAFETY: as above.
     let old = unsafe {
-        // SAFETY: as above.
         signal::sigaction(
             Signal::USR2,
             &plain.with_flags(SaFlags::RESTART).with_mask(SigSet::FULL),

@@ -332,9 +332,9 @@ pub unsafe fn sigaction(sig: Signal, action: &SigAction) -> Result<SigAction> {
     if installs {
         record_handled(sig, true);
     }
-    // SAFETY: `new` and `old` each start with this arch's `struct sigaction` (plus a spare
-    // word) and live across the call; the kernel reads `new` and writes `old`, each
-    // `sizeof(struct sigaction)` bytes. The caller vouches for the handler.
+    // The caller vouches for the handler.
+    // SAFETY: `new`/`old` start with this arch's `struct sigaction` (plus a spare word), live
+    // across the call; the kernel reads one from `new` and writes one to `old`.
     let ret = unsafe {
         arch::syscall4(
             Sysno::rt_sigaction,

@@ -102,9 +102,9 @@ pub unsafe fn sigaltstack(new: Option<&SigStack>) -> Result<SigStack> {
     };
     let new_ptr = new.as_ref().map_or(0, |s| core::ptr::from_ref(s) as usize);
     let mut old = SigStack::DISABLE.to_kernel();
+    // The memory the new stack describes is the caller's promise.
     // SAFETY: the kernel reads one `stack_t` from `new` (or nothing, NULL) and writes one
-    // into `old`, both live locals; the memory the new stack describes is the caller's
-    // promise.
+    // into `old`, both live locals.
     let ret = unsafe { arch::syscall2(Sysno::sigaltstack, new_ptr, &raw mut old as usize) };
     Errno::decode(ret).map(|_| SigStack::from_kernel(&old))
 }

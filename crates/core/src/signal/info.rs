@@ -52,9 +52,9 @@ impl SigInfo {
 
     /// The common header (signo, errno, code).
     fn head(&self) -> &g::siginfo__bindgen_ty_1__bindgen_ty_1 {
-        // SAFETY: the header member overlays the 128-byte padding member; every byte of it
-        // is initialised (by the kernel, or by `zeroed`), and it is made of integers and
-        // unions of integers and pointers, for which any bytes are valid.
+        // The header overlays the 128-byte padding member; every byte is initialised (by the
+        // kernel, or by `zeroed`).
+        // SAFETY: integers and unions of integers and pointers: any initialised bytes are valid.
         unsafe { &self.0.__bindgen_anon_1.__bindgen_anon_1 }
     }
 

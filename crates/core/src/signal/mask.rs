@@ -146,9 +146,8 @@ pub fn rt_sigtimedwait(set: SigSet, timeout: Option<Timespec>) -> Result<SigInfo
     let ts = timeout.map(Timespec::to_kernel);
     let ts_ptr = ts.as_ref().map_or(0, |t| core::ptr::from_ref(t) as usize);
     let mut info = SigInfo::zeroed();
-    // SAFETY: the kernel reads the 8-byte sigset `set` and the optional `__kernel_timespec`
-    // `ts` (NULL when none), and writes one 128-byte siginfo into `info`; all are live
-    // locals.
+    // SAFETY: the kernel reads the sigset `set` and the optional timespec `ts` (NULL when
+    // none) and writes one 128-byte siginfo into `info`; all are live locals.
     let ret = unsafe {
         arch::syscall4(
             Sysno::rt_sigtimedwait,
