@@ -269,7 +269,7 @@ fn traced_syscall(t: &mut Tests) {
         );
     }
     let moved = ptrace::getregs(pid).and_then(|mut r| {
-        r.set_pc(landing as extern "C" fn() -> ! as u64);
+        r.set_pc(code as u64);
         // SAFETY: the child shares no memory with us; `landing` is in its copy of our code.
         unsafe { ptrace::setregs(pid, &r) }
     });

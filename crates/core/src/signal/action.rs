@@ -253,8 +253,8 @@ impl SigAction {
         let known = u64::from(SaFlags::all().bits() | g::SA_SIGINFO);
         SigAction {
             handler: k.sa_handler_kernel,
-            flags: (u64::from(k.sa_flags) & known) as u32,
-            mask: SigSet::from_raw(k.sa_mask.sig[0].into()),
+            flags: (k.sa_flags & known) as u32,
+            mask: SigSet::from_raw(k.sa_mask.sig[0]),
         }
     }
 }
@@ -466,7 +466,7 @@ mod tests {
         assert_eq!(i.flags(), SaFlags::NODEFER | SaFlags::ONSTACK);
         let k = i.to_kernel().unwrap().k;
         assert_eq!(
-            u64::from(k.sa_flags) & u64::from(g::SA_SIGINFO | g::SA_NODEFER | g::SA_ONSTACK),
+            k.sa_flags & u64::from(g::SA_SIGINFO | g::SA_NODEFER | g::SA_ONSTACK),
             u64::from(g::SA_SIGINFO | g::SA_NODEFER | g::SA_ONSTACK)
         );
         let back = SigAction::from_kernel(&k);
