@@ -9,6 +9,9 @@
 //!   (the asm `readonly` option lets the compiler keep values in registers across them);
 //! - `syscall1_noreturn`: for `exit` and `exit_group`;
 //! - `start_entry!`: the program entry `_start`, which hands the initial stack pointer to Rust;
+//! - `rt_sigreturn_restorer` and `set_sigaction_restorer`: how a signal handler returns;
+//! - `UserRegs`: the general registers `ptrace` transfers (`NT_PRSTATUS`), with
+//!   [`UserRegsAccess`] for the ones every arch has (pc, stack pointer, syscall number/result);
 //! - the arch-only syscall numbers (those the generic table lacks, such as `open` on x86_64);
 //! - small named helpers for the rare unavoidable per-arch quirks.
 //!

@@ -16,7 +16,7 @@ use sysrt_tests::child::{self, Reported, Status, in_child};
 use sysrt_tests::util::{FdBaseline, ids_of_self, is_root, raw_statx};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 42;
+const PLAN: usize = 43;
 
 /// A pid no process can have: Linux caps pid_max at 2^22 (`PID_MAX_LIMIT`).
 const NO_SUCH_PID: Pid = Pid::from_raw(i32::MAX);
@@ -146,6 +146,18 @@ fn main() -> i32 {
         "sigpending_empty",
         signal::sigpending(),
         Ok(SigSet::EMPTY)
+    );
+
+    // A forked child starts with its parent's mask (and so does an exec'd program).
+    check!(
+        t,
+        "forked_child_inherits_mask",
+        in_child(|| match signal::rt_sigprocmask(How::Block, SigSet::EMPTY) {
+            Ok(m) if m == blocked => Ok(()),
+            Ok(_) => Err(Errno::from_raw(201)),
+            Err(e) => Err(e),
+        }),
+        Reported::Returned(Ok(()))
     );
 
     // kill: probes, pending signals, bad inputs (R62).
