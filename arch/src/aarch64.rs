@@ -138,6 +138,35 @@ pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction
     act.sa_restorer = Some(rt_sigreturn_restorer);
 }
 
+/// The general registers as `PTRACE_GETREGSET`/`PTRACE_SETREGSET` transfer them for
+/// `NT_PRSTATUS`: the kernel's `struct user_pt_regs` (x0–x30, sp, pc, pstate).
+pub type UserRegs = linux_raw_sys::ptrace::user_pt_regs;
+
+const _: () = assert!(core::mem::size_of::<UserRegs>() == 34 * 8);
+
+impl crate::UserRegsAccess for UserRegs {
+    fn pc(&self) -> u64 {
+        self.pc
+    }
+    fn set_pc(&mut self, pc: u64) {
+        self.pc = pc;
+    }
+    fn stack_pointer(&self) -> u64 {
+        self.sp
+    }
+    /// `x8`, the syscall-number register.
+    fn syscall_number(&self) -> u64 {
+        self.regs[8]
+    }
+    /// `x0`.
+    fn return_value(&self) -> u64 {
+        self.regs[0]
+    }
+    fn set_return_value(&mut self, value: u64) {
+        self.regs[0] = value;
+    }
+}
+
 // Calls only aarch64 has beyond the common set.
 crate::sysnos! {
     renameat: __NR_renameat,

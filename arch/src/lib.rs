@@ -9,6 +9,9 @@
 //!   (the asm `readonly` option lets the compiler keep values in registers across them);
 //! - `syscall1_noreturn`: for `exit` and `exit_group`;
 //! - `start_entry!`: the program entry `_start`, which hands the initial stack pointer to Rust;
+//! - `rt_sigreturn_restorer` and `set_sigaction_restorer`: how a signal handler returns;
+//! - `UserRegs`: the general registers `ptrace` transfers (`NT_PRSTATUS`), with
+//!   [`UserRegsAccess`] for the ones every arch has (pc, stack pointer, syscall number/result);
 //! - the arch-only syscall numbers (those the generic table lacks, such as `open` on x86_64);
 //! - small named helpers for the rare unavoidable per-arch quirks.
 //!
@@ -51,6 +54,23 @@ pub use imp::*;
 
 /// The name of the architecture this crate was built for, as Rust spells it in `target_arch`.
 pub const ARCH: &str = imp::ARCH_NAME;
+
+/// The registers of a `UserRegs` (each arch file's `NT_PRSTATUS` register set) that mean the
+/// same thing on every arch, for `sysrt::ptrace::PtraceRegs`.
+pub trait UserRegsAccess {
+    /// The program counter (`rip`, `pc`, `pc`).
+    fn pc(&self) -> u64;
+    /// Sets the program counter.
+    fn set_pc(&mut self, pc: u64);
+    /// The stack pointer (`rsp`, `sp`, `sp`).
+    fn stack_pointer(&self) -> u64;
+    /// The syscall number at a syscall stop (`orig_rax`, `x8`, `a7`).
+    fn syscall_number(&self) -> u64;
+    /// The syscall return value at a syscall-exit stop (`rax`, `x0`, `a0`).
+    fn return_value(&self) -> u64;
+    /// Sets the return value register.
+    fn set_return_value(&mut self, value: u64);
+}
 
 /// A Linux syscall number for the architecture being built.
 ///

@@ -149,6 +149,35 @@ pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction
     let _ = act;
 }
 
+/// The general registers as `PTRACE_GETREGSET`/`PTRACE_SETREGSET` transfer them for
+/// `NT_PRSTATUS`: the kernel's `struct user_regs_struct` (pc, then x1–x31 by ABI name).
+pub type UserRegs = linux_raw_sys::ptrace::user_regs_struct;
+
+const _: () = assert!(core::mem::size_of::<UserRegs>() == 32 * 8);
+
+impl crate::UserRegsAccess for UserRegs {
+    fn pc(&self) -> u64 {
+        self.pc
+    }
+    fn set_pc(&mut self, pc: u64) {
+        self.pc = pc;
+    }
+    fn stack_pointer(&self) -> u64 {
+        self.sp
+    }
+    /// `a7`, the syscall-number register.
+    fn syscall_number(&self) -> u64 {
+        self.a7
+    }
+    /// `a0`.
+    fn return_value(&self) -> u64 {
+        self.a0
+    }
+    fn set_return_value(&mut self, value: u64) {
+        self.a0 = value;
+    }
+}
+
 // Calls only riscv64 has beyond the common set.
 crate::sysnos! {
     riscv_flush_icache: __NR_riscv_flush_icache, riscv_hwprobe: __NR_riscv_hwprobe,

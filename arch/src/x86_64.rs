@@ -135,6 +135,96 @@ pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction
     act.sa_restorer = Some(rt_sigreturn_restorer);
 }
 
+/// The general registers as `PTRACE_GETREGSET`/`PTRACE_SETREGSET` transfer them for
+/// `NT_PRSTATUS`: the kernel's `struct user_regs_struct` (`arch/x86/include/asm/user_64.h`),
+/// with the field names glibc and Go use (`rip`, `orig_rax`).
+///
+/// Hand-typed: `user_64.h` is not a uapi header, so linux-raw-sys does not have it. Its first
+/// 21 fields are the uapi `pt_regs` that linux-raw-sys does have; the asserts below pin each of
+/// them to that struct's offset, and the size to the kernel's 27 registers
+/// (`ELF_NGREG`), so a wrong field order fails to compile.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+#[allow(missing_docs)] // the register names are the documentation
+pub struct UserRegs {
+    pub r15: u64,
+    pub r14: u64,
+    pub r13: u64,
+    pub r12: u64,
+    pub rbp: u64,
+    pub rbx: u64,
+    pub r11: u64,
+    pub r10: u64,
+    pub r9: u64,
+    pub r8: u64,
+    pub rax: u64,
+    pub rcx: u64,
+    pub rdx: u64,
+    pub rsi: u64,
+    pub rdi: u64,
+    pub orig_rax: u64,
+    pub rip: u64,
+    pub cs: u64,
+    pub eflags: u64,
+    pub rsp: u64,
+    pub ss: u64,
+    pub fs_base: u64,
+    pub gs_base: u64,
+    pub ds: u64,
+    pub es: u64,
+    pub fs: u64,
+    pub gs: u64,
+}
+
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    use linux_raw_sys::ptrace::pt_regs;
+    assert!(size_of::<UserRegs>() == 27 * 8);
+    assert!(offset_of!(UserRegs, r15) == offset_of!(pt_regs, r15));
+    assert!(offset_of!(UserRegs, r14) == offset_of!(pt_regs, r14));
+    assert!(offset_of!(UserRegs, r13) == offset_of!(pt_regs, r13));
+    assert!(offset_of!(UserRegs, r12) == offset_of!(pt_regs, r12));
+    assert!(offset_of!(UserRegs, rbp) == offset_of!(pt_regs, rbp));
+    assert!(offset_of!(UserRegs, rbx) == offset_of!(pt_regs, rbx));
+    assert!(offset_of!(UserRegs, r11) == offset_of!(pt_regs, r11));
+    assert!(offset_of!(UserRegs, r10) == offset_of!(pt_regs, r10));
+    assert!(offset_of!(UserRegs, r9) == offset_of!(pt_regs, r9));
+    assert!(offset_of!(UserRegs, r8) == offset_of!(pt_regs, r8));
+    assert!(offset_of!(UserRegs, rax) == offset_of!(pt_regs, rax));
+    assert!(offset_of!(UserRegs, rcx) == offset_of!(pt_regs, rcx));
+    assert!(offset_of!(UserRegs, rdx) == offset_of!(pt_regs, rdx));
+    assert!(offset_of!(UserRegs, rsi) == offset_of!(pt_regs, rsi));
+    assert!(offset_of!(UserRegs, rdi) == offset_of!(pt_regs, rdi));
+    assert!(offset_of!(UserRegs, orig_rax) == offset_of!(pt_regs, orig_rax));
+    assert!(offset_of!(UserRegs, rip) == offset_of!(pt_regs, rip));
+    assert!(offset_of!(UserRegs, cs) == offset_of!(pt_regs, cs));
+    assert!(offset_of!(UserRegs, eflags) == offset_of!(pt_regs, eflags));
+    assert!(offset_of!(UserRegs, rsp) == offset_of!(pt_regs, rsp));
+    assert!(offset_of!(UserRegs, ss) == offset_of!(pt_regs, ss));
+};
+
+impl crate::UserRegsAccess for UserRegs {
+    fn pc(&self) -> u64 {
+        self.rip
+    }
+    fn set_pc(&mut self, pc: u64) {
+        self.rip = pc;
+    }
+    fn stack_pointer(&self) -> u64 {
+        self.rsp
+    }
+    /// `orig_rax`: at a syscall stop `rax` already holds `-ENOSYS` (entry) or the result (exit).
+    fn syscall_number(&self) -> u64 {
+        self.orig_rax
+    }
+    fn return_value(&self) -> u64 {
+        self.rax
+    }
+    fn set_return_value(&mut self, value: u64) {
+        self.rax = value;
+    }
+}
+
 // Calls only x86_64 has: the legacy forms the generic table (aarch64, riscv64) dropped.
 crate::sysnos! {
     open: __NR_open, creat: __NR_creat, stat: __NR_stat, lstat: __NR_lstat, dup2: __NR_dup2,

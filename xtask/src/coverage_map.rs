@@ -114,6 +114,29 @@ coverage_map! {
     "Getsid" => covered(sysrt::process::getsid; proc_id: "getsid_none_matches_proc_status_nssid", proc_id: "getsid_of_child_is_our_session"),
     "SchedGetaffinity" => covered(sysrt::process::sched_getaffinity; proc_limits: "sched_getaffinity_matches_cpus_allowed_list", proc_limits: "sched_get_setaffinity_nonexistent_pid_esrch"),
     "SchedSetaffinity" => covered(sysrt::process::sched_setaffinity; proc_limits: "sched_setaffinity_one_cpu_round_trip_in_child", proc_limits: "sched_setaffinity_empty_set_einval"),
+    // signal
+    "Kill" => covered(sysrt::signal::kill; signal_send: "kill_self_usr1_pending", signal_send: "kill_probe_nonexistent_esrch", signal_send: "kill_pid_int_min_esrch_r62", signal_send: "kill_root_process_as_nobody_eperm_r22"),
+    "Pause" => covered(sysrt::signal::pause; signal_action: "pause_returns_eintr_after_handler"),
+    "Tgkill" => covered(sysrt::signal::tgkill; signal_send: "tgkill_own_tid", signal_send: "tgkill_wrong_tgid_esrch", signal_send: "tgkill_tid_0_einval"),
+    "Signal.Signal" => covered(sysrt::signal::Signal; signal_send: "signal_numbers_are_the_generic_table", signal_send: "signal_type_holds_only_1_to_64"),
+    "Signal.String" => covered(sysrt::signal::Signal; signal_send: "signal_display_is_go_string", signal_send: "signal_display_unknown_is_signal_n"),
+
+    // misc: ptrace
+    "PtraceAttach" => covered(sysrt::ptrace::attach; ptrace: "attach_stops_with_sigstop", ptrace: "attach_to_self_eperm", ptrace: "attach_to_root_process_as_nobody_eperm"),
+    "PtraceCont" => covered(sysrt::ptrace::cont; ptrace: "cont_to_second_stop", ptrace: "cont_not_a_tracee_esrch"),
+    "PtraceDetach" => covered(sysrt::ptrace::detach; ptrace: "detach_seized_child", ptrace: "detached_child_not_traced_esrch", ptrace: "detach_attached_child"),
+    "PtraceGetEventMsg" => covered(sysrt::ptrace::geteventmsg; ptrace: "geteventmsg_is_exit_status"),
+    "PtraceGetRegs" => covered(sysrt::ptrace::getregs; ptrace: "getregs_syscall_number_is_getpid", ptrace: "getregs_return_value_is_real_pid", ptrace: "getregs_nonexistent_pid_esrch"),
+    "PtracePeekData" => covered(sysrt::ptrace::peek_data; ptrace: "peekdata_reads_the_childs_word", ptrace: "peek_data_unaligned_5_bytes"),
+    "PtracePeekText" => covered(sysrt::ptrace::peek_text; ptrace: "peektext_reads_the_code"),
+    "PtracePokeData" => covered(sysrt::ptrace::poke_data; ptrace: "pokedata_writes_the_childs_word", ptrace: "poke_data_2_bytes_keeps_neighbours"),
+    "PtracePokeText" => covered(sysrt::ptrace::poke_text; ptrace: "poke_data_2_bytes_keeps_neighbours"),
+    "PtraceSetOptions" => covered(sysrt::ptrace::setoptions; ptrace: "setoptions_sysgood_exitkill_traceexit", ptrace: "syscall_entry_stop"),
+    "PtraceSetRegs" => covered(sysrt::ptrace::setregs; ptrace: "setregs_changes_return_value", ptrace: "set_pc_sends_tracee_to_landing"),
+    "PtraceSingleStep" => covered(sysrt::ptrace::singlestep; ptrace: "singlestep_moves_pc"),
+    "PtraceSyscall" => covered(sysrt::ptrace::syscall; ptrace: "syscall_entry_stop", ptrace: "syscall_exit_stop"),
+    "PtraceRegs.PC" => covered(sysrt::ptrace::PtraceRegs; ptrace: "singlestep_moves_pc"),
+    "PtraceRegs.SetPC" => covered(sysrt::ptrace::PtraceRegs; ptrace: "set_pc_sends_tracee_to_landing"),
 
     // file-io
     "Open" => covered(sysrt::fs::open; basic_fs: "open_creat_excl_new_file", basic_fs: "open_missing_enoent"),
@@ -239,5 +262,13 @@ coverage_map! {
     "Major" => covered(sysrt::fs::major; fs_stat: "major_minor_of_dev_null_rdev"),
     "Minor" => covered(sysrt::fs::minor; fs_stat: "major_minor_of_dev_null_rdev"),
     "Mkdev" => covered(sysrt::fs::makedev; fs_stat: "makedev_1_3_is_dev_null_rdev"),
+    "Signalfd" => covered(sysrt::signal::signalfd4; signal_fd: "signalfd_record_has_sender_pid_and_uid", signal_fd: "signalfd4_has_cloexec", signal_fd: "signalfd4_unknown_flag_einval"),
+    "PthreadSigmask" => covered(sysrt::signal::rt_sigprocmask; signal_send: "sigprocmask_block_returns_old_mask", signal_send: "sigprocmask_leaves_out_kill_and_stop", signal_send: "sigprocmask_unblock_then_setmask"),
+    "PtraceSeize" => covered(sysrt::ptrace::seize; ptrace: "seize_running_child"),
+    "PtraceInterrupt" => covered(sysrt::ptrace::interrupt; ptrace: "interrupt_gives_event_stop"),
+    "PtracePeekUser" => reason("arch-specific: PTRACE_PEEKUSR reads `struct user` offsets that exist on x86_64 only (arm64 and riscv64 kernels return EIO); ptrace::getregs (PTRACE_GETREGSET) reads the registers on every arch"),
+    "PtracePokeUser" => reason("arch-specific: as PtracePeekUser; ptrace::setregs (PTRACE_SETREGSET) writes the registers on every arch"),
+    "SignalName" => covered(sysrt::signal::Signal; signal_send: "signal_name_and_from_name"),
+    "SignalNum" => covered(sysrt::signal::Signal; signal_send: "signal_name_and_from_name"),
     "ErrnoName" => covered(sysrt::Errno; errno: "errno_table_round_trip_all", errno: "errno_unknown_name"),
 }

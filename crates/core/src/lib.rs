@@ -28,6 +28,7 @@ pub mod fs;
 pub mod io;
 pub mod path;
 pub mod process;
+pub mod ptrace;
 pub mod signal;
 pub mod time;
 

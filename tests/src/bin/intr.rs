@@ -3,17 +3,15 @@
 //!
 //! A one-shot `ITIMER_REAL` interrupts a `read` blocked on an empty pipe; the SIGALRM handler
 //! writes one byte into that pipe, so a restarted read finds it. The handler is installed
-//! through the raw layer (the signal API is a later area), with the arch's restorer.
+//! with `signal::sigaction`, which supplies the arch's restorer.
 #![no_std]
 #![no_main]
 
 use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
-use linux_raw_sys::general::{
-    __kernel_old_itimerval, __kernel_old_timeval, ITIMER_REAL, SA_RESTART, SIGALRM,
-    kernel_sigaction, kernel_sigset_t,
-};
+use linux_raw_sys::general::{__kernel_old_itimerval, __kernel_old_timeval, ITIMER_REAL};
 use sysrt::fd::BorrowedFd;
+use sysrt::signal::{self, Handler, SaFlags, SigAction, Signal};
 use sysrt::{Errno, Sysno, io, raw_syscall, retry_on_intr, syscall};
 use sysrt_tests::util::{fds_without_cloexec, open_fd_count, raw_pipe};
 use sysrt_tests::{Tests, check};
@@ -23,7 +21,7 @@ static WRITE_END: AtomicI32 = AtomicI32::new(-1);
 /// How many times the handler ran.
 static DELIVERED: AtomicU32 = AtomicU32::new(0);
 
-extern "C" fn on_alarm(_sig: i32) {
+extern "C" fn on_alarm(_sig: Signal) {
     DELIVERED.fetch_add(1, Ordering::SeqCst);
     // SAFETY: the write end stays open until after the last timer is disarmed (main closes it
     // only then); `write` is async-signal-safe: it is one syscall.
@@ -31,43 +29,16 @@ extern "C" fn on_alarm(_sig: i32) {
     let _ = io::write(fd, b"!");
 }
 
-/// Installs `on_alarm` for SIGALRM with `flags`; returns the kernel's result.
-fn install(flags: u32) -> Result<usize, Errno> {
-    let mut act = kernel_sigaction {
-        sa_handler_kernel: Some(on_alarm),
-        sa_flags: flags as _,
-        ..zeroed_action()
-    };
-    sysrt_arch::set_sigaction_restorer(&mut act);
-    set_alarm_action(&act)
+/// Installs `on_alarm` for SIGALRM with `flags`.
+fn install(flags: SaFlags) -> Result<(), Errno> {
+    let act = SigAction::new(Handler::Plain(on_alarm)).with_flags(flags);
+    // SAFETY: `on_alarm` only touches atomics and makes one `write`: async-signal-safe.
+    unsafe { signal::sigaction(Signal::ALRM, &act) }.map(drop)
 }
 
 /// Restores SIGALRM's default action.
-fn uninstall() -> Result<usize, Errno> {
-    set_alarm_action(&zeroed_action())
-}
-
-fn zeroed_action() -> kernel_sigaction {
-    // SAFETY: kernel_sigaction is plain data (integers, an optional fn pointer, a bit set);
-    // all-zero is SIG_DFL with no flags and an empty mask.
-    unsafe { core::mem::zeroed() }
-}
-
-/// `rt_sigaction(SIGALRM, act, NULL, sizeof(sigset))` through the raw layer.
-fn set_alarm_action(act: &kernel_sigaction) -> Result<usize, Errno> {
-    // SAFETY: `act` is a valid kernel_sigaction for this arch that lives across the call; the
-    // old action is not requested; the size is the kernel's sigset size.
-    unsafe {
-        sysrt::raw_syscall6(
-            Sysno::rt_sigaction,
-            SIGALRM as usize,
-            core::ptr::from_ref(act) as usize,
-            0,
-            core::mem::size_of::<kernel_sigset_t>(),
-            0,
-            0,
-        )
-    }
+fn uninstall() -> Result<(), Errno> {
+    signal::reset(Signal::ALRM).map(drop)
 }
 
 /// Arms a one-shot real-time timer `ms` milliseconds from now (0 disarms it).
@@ -106,7 +77,12 @@ fn main() -> i32 {
     let rfd = r.as_raw_fd() as usize;
     let mut byte = [0u8; 1];
 
-    check!(t, "install_handler_without_sa_restart", install(0), Ok(0));
+    check!(
+        t,
+        "install_handler_without_sa_restart",
+        install(SaFlags::empty()),
+        Ok(())
+    );
 
     // raw_syscall: the interrupted read reports EINTR; the handler's byte is then waiting.
     check!(t, "arm_timer", alarm_in(100), Ok(0));
@@ -167,8 +143,8 @@ fn main() -> i32 {
     check!(
         t,
         "install_handler_with_sa_restart",
-        install(SA_RESTART),
-        Ok(0)
+        install(SaFlags::RESTART),
+        Ok(())
     );
     let _ = alarm_in(100);
     // SAFETY: as above.
@@ -181,7 +157,7 @@ fn main() -> i32 {
     );
 
     check!(t, "disarm_timer", alarm_in(0), Ok(0));
-    check!(t, "restore_default_action", uninstall(), Ok(0));
+    check!(t, "restore_default_action", uninstall(), Ok(()));
     WRITE_END.store(-1, Ordering::SeqCst);
     drop((r, w));
     check!(t, "no_fd_leaked", open_fd_count(), fd_count);
