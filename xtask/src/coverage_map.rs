@@ -175,7 +175,7 @@ coverage_map! {
     "Lgetxattr" => covered(sysrt::fs::lgetxattr; fs_misc: "lgetxattr_on_symlink_itself_enodata"),
     "Lsetxattr" => covered(sysrt::fs::lsetxattr; fs_misc: "lsetxattr_user_on_symlink_eperm"),
     "Syncfs" => covered(sysrt::io::syncfs; io_xfer: "syncfs_file_ok", io_xfer: "fsync_fdatasync_syncfs_closed_fd_ebadf"),
-    "NameToHandleAt" => covered(sysrt::fs::name_to_handle_at; fs_misc: "name_to_handle_at_same_file_same_handle", fs_misc: "name_to_handle_at_missing_enoent"),
+    "NameToHandleAt" => covered(sysrt::fs::name_to_handle_at; fs_misc: "name_to_handle_at_same_file_same_handle", fs_misc: "name_to_handle_at_missing_enoent", fs_misc: "name_to_handle_at_mnt_id_unique_bit_einval"),
     "OpenByHandleAt" => covered(sysrt::fs::open_by_handle_at; fs_misc: "open_by_handle_at_opens_the_same_file", fs_misc: "open_by_handle_at_as_nobody_eperm"),
     "MemfdCreate" => covered(sysrt::io::memfd_create; io_fd: "memfd_write_then_read_back", io_fd: "memfd_name_250_bytes_einval"),
     "IoctlGetInt" => covered(sysrt::io::ioctl_fionread; io_fd: "fionread_pipe_after_5_bytes", io_fd: "fionread_closed_fd_ebadf"),
