@@ -1283,9 +1283,9 @@ fn raw_name_to_handle(path: &str, flags: u32) -> Result<GuardedMountId, Errno> {
         after: [0x5a; 8],
     };
     path.with_c_str(|p| {
-        // SAFETY: `p` is NUL-terminated; `handle` is a `file_handle` with room for
-        // `handle_bytes`; the kernel writes the mount id into `out.id`, which has 8 bytes,
-        // the most any flag makes it write; all outlive the call.
+        // `out.id` has 8 bytes, the most any flag makes the kernel write there.
+        // SAFETY: `p` is NUL-terminated; `handle` has room for `handle_bytes`; all outlive
+        // the call.
         unsafe {
             sysrt::raw_syscall6(
                 Sysno::name_to_handle_at,

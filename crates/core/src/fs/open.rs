@@ -515,10 +515,10 @@ fn name_to_handle<M: MountIdOut>(
                 f_handle: [0; MAX_HANDLE_SZ],
             },
         };
-        // SAFETY: `path` is only read. The kernel writes at most `handle.raw` (a live
-        // `file_handle`, bounded by its `handle_bytes`) and one mount id of exactly
-        // `size_of::<M>()` bytes into `mount_id`: `flags` holds only `HANDLE_FLAGS` bits
-        // (checked above), which do not change that, plus `M::FLAG`, which asks for an `M`.
+        // `flags` holds only `HANDLE_FLAGS` bits (checked above), which do not change what
+        // the kernel writes, plus `M::FLAG`, which asks for a mount id of type `M`.
+        // SAFETY: `path` is only read; the kernel writes at most `handle.raw` (a live
+        // `file_handle`, bounded by its `handle_bytes`) and one `M` into `mount_id`.
         let ret = unsafe {
             arch::syscall5(
                 Sysno::name_to_handle_at,

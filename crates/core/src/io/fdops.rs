@@ -297,10 +297,11 @@ fn dup2_stdio(fd: BorrowedFd<'_>, target: RawFd) -> Result<()> {
         // `fd[i] == i` before exec).
         return fcntl_setfd(fd, FdFlags::empty());
     }
-    // SAFETY: `target` is 0, 1 or 2, which belong to the program's standard I/O: the
-    // runtime has them open from the start (sysrt-rt, like std, opens /dev/null on any that
-    // was closed), so no `OwnedFd` made by safe code can hold them, and replacing the file
-    // they refer to is what standard I/O redirection means. `fd` is borrowed for the call.
+    // `target` is 0, 1 or 2, which belong to the program's standard I/O: the runtime has them
+    // open from the start (sysrt-rt, like std, opens /dev/null on any that was closed), so no
+    // `OwnedFd` made by safe code can hold them, and replacing the file they refer to is what
+    // standard I/O redirection means.
+    // SAFETY: as just said, nothing else owns `target`; `fd` is borrowed for the call.
     unsafe { dup3_raw(fd, target, DupFlags::INHERITABLE) }.map(drop)
 }
 
