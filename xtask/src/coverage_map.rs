@@ -53,6 +53,9 @@ coverage_map! {
 
     // errors
     "Errno.Error" => covered(sysrt::Errno; errno: "errno_table_round_trip_all", errno: "errno_unknown_display"),
+    "Errno.Is" => covered(sysrt::ErrorKind; errno: "errno_is_matches_go_every_number", errno: "errno_kind_of_each_group"),
+    "Errno.Temporary" => covered(sysrt::Errno; errno: "errno_temporary_timeout_match_go_every_number"),
+    "Errno.Timeout" => covered(sysrt::Errno; errno: "errno_temporary_timeout_match_go_every_number"),
 
     // process (foundation)
     "Getpid" => covered(sysrt::process::getpid; startup: "getpid_matches_proc_self_stat"),

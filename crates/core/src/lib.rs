@@ -33,7 +33,7 @@ pub mod process;
 pub mod signal;
 pub mod time;
 
-pub use errno::{Errno, Result};
+pub use errno::{Errno, ErrorKind, Result};
 pub use sysrt_arch::Sysno;
 
 use sysrt_arch as arch;
