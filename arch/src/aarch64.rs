@@ -22,12 +22,15 @@
 //!   that reads FFR itself (first-faulting loads, then `rdffr`) must not make a syscall in
 //!   between: the kernel zeroes FFR whatever a clobber list says.
 //! - There is no separate name for the upper part of a `z` register. Rust accepts `z0` only as
-//!   another name for `v0`, and both become a clobber of LLVM's `q0`. In LLVM, `z0` has `q0`
-//!   as its only sub-register and no register unit of its own, so it shares `q0`'s units:
-//!   clobbering `q0` kills any value held in `z0` (checked: with `~{q0}`…`~{q31}` on an `svc`,
-//!   llc spills live scalable vectors with whole-register `str z0, [sp, …, mul vl]` and reloads
-//!   them after). So `out("v0") _`…`out("v31") _` protect the whole `z` registers; the cost is
-//!   that LLVM also treats the low 128 bits, which the kernel keeps, as lost.
+//!   another name for `v0`, and both become an output of LLVM's `q0`. In LLVM, `z0` is made
+//!   of `q0` (and, since LLVM 20, an artificial `q0_hi` for the bits above), so a scalable
+//!   value held in `z0` occupies `q0`'s register units, and a clobber of `q0` interferes with
+//!   it: the value cannot stay in `z0` across the trap. Checked with this toolchain (rustc 1.95,
+//!   LLVM 22, a test function using rustc's internal scalable-vector type): with `v0`–`v31`
+//!   clobbered, a scalable vector live across `svc` is stored whole (`str z0, [sp]`) and
+//!   loaded back after; without the clobbers it stays in `z1`. So `out("v0") _`…`out("v31") _`
+//!   protect the whole `z` registers; the cost is that LLVM also treats the low 128 bits,
+//!   which the kernel keeps, as lost.
 //!
 //! The clobbers follow the crate's `target_feature` (`-C target-feature=+sve`): code that
 //! enables SVE only per function (`#[target_feature(enable = "sve")]`) and keeps SVE values
