@@ -162,8 +162,8 @@ impl Errno {
 /// The portable kinds of error Go's `Errno.Is` recognises: the `fs.Err*` and
 /// `errors.ErrUnsupported` sentinels, as a type. See [`Errno::kind`] and [`Errno::is`].
 ///
-/// With the `std` feature it converts into the matching [`std::io::ErrorKind`]; for std's own,
-/// finer classification of every errno there is [`Errno::io_error_kind`].
+/// With the `std` feature it converts into the matching `std::io::ErrorKind`; for std's own,
+/// finer classification of every errno there is `Errno::io_error_kind` (also `std` only).
 ///
 /// # References
 /// Go: `Errno.Is` in `src/syscall/syscall_unix.go`; `io/fs` (`ErrPermission`, `ErrExist`,
