@@ -6,7 +6,36 @@
 //! | arguments   | `x0`, `x1`, `x2`, `x3`, `x4`, `x5` |
 //! | return      | `x0` (-4095..=-1 is `-errno`)      |
 //! | instruction | `svc 0`                            |
-//! | clobbered   | nothing else; flags are preserved  |
+//! | clobbered   | nothing else, flags are preserved; with SVE enabled, `z0`–`z31` and `p0`–`p15` |
+//!
+//! With the `sve` target feature the stubs also declare the SVE state clobbered. The kernel
+//! keeps `v0`–`v31` (bits 127:0 of each `z` register) across a syscall, but sets the rest of
+//! `z0`–`z31`, all of `p0`–`p15` and `ffr` to zero (Documentation/arch/arm64/sve.rst, "System
+//! call behaviour"). How that is spelled in Rust's inline assembly:
+//!
+//! - `p0`–`p15` and `ffr` are registers of the clobber-only class `preg`: `out("p0") _` and
+//!   `out("ffr") _` (accepted with or without `sve`). The stubs clobber `p0`–`p15` but not
+//!   `ffr`: LLVM reserves FFR (it models it as global state and never allocates a value to
+//!   it), so it has nothing to save around the trap, and it answers a clobber of it with
+//!   "warning: inline asm clobber list contains reserved registers: FFR" in every crate that
+//!   inlines a stub (rustc's own `clobber_abi("C")` gets the same warning under `+sve`). Code
+//!   that reads FFR itself (first-faulting loads, then `rdffr`) must not make a syscall in
+//!   between: the kernel zeroes FFR whatever a clobber list says.
+//! - There is no separate name for the upper part of a `z` register. Rust accepts `z0` only as
+//!   another name for `v0`, and both become an output of LLVM's `q0`. In LLVM, `z0` is made
+//!   of `q0` (and, since LLVM 20, an artificial `q0_hi` for the bits above), so a scalable
+//!   value held in `z0` occupies `q0`'s register units, and a clobber of `q0` interferes with
+//!   it: the value cannot stay in `z0` across the trap. Checked with this toolchain (rustc 1.95,
+//!   LLVM 22, a test function using rustc's internal scalable-vector type): with `v0`–`v31`
+//!   clobbered, a scalable vector live across `svc` is stored whole (`str z0, [sp]`) and
+//!   loaded back after; without the clobbers it stays in `z1`. So `out("v0") _`…`out("v31") _`
+//!   protect the whole `z` registers; the cost is that LLVM also treats the low 128 bits,
+//!   which the kernel keeps, as lost.
+//!
+//! The clobbers follow the crate's `target_feature` (`-C target-feature=+sve`): code that
+//! enables SVE only per function (`#[target_feature(enable = "sve")]`) and keeps SVE values
+//! live across a syscall must not rely on them. Streaming mode (SME) is left by the kernel on
+//! a syscall; Rust has no stable streaming-mode code, so nothing here covers it.
 //!
 //! Reference: `man 2 syscall`, "Architecture calling conventions".
 
@@ -30,7 +59,8 @@ macro_rules! stubs {
         #[inline(always)]
         pub unsafe fn $name(n: Sysno $(, $a0: usize $(, $arg: usize)*)?) -> usize {
             let ret;
-            // SAFETY: the caller upholds the syscall's contract; `svc 0` changes only x0.
+            // SAFETY: the caller upholds the syscall's contract; `svc 0` changes only x0 (and the
+            // SVE state, declared clobbered when SVE is enabled).
             unsafe {
                 stubs!(@asm ret, n, [nostack, preserves_flags] $(; $a0 $(, $arg in $reg)*)?);
             }
@@ -54,12 +84,30 @@ macro_rules! stubs {
         }
     };
     (@asm $ret:ident, $n:ident, [$($opt:ident),*]) => {
-        asm!("svc 0", in("x8") $n.raw() as usize, lateout("x0") $ret, options($($opt),*))
+        stubs!(@sveclobber "svc 0", in("x8") $n.raw() as usize, lateout("x0") $ret,
+               options($($opt),*))
     };
     (@asm $ret:ident, $n:ident, [$($opt:ident),*]; $a0:ident $(, $arg:ident in $reg:tt)*) => {
-        asm!("svc 0", in("x8") $n.raw() as usize, inlateout("x0") $a0 => $ret,
-             $(in($reg) $arg,)* options($($opt),*))
+        stubs!(@sveclobber "svc 0", in("x8") $n.raw() as usize, inlateout("x0") $a0 => $ret,
+               $(in($reg) $arg,)* options($($opt),*))
     };
+    // Without `sve` no code holds SVE state, and clobbering v8–v15 would make every caller
+    // save d8–d15 for nothing.
+    (@sveclobber $($asm:tt)*) => {{
+        #[cfg(target_feature = "sve")]
+        asm!($($asm)*,
+             out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+             out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+             out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _,
+             out("v17") _, out("v18") _, out("v19") _, out("v20") _, out("v21") _,
+             out("v22") _, out("v23") _, out("v24") _, out("v25") _, out("v26") _,
+             out("v27") _, out("v28") _, out("v29") _, out("v30") _, out("v31") _,
+             out("p0") _, out("p1") _, out("p2") _, out("p3") _, out("p4") _, out("p5") _,
+             out("p6") _, out("p7") _, out("p8") _, out("p9") _, out("p10") _, out("p11") _,
+             out("p12") _, out("p13") _, out("p14") _, out("p15") _);
+        #[cfg(not(target_feature = "sve"))]
+        asm!($($asm)*);
+    }};
 }
 
 stubs!(syscall0, syscall0_readonly;);

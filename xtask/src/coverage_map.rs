@@ -53,6 +53,9 @@ coverage_map! {
 
     // errors
     "Errno.Error" => covered(sysrt::Errno; errno: "errno_table_round_trip_all", errno: "errno_unknown_display"),
+    "Errno.Is" => covered(sysrt::ErrorKind; errno: "errno_is_matches_go_every_number", errno: "errno_kind_of_each_group"),
+    "Errno.Temporary" => covered(sysrt::Errno; errno: "errno_temporary_timeout_match_go_every_number"),
+    "Errno.Timeout" => covered(sysrt::Errno; errno: "errno_temporary_timeout_match_go_every_number"),
 
     // process (foundation)
     "Getpid" => covered(sysrt::process::getpid; startup: "getpid_matches_proc_self_stat"),
@@ -156,8 +159,8 @@ coverage_map! {
     "Sendfile" => covered(sysrt::io::sendfile; io_xfer: "sendfile_file_to_file_with_offset", io_xfer: "sendfile_closed_in_fd_ebadf"),
     "Splice" => covered(sysrt::io::splice; io_xfer: "splice_file_to_pipe_with_offset", io_xfer: "splice_offset_on_pipe_side_espipe"),
     "Dup" => covered(sysrt::io::dup; io_fd: "dup_shares_offset_after_write", io_fd: "dup_copy_has_cloexec", io_fd: "dup_closed_fd_ebadf"),
-    "Dup2" => covered(sysrt::io::dup2; io_fd: "dup2_replaces_target", io_fd: "dup2_onto_itself_ok", io_fd: "dup2_closed_source_ebadf_target_kept"),
-    "Dup3" => covered(sysrt::io::dup3; io_fd: "dup3_onto_itself_einval", io_fd: "dup3_raw_onto_rlimit_nofile_ebadf"),
+    "Dup2" => covered(sysrt::io::dup2; io_fd: "dup2_replaces_target", io_fd: "dup2_onto_itself_ok", io_fd: "dup2_onto_itself_keeps_cloexec_cleared", io_fd: "dup2_closed_source_ebadf_target_kept"),
+    "Dup3" => covered(sysrt::io::dup3; io_fd: "dup3_onto_itself_einval", io_fd: "dup3_raw_onto_rlimit_nofile_ebadf", io_fd: "dup3_inheritable_target_has_no_cloexec"),
     "Pipe" => covered(sysrt::io::pipe; io_fd: "pipe_both_ends_cloexec", io_fd: "pipe_read_back", io_fd: "read_on_pipe_write_end_ebadf"),
     "Pipe2" => covered(sysrt::io::pipe2; io_fd: "pipe2_nonblock_empty_read_eagain", io_fd: "pipe2_raw_unknown_flag_einval_nothing_written"),
     "CloseOnExec" => covered(sysrt::io::set_cloexec; io_fd: "set_cloexec_true_sets", io_fd: "set_cloexec_false_clears"),
@@ -253,7 +256,7 @@ coverage_map! {
     "Lgetxattr" => covered(sysrt::fs::lgetxattr; fs_misc: "lgetxattr_on_symlink_itself_enodata"),
     "Lsetxattr" => covered(sysrt::fs::lsetxattr; fs_misc: "lsetxattr_user_on_symlink_eperm"),
     "Syncfs" => covered(sysrt::io::syncfs; io_xfer: "syncfs_file_ok", io_xfer: "fsync_fdatasync_syncfs_closed_fd_ebadf"),
-    "NameToHandleAt" => covered(sysrt::fs::name_to_handle_at; fs_misc: "name_to_handle_at_same_file_same_handle", fs_misc: "name_to_handle_at_missing_enoent"),
+    "NameToHandleAt" => covered(sysrt::fs::name_to_handle_at; fs_misc: "name_to_handle_at_same_file_same_handle", fs_misc: "name_to_handle_at_missing_enoent", fs_misc: "name_to_handle_at_mnt_id_unique_bit_einval"),
     "OpenByHandleAt" => covered(sysrt::fs::open_by_handle_at; fs_misc: "open_by_handle_at_opens_the_same_file", fs_misc: "open_by_handle_at_as_nobody_eperm"),
     "MemfdCreate" => covered(sysrt::io::memfd_create; io_fd: "memfd_write_then_read_back", io_fd: "memfd_name_250_bytes_einval"),
     "IoctlGetInt" => covered(sysrt::io::ioctl_fionread; io_fd: "fionread_pipe_after_5_bytes", io_fd: "fionread_closed_fd_ebadf"),

@@ -64,6 +64,10 @@ impl Errno {
 
     /// The message, lower-case as Go prints it (`"no such file or directory"`), or `None` for a
     /// number the table does not know.
+    ///
+    /// Go: `Errno.Error` returns this text (and `"errno N"` for an unknown number); sysrt's
+    /// `Display` adds the name in front (`ENOENT: no such file or directory`).
+    #[doc(alias = "Error")]
     pub const fn message(self) -> Option<&'static str> {
         match self.info() {
             Some((_, msg)) => Some(msg),
@@ -83,6 +87,115 @@ impl Errno {
     #[doc(alias = "Timeout")]
     pub const fn is_timeout(self) -> bool {
         matches!(self, Errno::EAGAIN | Errno::ETIMEDOUT)
+    }
+
+    /// The portable kind of this error, or `None` for an errno that has none: the
+    /// classification Go's `Errno.Is` makes for `errors.Is(err, fs.ErrNotExist)` and the like.
+    ///
+    /// ```
+    /// # use sysrt::{Errno, ErrorKind};
+    /// assert_eq!(Errno::ENOTEMPTY.kind(), Some(ErrorKind::Exist));
+    /// assert_eq!(Errno::EBADF.kind(), None);
+    /// ```
+    #[inline]
+    pub const fn kind(self) -> Option<ErrorKind> {
+        match self {
+            Errno::EACCES | Errno::EPERM => Some(ErrorKind::Permission),
+            Errno::EEXIST | Errno::ENOTEMPTY => Some(ErrorKind::Exist),
+            Errno::ENOENT => Some(ErrorKind::NotExist),
+            Errno::ENOSYS | Errno::EOPNOTSUPP => Some(ErrorKind::Unsupported),
+            _ => None,
+        }
+    }
+
+    /// `err.is(kind)` — whether this error is of `kind`: Go's `errors.Is(err, target)` for an
+    /// `Errno` and one of the `fs`/`errors` sentinels.
+    ///
+    /// `is(ErrorKind::NotExist)` is `errors.Is(err, fs.ErrNotExist)`, and so on for each
+    /// [`ErrorKind`]. Go's `Errno.Is` answers `false` for any other target, and so does an
+    /// errno without a kind here.
+    ///
+    /// # References
+    /// Go: `Errno.Is` (`src/syscall/syscall_unix.go`).
+    #[doc(alias = "Is")]
+    #[inline]
+    pub const fn is(self, kind: ErrorKind) -> bool {
+        match self.kind() {
+            Some(k) => k as u8 == kind as u8,
+            None => false,
+        }
+    }
+
+    /// Whether this is a permission error: `EACCES` or `EPERM`. Go: `errors.Is(err,
+    /// fs.ErrPermission)` (also `os.IsPermission`).
+    #[doc(alias = "ErrPermission", alias = "IsPermission")]
+    #[inline]
+    pub const fn is_permission(self) -> bool {
+        self.is(ErrorKind::Permission)
+    }
+
+    /// Whether this says the name already exists: `EEXIST` or `ENOTEMPTY`. Go:
+    /// `errors.Is(err, fs.ErrExist)` (also `os.IsExist`).
+    #[doc(alias = "ErrExist", alias = "IsExist")]
+    #[inline]
+    pub const fn is_exist(self) -> bool {
+        self.is(ErrorKind::Exist)
+    }
+
+    /// Whether this says the name does not exist: `ENOENT`. Go: `errors.Is(err,
+    /// fs.ErrNotExist)` (also `os.IsNotExist`).
+    #[doc(alias = "ErrNotExist", alias = "IsNotExist")]
+    #[inline]
+    pub const fn is_not_exist(self) -> bool {
+        self.is(ErrorKind::NotExist)
+    }
+
+    /// Whether the operation is not supported: `ENOSYS`, or `EOPNOTSUPP` (= `ENOTSUP` on
+    /// Linux). Go: `errors.Is(err, errors.ErrUnsupported)`.
+    #[doc(alias = "ErrUnsupported")]
+    #[inline]
+    pub const fn is_unsupported(self) -> bool {
+        self.is(ErrorKind::Unsupported)
+    }
+}
+
+/// The portable kinds of error Go's `Errno.Is` recognises: the `fs.Err*` and
+/// `errors.ErrUnsupported` sentinels, as a type. See [`Errno::kind`] and [`Errno::is`].
+///
+/// With the `std` feature it converts into the matching `std::io::ErrorKind`; for std's own,
+/// finer classification of every errno there is `Errno::io_error_kind` (also `std` only).
+///
+/// # References
+/// Go: `Errno.Is` in `src/syscall/syscall_unix.go`; `io/fs` (`ErrPermission`, `ErrExist`,
+/// `ErrNotExist`), `errors.ErrUnsupported`.
+#[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `EACCES`, `EPERM`. Go: `fs.ErrPermission`.
+    #[doc(alias = "ErrPermission")]
+    Permission,
+    /// `EEXIST`, `ENOTEMPTY`. Go: `fs.ErrExist`.
+    #[doc(alias = "ErrExist")]
+    Exist,
+    /// `ENOENT`. Go: `fs.ErrNotExist`.
+    #[doc(alias = "ErrNotExist")]
+    NotExist,
+    /// `ENOSYS`, `EOPNOTSUPP` (= `ENOTSUP`). Go: `errors.ErrUnsupported`.
+    #[doc(alias = "ErrUnsupported")]
+    Unsupported,
+}
+
+#[cfg(feature = "std")]
+impl From<ErrorKind> for std::io::ErrorKind {
+    /// `Permission` → `PermissionDenied`, `Exist` → `AlreadyExists`, `NotExist` → `NotFound`,
+    /// `Unsupported` → `Unsupported`.
+    fn from(kind: ErrorKind) -> std::io::ErrorKind {
+        match kind {
+            ErrorKind::Permission => std::io::ErrorKind::PermissionDenied,
+            ErrorKind::Exist => std::io::ErrorKind::AlreadyExists,
+            ErrorKind::NotExist => std::io::ErrorKind::NotFound,
+            ErrorKind::Unsupported => std::io::ErrorKind::Unsupported,
+        }
     }
 }
 
@@ -121,6 +234,13 @@ impl Errno {
         err.raw_os_error()
             .and_then(|n| u16::try_from(n).ok())
             .map(Errno)
+    }
+
+    /// The [`std::io::ErrorKind`] std gives this errno (`ENOENT` → `NotFound`, `ENOTEMPTY` →
+    /// `DirectoryNotEmpty` …): the kind of `std::io::Error::from(self)`. Finer than
+    /// [`Errno::kind`], which follows Go.
+    pub fn io_error_kind(self) -> std::io::ErrorKind {
+        std::io::Error::from(self).kind()
     }
 }
 
@@ -353,6 +473,90 @@ mod tests {
             assert!(!e.is_temporary() && !e.is_timeout(), "{e:?}");
         }
         assert!(!Errno::EINTR.is_timeout());
+    }
+
+    /// Go's `Errno.Is`, written out as Go has it: the reference the typed form must match.
+    fn go_is(e: Errno, kind: ErrorKind) -> bool {
+        match kind {
+            ErrorKind::Permission => e == Errno::EACCES || e == Errno::EPERM,
+            ErrorKind::Exist => e == Errno::EEXIST || e == Errno::ENOTEMPTY,
+            ErrorKind::NotExist => e == Errno::ENOENT,
+            ErrorKind::Unsupported => {
+                e == Errno::ENOSYS || e == Errno::ENOTSUP || e == Errno::EOPNOTSUPP
+            }
+        }
+    }
+
+    const KINDS: [ErrorKind; 4] = [
+        ErrorKind::Permission,
+        ErrorKind::Exist,
+        ErrorKind::NotExist,
+        ErrorKind::Unsupported,
+    ];
+
+    #[test]
+    fn is_matches_go_for_every_errno_and_kind() {
+        // Every number the kernel can return, named or not.
+        for n in 0..=4095u16 {
+            let e = Errno::from_raw(n);
+            let mut kinds = 0;
+            for kind in KINDS {
+                assert_eq!(e.is(kind), go_is(e, kind), "{e:?} {kind:?}");
+                if e.is(kind) {
+                    kinds += 1;
+                    assert_eq!(e.kind(), Some(kind));
+                }
+            }
+            assert!(kinds <= 1, "{e:?} has {kinds} kinds");
+            if kinds == 0 {
+                assert_eq!(e.kind(), None, "{e:?}");
+            }
+            assert_eq!(e.is_permission(), e.is(ErrorKind::Permission));
+            assert_eq!(e.is_exist(), e.is(ErrorKind::Exist));
+            assert_eq!(e.is_not_exist(), e.is(ErrorKind::NotExist));
+            assert_eq!(e.is_unsupported(), e.is(ErrorKind::Unsupported));
+        }
+        assert!(Errno::ENOTSUP.is_unsupported() && Errno::ENOSYS.is_unsupported());
+        assert!(Errno::EPERM.is_permission() && !Errno::EPERM.is_exist());
+        assert!(Errno::ENOTEMPTY.is_exist() && !Errno::ENOTDIR.is_not_exist());
+    }
+
+    #[test]
+    fn temporary_and_timeout_match_go_for_every_errno() {
+        for n in 0..=4095u16 {
+            let e = Errno::from_raw(n);
+            let go_timeout = e == Errno::EAGAIN || e == Errno::EWOULDBLOCK || e == Errno::ETIMEDOUT;
+            let go_temporary =
+                e == Errno::EINTR || e == Errno::EMFILE || e == Errno::ENFILE || go_timeout;
+            assert_eq!(
+                (e.is_timeout(), e.is_temporary()),
+                (go_timeout, go_temporary),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn kinds_map_to_std_io_error_kinds() {
+        use std::io::ErrorKind as Io;
+        assert_eq!(Io::from(ErrorKind::Permission), Io::PermissionDenied);
+        assert_eq!(Io::from(ErrorKind::Exist), Io::AlreadyExists);
+        assert_eq!(Io::from(ErrorKind::NotExist), Io::NotFound);
+        assert_eq!(Io::from(ErrorKind::Unsupported), Io::Unsupported);
+        // Where std classifies the errno the same way, the two agree.
+        for e in [
+            Errno::EACCES,
+            Errno::EPERM,
+            Errno::EEXIST,
+            Errno::ENOENT,
+            Errno::ENOSYS,
+        ] {
+            assert_eq!(e.kind().map(Io::from), Some(e.io_error_kind()), "{e:?}");
+        }
+        // std is finer where Go groups: ENOTEMPTY is Exist to Go, DirectoryNotEmpty to std.
+        assert_eq!(Errno::ENOTEMPTY.io_error_kind(), Io::DirectoryNotEmpty);
+        assert_eq!(Errno::EBADF.kind(), None);
     }
 
     #[cfg(feature = "std")]

@@ -14,10 +14,12 @@
 //!
 //! For raw access there is [`syscall()`]/[`syscall6`] (restart on `EINTR`) and
 //! [`raw_syscall`]/[`raw_syscall6`] (return `EINTR`), in the shape of Go's `syscall.Syscall`
-//! and `syscall.RawSyscall`.
+//! and `syscall.RawSyscall`; [`syscall()`] says exactly how the pair differs from Go's.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -32,7 +34,7 @@ pub mod ptrace;
 pub mod signal;
 pub mod time;
 
-pub use errno::{Errno, Result};
+pub use errno::{Errno, ErrorKind, Result};
 pub use sysrt_arch::Sysno;
 
 use sysrt_arch as arch;
@@ -46,7 +48,22 @@ use sysrt_arch as arch;
 /// `sigsuspend`/`pause` (their whole purpose is to return when a handler ran). Use
 /// [`raw_syscall`] for those.
 ///
-/// Unused arguments should be 0. Go: `syscall.Syscall`.
+/// Unused arguments should be 0.
+///
+/// # Compared with Go
+/// Go's `syscall.Syscall` has this shape but not these semantics. It makes the call once and
+/// returns `EINTR` like `syscall.RawSyscall`; what it adds is a call to the Go scheduler
+/// (`runtime.entersyscall` before the trap, `runtime.exitsyscall` after), so that other
+/// goroutines keep running on another thread while this one blocks in the kernel. sysrt has no
+/// scheduler to tell, so that part has no counterpart here; the restart is sysrt's own
+/// addition, the loop Go's `os` package writes around such calls (its internal
+/// `ignoringEINTR`). Go programs meet `EINTR` less often than sysrt programs do because the Go
+/// runtime installs every signal handler with `SA_RESTART`. Go's version also returns the
+/// second result register (`r2`), which no Linux call on these architectures needs; sysrt
+/// returns only the first. For Go's exact behaviour (one trap, `EINTR` returned), use
+/// [`raw_syscall`].
+///
+/// Go: `syscall.Syscall` (the shape; see above for the semantics).
 ///
 /// # Errors
 /// Whatever `n` returns, as an [`Errno`], except `EINTR`.
@@ -62,7 +79,10 @@ pub unsafe fn syscall(n: Sysno, a1: usize, a2: usize, a3: usize) -> Result<usize
     retry_on_intr(|| Errno::decode(unsafe { arch::syscall3(n, a1, a2, a3) }))
 }
 
-/// `syscall6(n, a1, …, a6)` — as [`syscall()`], with six arguments. Go: `syscall.Syscall6`.
+/// `syscall6(n, a1, …, a6)` — as [`syscall()`], with six arguments, restarting on `EINTR`.
+///
+/// Go: `syscall.Syscall6`, which makes the call once and tells the scheduler it blocks; the
+/// differences are those of [`syscall()`].
 ///
 /// # Errors
 /// Whatever `n` returns, as an [`Errno`], except `EINTR`.
@@ -85,7 +105,9 @@ pub unsafe fn syscall6(
 }
 
 /// `raw_syscall(n, a1, a2, a3)` — makes syscall `n` once; `EINTR` is returned to the caller.
-/// Go: `syscall.RawSyscall`.
+///
+/// Go: `syscall.RawSyscall`: the same trap, made once, without telling the scheduler (which
+/// sysrt does not have); Go's also returns the second result register.
 ///
 /// # Errors
 /// Whatever `n` returns, as an [`Errno`].

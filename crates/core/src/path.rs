@@ -20,8 +20,12 @@ const SMALL_PATH: usize = 384;
 
 /// Something usable as a path argument.
 ///
-/// Implemented for `&CStr` (no copy; a `c"..."` literal works), `&str`, `&[u8]`, `&[u8; N]`,
-/// and, with the `std` feature, `&Path`, `&OsStr`, `&String`, `&CString`.
+/// Implemented for `&CStr` (no copy; a `c"..."` literal works), `&str`, `&[u8]`, `&[u8; N]`;
+/// with the `alloc` feature for `String`, `Vec<u8>`, `CString`, `Box<str>`, `Box<[u8]>`,
+/// `Box<CStr>`, `Cow<str>`, `Cow<[u8]>`, `Cow<CStr>` and references to each (a `CString`
+/// passes through without a copy); with the `std` feature also for `Path`, `PathBuf`,
+/// `OsStr`, `OsString`, `Cow<Path>`, `Cow<OsStr>` and references to them. Owned values are
+/// borrowed for the call and dropped after it; nothing allocates.
 pub trait Arg {
     /// Calls `f` with the path as a NUL-terminated string.
     ///
@@ -93,13 +97,64 @@ fn copy_nul_terminated<'b>(bytes: &[u8], buf: &'b mut [MaybeUninit<u8>]) -> Resu
     }
 }
 
+/// `Arg` for `T` and `&T`, by converting to `$via` (a type that is already an `Arg`).
+#[cfg(feature = "alloc")]
+macro_rules! arg_via {
+    ($($(#[$m:meta])* $ty:ty => |$p:ident| $via:expr;)*) => {
+        $(
+            $(#[$m])*
+            impl Arg for $ty {
+                #[inline]
+                fn with_c_str<T>(self, f: impl FnOnce(&CStr) -> Result<T>) -> Result<T> {
+                    let $p = &self;
+                    $via.with_c_str(f)
+                }
+            }
+
+            $(#[$m])*
+            impl Arg for &$ty {
+                #[inline]
+                fn with_c_str<T>(self, f: impl FnOnce(&CStr) -> Result<T>) -> Result<T> {
+                    let $p = self;
+                    $via.with_c_str(f)
+                }
+            }
+        )*
+    };
+}
+
+#[cfg(feature = "alloc")]
+mod alloc_impls {
+    use alloc::borrow::Cow;
+    use alloc::boxed::Box;
+    use alloc::ffi::CString;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    use super::*;
+
+    arg_via! {
+        String => |p| p.as_bytes();
+        Vec<u8> => |p| p.as_slice();
+        Box<str> => |p| p.as_bytes();
+        Box<[u8]> => |p| &p[..];
+        Cow<'_, str> => |p| p.as_bytes();
+        Cow<'_, [u8]> => |p| &p[..];
+        // The C strings pass through: they already end in their one NUL.
+        CString => |p| p.as_c_str();
+        Box<CStr> => |p| &**p;
+        Cow<'_, CStr> => |p| &**p;
+    }
+}
+
 #[cfg(feature = "std")]
 mod std_impls {
-    use super::*;
-    use std::ffi::{CString, OsStr};
+    use std::borrow::Cow;
+    use std::ffi::{OsStr, OsString};
     use std::os::unix::ffi::OsStrExt;
-    use std::path::Path;
-    use std::string::String;
+    use std::path::{Path, PathBuf};
+
+    use super::*;
 
     impl Arg for &Path {
         #[inline]
@@ -115,18 +170,11 @@ mod std_impls {
         }
     }
 
-    impl Arg for &String {
-        #[inline]
-        fn with_c_str<T>(self, f: impl FnOnce(&CStr) -> Result<T>) -> Result<T> {
-            self.as_bytes().with_c_str(f)
-        }
-    }
-
-    impl Arg for &CString {
-        #[inline]
-        fn with_c_str<T>(self, f: impl FnOnce(&CStr) -> Result<T>) -> Result<T> {
-            f(self.as_c_str())
-        }
+    arg_via! {
+        PathBuf => |p| p.as_path();
+        OsString => |p| p.as_os_str();
+        Cow<'_, Path> => |p| &**p;
+        Cow<'_, OsStr> => |p| &**p;
     }
 }
 
@@ -180,6 +228,87 @@ mod tests {
             let p = vec![b'x'; n];
             assert_eq!(len_of(&p[..]), Ok(n), "length {n}");
         }
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn alloc_types_are_args() {
+        use alloc::borrow::Cow;
+        use alloc::boxed::Box;
+        use alloc::ffi::CString;
+        use alloc::string::String;
+        use alloc::vec::Vec;
+
+        let s = String::from("/tmp/x");
+        assert_eq!(len_of(&s), Ok(6));
+        assert_eq!(len_of(s.clone()), Ok(6));
+        let v: Vec<u8> = b"/tmp/xy".to_vec();
+        assert_eq!(len_of(&v), Ok(7));
+        assert_eq!(len_of(v), Ok(7));
+        let c = CString::new("/tmp/xyz").unwrap();
+        assert_eq!(len_of(&c), Ok(8));
+        // A CString is handed over as it is: the very same bytes, no copy.
+        let ptr = c.as_ptr();
+        c.as_c_str()
+            .with_c_str(|got| {
+                assert_eq!(got.as_ptr(), ptr);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(len_of(c), Ok(8));
+        let cow = Cow::<str>::Owned(String::from("abc"));
+        assert_eq!(len_of(&cow), Ok(3));
+        assert_eq!(len_of(cow), Ok(3));
+        assert_eq!(len_of(Cow::Borrowed("ab")), Ok(2));
+        assert_eq!(len_of(Cow::Borrowed(&b"abcd"[..])), Ok(4));
+        assert_eq!(len_of(Cow::Borrowed(c"abcde")), Ok(5));
+        assert_eq!(len_of(Box::<str>::from("a")), Ok(1));
+        assert_eq!(len_of(Box::<[u8]>::from(&b"ab"[..])), Ok(2));
+        assert_eq!(len_of(Box::<CStr>::from(c"abc")), Ok(3));
+        // The checks apply to owned forms too.
+        assert_eq!(len_of(String::from("a\0b")), Err(Errno::EINVAL));
+        assert_eq!(len_of(vec![b'a'; PATH_MAX]), Err(Errno::ENAMETOOLONG));
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn std_path_types_are_args() {
+        use std::borrow::Cow;
+        use std::ffi::{OsStr, OsString};
+        use std::path::{Path, PathBuf};
+
+        let pb = PathBuf::from("/tmp/x");
+        assert_eq!(len_of(&pb), Ok(6));
+        assert_eq!(len_of(pb.as_path()), Ok(6));
+        assert_eq!(len_of(Path::new("/tmp")), Ok(4));
+        assert_eq!(len_of(pb.clone()), Ok(6));
+        let os = OsString::from("abc");
+        assert_eq!(len_of(&os), Ok(3));
+        assert_eq!(len_of(os.as_os_str()), Ok(3));
+        assert_eq!(len_of(OsStr::new("ab")), Ok(2));
+        assert_eq!(len_of(os), Ok(3));
+        assert_eq!(len_of(Cow::Borrowed(Path::new("/a"))), Ok(2));
+        assert_eq!(len_of(Cow::Borrowed(OsStr::new("/ab"))), Ok(3));
+        // Non-UTF-8 bytes are fine in a path.
+        let raw = <OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(b"\xff\xfe");
+        assert_eq!(len_of(raw), Ok(2));
+        assert_eq!(len_of(PathBuf::from("a\0b")), Err(Errno::EINVAL));
+        // Ordinary calls compile and run with them.
+        let tmp = std::env::temp_dir();
+        assert!(crate::fs::stat(&tmp).map(|st| st.is_dir()).unwrap());
+        assert!(crate::fs::stat(tmp.clone()).map(|st| st.is_dir()).unwrap());
+        assert!(
+            crate::fs::stat(std::string::String::from(tmp.to_str().unwrap()))
+                .map(|st| st.is_dir())
+                .unwrap()
+        );
+        assert_eq!(
+            crate::fs::access(
+                tmp.join("no-such-sysrt").as_os_str(),
+                crate::fs::Access::EXISTS
+            ),
+            Err(Errno::ENOENT)
+        );
     }
 
     #[test]

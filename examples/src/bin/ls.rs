@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Entries come in the filesystem's order: there is no sorting, because sorting needs the
-//! whole listing in memory and this program allocates nothing (a 4 KiB buffer inside
+//! whole listing in memory and this program allocates nothing (an 8 KiB buffer inside
 //! [`fs::read_dir`] streams a directory of any size). `.` and `..` are skipped. The size is
 //! from `fstatat(dir, name, AT_SYMLINK_NOFOLLOW)`, so a symlink shows its own length.
 //! Errors go to stderr with what failed, and the exit status is 1.

@@ -1,13 +1,14 @@
-//! Errno: every name, message and display round trip, and decoding at the boundaries (R54).
+//! Errno: every name, message and display round trip, Go's `Is`/`Temporary`/`Timeout`
+//! classifications for every number, and decoding at the boundaries (R54).
 #![no_std]
 #![no_main]
 
-use sysrt::Errno;
+use sysrt::{Errno, ErrorKind};
 use sysrt_tests::check::Buf;
 use sysrt_tests::{Tests, check};
 
 fn main() -> i32 {
-    let mut t = Tests::new(14);
+    let mut t = Tests::new(17);
 
     // Every errno in the table: name, message, Display and raw-value round trip.
     let mut bad = 0usize;
@@ -60,6 +61,78 @@ fn main() -> i32 {
         Errno::EAGAIN
     );
     check!(t, "errno_enoent_is_2", Errno::ENOENT.raw(), 2u16);
+
+    // Go's Errno.Is, Temporary and Timeout (src/syscall/syscall_unix.go), written out as Go
+    // has them, against the typed forms for every number the kernel can return.
+    let mut is_bad = (0usize, Errno::from_raw(0));
+    let mut temp_bad = (0usize, Errno::from_raw(0));
+    for n in 0..=4095u16 {
+        let e = Errno::from_raw(n);
+        let go = [
+            (
+                ErrorKind::Permission,
+                e == Errno::EACCES || e == Errno::EPERM,
+            ),
+            (
+                ErrorKind::Exist,
+                e == Errno::EEXIST || e == Errno::ENOTEMPTY,
+            ),
+            (ErrorKind::NotExist, e == Errno::ENOENT),
+            (
+                ErrorKind::Unsupported,
+                e == Errno::ENOSYS || e == Errno::ENOTSUP || e == Errno::EOPNOTSUPP,
+            ),
+        ];
+        let typed = [
+            e.is_permission(),
+            e.is_exist(),
+            e.is_not_exist(),
+            e.is_unsupported(),
+        ];
+        let agrees = go
+            .iter()
+            .zip(typed)
+            .all(|(&(kind, want), method)| e.is(kind) == want && method == want);
+        if !agrees {
+            is_bad = (is_bad.0 + 1, e);
+        }
+        let go_timeout = e == Errno::EAGAIN || e == Errno::EWOULDBLOCK || e == Errno::ETIMEDOUT;
+        let go_temporary =
+            e == Errno::EINTR || e == Errno::EMFILE || e == Errno::ENFILE || go_timeout;
+        if (e.is_timeout(), e.is_temporary()) != (go_timeout, go_temporary) {
+            temp_bad = (temp_bad.0 + 1, e);
+        }
+    }
+    check!(
+        t,
+        "errno_is_matches_go_every_number",
+        is_bad,
+        (0usize, Errno::from_raw(0))
+    );
+    check!(
+        t,
+        "errno_temporary_timeout_match_go_every_number",
+        temp_bad,
+        (0usize, Errno::from_raw(0))
+    );
+    check!(
+        t,
+        "errno_kind_of_each_group",
+        [
+            Errno::EPERM.kind(),
+            Errno::ENOTEMPTY.kind(),
+            Errno::ENOENT.kind(),
+            Errno::ENOTSUP.kind(),
+            Errno::EBADF.kind(),
+        ],
+        [
+            Some(ErrorKind::Permission),
+            Some(ErrorKind::Exist),
+            Some(ErrorKind::NotExist),
+            Some(ErrorKind::Unsupported),
+            None,
+        ]
+    );
 
     // R54: only -4095..=-1 are errors.
     let neg = |n: isize| n as usize;

@@ -4,10 +4,10 @@
 #![no_std]
 #![no_main]
 
-use core::mem::MaybeUninit;
+use core::mem::{ManuallyDrop, MaybeUninit};
 
 use linux_raw_sys::general as g;
-use sysrt::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
+use sysrt::fd::{AsFd, BorrowedFd, OwnedFd, RawFd, STDERR, STDIN, STDOUT};
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::io::{
     self, DupFlags, FdFlags, Flock, FlockOperation, LockType, MemfdFlags, PipeFlags, SealFlags,
@@ -18,11 +18,11 @@ use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::util::{
     CLOSED_FD, FdBaseline, Text, as_nobody, cloexec, closed_fd, contents, is_root, raw_lseek,
-    read_some, text, text_of, tmp_path,
+    raw_pipe, read_some, text, text_of, tmp_path,
 };
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 128;
+const PLAN: usize = 141;
 
 /// `readlinkat(AT_FDCWD, path)` through the raw layer, as text.
 fn readlink(path: &str) -> Result<Text, Errno> {
@@ -138,6 +138,141 @@ fn set_sigpipe(handler: usize) -> Result<usize, Errno> {
     })
 }
 
+/// `dup2_stdin`/`dup2_stdout`/`dup2_stderr`: each standard descriptor is redirected, used,
+/// checked inheritable, and restored from a saved copy before anything is printed.
+fn stdio_cases(t: &mut Tests) {
+    let (Ok(saved_in), Ok(saved_out), Ok(saved_err)) =
+        (io::dup(STDIN), io::dup(STDOUT), io::dup(STDERR))
+    else {
+        check!(t, "stdio_saved", "failed", "ok");
+        return;
+    };
+
+    // stdin from a pipe: reads what was written into the pipe.
+    let got_in = raw_pipe().and_then(|(r, w)| {
+        io::write(&w, b"piped")?;
+        drop(w);
+        let put = io::dup2_stdin(&r);
+        let mut buf = [0u8; 16];
+        let n = io::read(STDIN, &mut buf);
+        Ok((put, n.map(|n| text_of(&buf[..n])), io::fcntl_getfd(STDIN)))
+    });
+    let back_in = io::dup2_stdin(&saved_in);
+    check!(
+        t,
+        "dup2_stdin_from_pipe_reads_it_inheritable",
+        got_in,
+        Ok((Ok(()), Ok(text("piped")), Ok(FdFlags::empty())))
+    );
+
+    // stdout and stderr into files: this program's own writes to 1 and 2 land there.
+    let out_path = tmp_path("iofd-stdout");
+    let err_path = tmp_path("iofd-stderr");
+    let files = (
+        fs::open(
+            out_path.as_str(),
+            OFlags::CREAT | OFlags::RDWR,
+            Mode::from_octal(0o600),
+        ),
+        fs::open(
+            err_path.as_str(),
+            OFlags::CREAT | OFlags::RDWR,
+            Mode::from_octal(0o600),
+        ),
+    );
+    let (put_out, wrote_out, flags_out, put_err, wrote_err, flags_err) = match &files {
+        (Ok(o), Ok(e)) => (
+            io::dup2_stdout(o),
+            io::write(STDOUT, b"to stdout"),
+            io::fcntl_getfd(STDOUT),
+            io::dup2_stderr(e),
+            io::write(STDERR, b"to stderr"),
+            io::fcntl_getfd(STDERR),
+        ),
+        // The fixture files could not be made: every value says so.
+        _ => {
+            let no = Errno::ENOENT;
+            (Err(no), Err(no), Err(no), Err(no), Err(no), Err(no))
+        }
+    };
+    // Onto itself: FD_CLOEXEC set on 1 is cleared, nothing else changes.
+    let onto_itself = (
+        io::set_cloexec(STDOUT, true),
+        io::dup2_stdout(STDOUT),
+        io::fcntl_getfd(STDOUT),
+        io::write(STDOUT, b"!"),
+    );
+    let back_out = io::dup2_stdout(&saved_out);
+    let back_err = io::dup2_stderr(&saved_err);
+    check!(
+        t,
+        "dup2_stdout_to_file_writes_there_inheritable",
+        (put_out, wrote_out, flags_out),
+        (Ok(()), Ok(9usize), Ok(FdFlags::empty()))
+    );
+    check!(
+        t,
+        "dup2_stdout_onto_itself_clears_cloexec",
+        onto_itself,
+        (Ok(()), Ok(()), Ok(FdFlags::empty()), Ok(1usize))
+    );
+    check!(
+        t,
+        "dup2_stdout_file_holds_what_was_written",
+        files
+            .0
+            .as_ref()
+            .map_err(|&e| e)
+            .and_then(|fd| contents(fd, &mut [0; 64]).map(text_of)),
+        Ok(text("to stdout!"))
+    );
+    check!(
+        t,
+        "dup2_stderr_to_file_writes_there_inheritable",
+        (
+            put_err,
+            wrote_err,
+            flags_err,
+            files
+                .1
+                .as_ref()
+                .map_err(|&e| e)
+                .and_then(|fd| contents(fd, &mut [0; 64]).map(text_of))
+        ),
+        (
+            Ok(()),
+            Ok(9usize),
+            Ok(FdFlags::empty()),
+            Ok(text("to stderr"))
+        )
+    );
+    check!(
+        t,
+        "dup2_stdin_closed_fd_ebadf",
+        io::dup2_stdin(closed_fd()),
+        Err(Errno::EBADF)
+    );
+    check!(
+        t,
+        "dup2_stdio_restored_inheritable",
+        (
+            (back_in, back_out, back_err),
+            io::fcntl_getfd(STDIN),
+            io::fcntl_getfd(STDOUT),
+            io::fcntl_getfd(STDERR)
+        ),
+        (
+            (Ok(()), Ok(()), Ok(())),
+            Ok(FdFlags::empty()),
+            Ok(FdFlags::empty()),
+            Ok(FdFlags::empty())
+        )
+    );
+    drop(files);
+    let _ = fs::unlink(out_path.as_str());
+    let _ = fs::unlink(err_path.as_str());
+}
+
 fn main() -> i32 {
     let mut t = Tests::new(PLAN);
     let baseline = FdBaseline::take();
@@ -230,11 +365,51 @@ fn main() -> i32 {
         check!(
             t,
             "dup3_onto_itself_einval",
-            io::dup3(same, &mut a, DupFlags::empty()),
-            Err(Errno::EINVAL)
+            (
+                io::dup3(same, &mut a, DupFlags::INHERITABLE),
+                io::fcntl_getfd(&a)
+            ),
+            (Err(Errno::EINVAL), Ok(FdFlags::CLOEXEC))
+        );
+        // R9: dup2(fd, fd) leaves FD_CLOEXEC as it is, whichever way it is: here cleared.
+        check!(
+            t,
+            "dup2_onto_itself_keeps_cloexec_cleared",
+            (
+                io::set_cloexec(&a, false),
+                io::dup2(same, &mut a),
+                a.as_raw_fd(),
+                io::fcntl_getfd(&a)
+            ),
+            (Ok(()), Ok(()), number, Ok(FdFlags::empty()))
+        );
+        check!(
+            t,
+            "dup3_onto_itself_cloexec_einval_flags_kept",
+            (
+                io::dup3(same, &mut a, DupFlags::CLOEXEC),
+                io::fcntl_getfd(&a)
+            ),
+            (Err(Errno::EINVAL), Ok(FdFlags::empty()))
         );
     } else {
         check!(t, "dup_for_dup2_fixture", "failed", "ok");
+    }
+    {
+        // dup2(x, x) with x not open: EBADF, as POSIX says. Only unsafe code can make an
+        // `OwnedFd` of a closed number; this one is never dropped (so never closed) and
+        // only used for this call.
+        // SAFETY: see above: the number stays unused, and `ManuallyDrop` never closes it.
+        let mut ghost = ManuallyDrop::new(unsafe { OwnedFd::from_raw_fd(CLOSED_FD) });
+        check!(
+            t,
+            "dup2_onto_itself_closed_ebadf",
+            (
+                io::dup2(closed_fd(), &mut ghost),
+                io::fcntl_getfd(closed_fd())
+            ),
+            (Err(Errno::EBADF), Err(Errno::EBADF))
+        );
     }
     // Through raw: a flag the typed DupFlags cannot name (O_NONBLOCK) onto an unused number.
     check!(
@@ -257,9 +432,15 @@ fn main() -> i32 {
             check!(
                 t,
                 "dup3_raw_onto_rlimit_nofile_ebadf",
-                // SAFETY: the number is at the limit, so nothing can own it.
-                unsafe { io::dup3_raw(&f, limit, DupFlags::empty()) },
-                Err(Errno::EBADF)
+                (
+                    // SAFETY: the number is at the limit, so nothing can own it.
+                    unsafe { io::dup3_raw(&f, limit, DupFlags::INHERITABLE) },
+                    // SAFETY: F_GETFD takes no pointer; the number is not open.
+                    unsafe {
+                        sysrt::raw_syscall(Sysno::fcntl, limit as usize, g::F_GETFD as usize, 0)
+                    }
+                ),
+                (Err(Errno::EBADF), Err(Errno::EBADF))
             );
             check!(
                 t,
@@ -278,11 +459,12 @@ fn main() -> i32 {
             );
         }
     }
-    // dup3_raw onto a free number: it returns that number, close-on-exec, on the same file.
+    // dup3_raw onto a free number: it returns that number, on the same file, with exactly
+    // the flags asked for.
     const TARGET: RawFd = 555;
     // SAFETY: 555 is not open (nothing in this program opens that high), so nothing owns it;
     // the result is taken by an `OwnedFd` at once.
-    let r = unsafe { io::dup3_raw(&f, TARGET, DupFlags::empty()) };
+    let r = unsafe { io::dup3_raw(&f, TARGET, DupFlags::CLOEXEC) };
     check!(t, "dup3_raw_onto_free_number_returns_it", r, Ok(TARGET));
     if r == Ok(TARGET) {
         // SAFETY: dup3 succeeded: TARGET is open and nothing else owns it.
@@ -298,6 +480,20 @@ fn main() -> i32 {
         check!(t, "dup3_raw_result_has_cloexec", "dup3 failed", "ok");
         check!(t, "dup3_raw_result_shares_offset", "dup3 failed", "ok");
     }
+    // SAFETY: as above: 555 was closed again when `owned` dropped.
+    let r = unsafe { io::dup3_raw(&f, TARGET, DupFlags::INHERITABLE) };
+    // SAFETY: taken at once if dup3 succeeded: TARGET is open and nothing else owns it.
+    let owned = r.map(|fd| unsafe { OwnedFd::from_raw_fd(fd) });
+    check!(
+        t,
+        "dup3_raw_inheritable_result_has_no_cloexec",
+        owned
+            .as_ref()
+            .map_err(|&e| e)
+            .map(|fd| (fd.as_raw_fd(), cloexec(fd))),
+        Ok((TARGET, Ok(false)))
+    );
+    drop(owned);
 
     // dup2 replaces the target: it reads the source's file afterwards, not its own.
     let src_path = tmp_path("iofd-src");
@@ -337,11 +533,33 @@ fn main() -> i32 {
             ),
             (Err(Errno::EBADF), Ok(text("SOURCE")))
         );
+        // dup3 passes the flags as given: inheritable (Go's Dup3(fd, i, 0)), then cloexec.
+        check!(
+            t,
+            "dup3_inheritable_target_has_no_cloexec",
+            (
+                io::dup3(&src, &mut dst, DupFlags::INHERITABLE),
+                dst.as_raw_fd(),
+                io::fcntl_getfd(&dst)
+            ),
+            (Ok(()), number, Ok(FdFlags::empty()))
+        );
+        check!(
+            t,
+            "dup3_cloexec_target_has_cloexec",
+            (
+                io::dup3(&src, &mut dst, DupFlags::CLOEXEC),
+                io::fcntl_getfd(&dst)
+            ),
+            (Ok(()), Ok(FdFlags::CLOEXEC))
+        );
     } else {
         check!(t, "dup2_fixture_files", "failed", "ok");
     }
     let _ = fs::unlink(src_path.as_str());
     let _ = fs::unlink(dst_path.as_str());
+
+    stdio_cases(&mut t);
 
     // ---- fcntl: descriptor flags ----------------------------------------------------------
     check!(

@@ -1,7 +1,7 @@
 //! Directories: `getdents64` and an allocation-free reader over its records.
 //!
 //! [`getdents64`] is the raw call. [`RawDir`] walks the records in a buffer the caller gives;
-//! [`ReadDir`] carries its own 4 KiB buffer; [`for_each_entry`] loops to the end for you. None
+//! [`ReadDir`] carries its own 8 KiB buffer; [`for_each_entry`] loops to the end for you. None
 //! of them allocates, so listing a directory of any size takes bounded memory.
 //!
 //! Each record is a `struct linux_dirent64`: `d_ino` (u64), `d_off` (i64), `d_reclen` (u16),
@@ -27,14 +27,24 @@ const D_TYPE: usize = offset_of!(linux_dirent64, d_type);
 /// The name follows the 19-byte header directly (the struct's size, 24, includes padding).
 const D_NAME: usize = offset_of!(linux_dirent64, d_name);
 
+/// The longest record [`getdents64`] can return: the 19-byte header, a name of up to
+/// `PATH_MAX - 1` (4095) bytes, its NUL, and padding to a multiple of 8 — 4120 bytes.
+///
+/// `NAME_MAX` (255, a 280-byte record) is the limit of local filesystems, not of the kernel:
+/// `getdents64` itself caps no name, and FUSE passes names of up to 1024 bytes, or up to
+/// `PATH_MAX - 1` since Linux 6.14 when the FUSE server accepts requests of more than one
+/// page (`FUSE_NAME_MAX` in `fs/fuse/fuse_i.h`). No longer name can be looked up, since a
+/// path is at most `PATH_MAX` bytes with its NUL.
+pub const DIRENT_MAX_RECLEN: usize = (D_NAME + crate::path::PATH_MAX).next_multiple_of(8);
+
 /// `getdents64(fd, buf)` — reads directory records into `buf`; returns the number of bytes
 /// filled, 0 at the end of the directory.
 ///
 /// Reading starts at the directory's current offset and advances it. `buf` holds
 /// `struct linux_dirent64` records; walk them with [`RawDir`], or use [`ReadDir`] or
 /// [`for_each_entry`], which call this for you. A buffer too small for the next record gives
-/// `EINVAL`, not 0 (280 bytes hold any record: a 19-byte header, a name of up to 255 bytes,
-/// its NUL, padding to 8).
+/// `EINVAL`, not 0. [`DIRENT_MAX_RECLEN`] (4120) bytes hold any record; 280 hold any record of
+/// a local filesystem (names of at most 255 bytes), but not every FUSE name.
 ///
 /// # Errors
 /// `ENOTDIR` (`fd` is not a directory, e.g. a regular file or `/dev/null`), `EINVAL` (`buf`
@@ -42,7 +52,7 @@ const D_NAME: usize = offset_of!(linux_dirent64, d_name);
 /// directory was removed), `EFAULT`, `EIO`.
 ///
 /// # References
-/// `man 2 getdents64`. Go: `syscall.ReadDirent`, `unix.Getdents` (x/sys/unix).
+/// `man 2 getdents64`. Go: `syscall.ReadDirent`, `syscall.Getdents`.
 #[doc(alias = "ReadDirent", alias = "Getdents")]
 #[inline]
 pub fn getdents64(fd: impl AsFd, buf: &mut [u8]) -> Result<usize> {
@@ -222,8 +232,9 @@ fn align8(buf: &mut [u8]) -> &mut [u8] {
 ///
 /// Reading starts at the directory's current offset. The start of `buf` is aligned to 8
 /// internally (up to 7 bytes are skipped). A buffer too small for a record makes
-/// [`RawDir::next`] report `EINVAL` (280 bytes always suffice). After any error the reader
-/// is finished: `next` returns `None`.
+/// [`RawDir::next`] report `EINVAL`: [`DIRENT_MAX_RECLEN`]` + 7` bytes always suffice, 287
+/// suffice for names of at most 255 bytes (every local filesystem; FUSE allows longer). After
+/// any error the reader is finished: `next` returns `None`.
 ///
 /// Go: `syscall.ParseDirent` (the parsing), over `syscall.ReadDirent`.
 #[doc(alias = "ParseDirent")]
@@ -256,13 +267,19 @@ impl<'buf> RawDir<'buf> {
     }
 }
 
-/// The internal buffer of [`ReadDir`]: 4 KiB, 8-aligned. One page holds 14 or more records
-/// even at the longest names (280 bytes each), and far more at typical lengths.
-#[repr(C, align(8))]
-struct DirBuf([u8; 4096]);
+/// The size of [`ReadDir`]'s buffer: 8 KiB, the size Go's `os` package reads directories
+/// with. It must hold the longest record ([`DIRENT_MAX_RECLEN`], 4120 bytes, a FUSE name of
+/// `PATH_MAX - 1` bytes), so one page would not do; it holds 29 records with 255-byte names, and
+/// far more at typical lengths.
+const DIR_BUF_LEN: usize = 8192;
+const _: () = assert!(DIR_BUF_LEN >= DIRENT_MAX_RECLEN);
 
-/// A directory reader with its own 4 KiB buffer (inline, no allocation), made by
-/// [`read_dir`].
+/// The internal buffer of [`ReadDir`], 8-aligned so that no byte is lost to alignment.
+#[repr(C, align(8))]
+struct DirBuf([u8; DIR_BUF_LEN]);
+
+/// A directory reader with its own 8 KiB buffer (inline, no allocation), made by
+/// [`read_dir`]. Any record the kernel returns fits in it (see [`DIRENT_MAX_RECLEN`]).
 ///
 /// Holds the directory as `Fd`: an [`OwnedFd`](crate::fd::OwnedFd) (closed with the
 /// reader), a `&OwnedFd` or a [`BorrowedFd`]. Reports every entry, `.` and `..` included, in
@@ -274,7 +291,7 @@ pub struct ReadDir<Fd: AsFd> {
 }
 
 /// `read_dir(dirfd)` — a reader of the directory `dirfd`, starting at its current offset,
-/// with its own 4 KiB buffer.
+/// with its own 8 KiB buffer.
 ///
 /// Pass `&fd` or `fd.as_fd()` to borrow the directory, or an `OwnedFd` to hand it over. Call
 /// [`ReadDir::next_entry`] until it returns `None`.
@@ -294,7 +311,7 @@ pub struct ReadDir<Fd: AsFd> {
 pub fn read_dir<Fd: AsFd>(dirfd: Fd) -> ReadDir<Fd> {
     ReadDir {
         fd: dirfd,
-        buf: DirBuf([0; 4096]),
+        buf: DirBuf([0; DIR_BUF_LEN]),
         cursor: Cursor::default(),
     }
 }
@@ -449,8 +466,32 @@ mod tests {
                 (78, i64::MAX, FileType::Unknown, 3),
             ]
         );
-        // The longest record is 280 bytes, as the docs promise.
+        // A NAME_MAX name makes a 280-byte record, as the docs say.
         assert_eq!(record(0, 0, 0, &[b'x'; 255]).len(), 280);
+    }
+
+    #[test]
+    fn longest_possible_record_parses_and_fits_read_dir() {
+        // A FUSE name of PATH_MAX - 1 bytes (Linux 6.14+): the longest record there is.
+        let name = std::vec![b'n'; crate::path::PATH_MAX - 1];
+        let r = record(9, 7, g::DT_REG as u8, &name);
+        assert_eq!(r.len(), DIRENT_MAX_RECLEN);
+        assert_eq!(DIRENT_MAX_RECLEN, 4120);
+        let (e, n) = parse_record(&r).unwrap();
+        assert_eq!((e.ino(), e.name().to_bytes().len(), n), (9, 4095, 4120));
+        // ReadDir's own buffer holds it (a 4 KiB one did not), with nothing lost to alignment.
+        assert!(size_of::<DirBuf>() >= DIRENT_MAX_RECLEN);
+        let mut buf = DirBuf([0; DIR_BUF_LEN]);
+        assert_eq!(align8(&mut buf.0).len(), DIR_BUF_LEN);
+        // FUSE's older limit, 1024 bytes, and every length around the 8-byte padding.
+        for len in [1024, 1020, 1021, 1022, 1023, 1025] {
+            let r = record(1, 1, 8, &std::vec![b'x'; len]);
+            assert_eq!(r.len() % 8, 0);
+            assert_eq!(
+                parse_record(&r).map(|(e, _)| e.name().to_bytes().len()),
+                Ok(len)
+            );
+        }
     }
 
     #[test]

@@ -223,7 +223,7 @@ pub fn unmount(target: impl Arg, flags: UnmountFlags) -> Result<()> {
 /// `ELOOP`, `ENAMETOOLONG`.
 ///
 /// # References
-/// `man 2 pivot_root`. Go: `unix.PivotRoot` (x/sys/unix).
+/// `man 2 pivot_root`. Go: `syscall.PivotRoot`.
 #[doc(alias = "PivotRoot")]
 #[inline]
 pub fn pivot_root(new_root: impl Arg, put_old: impl Arg) -> Result<()> {

@@ -21,7 +21,7 @@ use crate::{Errno, Result, Sysno, arch, arg};
 /// `path`), `EBADF`.
 ///
 /// # References
-/// `man 2 unlinkat`. Go: `syscall.Unlinkat` (x/sys/unix).
+/// `man 2 unlinkat`. Go: `unix.Unlinkat` (x/sys/unix; `syscall.Unlinkat` takes no flags).
 #[doc(alias = "Unlinkat")]
 #[inline]
 pub fn unlinkat(dirfd: impl AsFd, path: impl Arg, flags: AtFlags) -> Result<()> {
@@ -226,7 +226,7 @@ pub fn rename(old: impl Arg, new: impl Arg) -> Result<()> {
 /// NUL in a path), `EBADF`.
 ///
 /// # References
-/// `man 2 linkat`. Go: `syscall.Linkat` (x/sys/unix).
+/// `man 2 linkat`. Go: `unix.Linkat` (x/sys/unix; `syscall` has no `Linkat`).
 #[doc(alias = "Linkat")]
 #[inline]
 pub fn linkat(
@@ -420,7 +420,7 @@ pub enum NodeType {
 /// `EDQUOT`, `EINVAL` (`dev` too large, or a NUL in `path`), `EBADF`.
 ///
 /// # References
-/// `man 2 mknodat`. Go: `syscall.Mknodat` (x/sys/unix).
+/// `man 2 mknodat`. Go: `syscall.Mknodat`.
 #[doc(alias = "Mknodat")]
 #[inline]
 pub fn mknodat(

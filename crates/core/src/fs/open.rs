@@ -3,7 +3,7 @@
 use bitflags::bitflags;
 use linux_raw_sys::general as g;
 
-use crate::fd::{AsFd, CWD, OwnedFd};
+use crate::fd::{AsFd, BorrowedFd, CWD, OwnedFd};
 use crate::path::Arg;
 use crate::{Errno, Result, Sysno, arch, arg};
 
@@ -168,6 +168,16 @@ bitflags! {
         /// `AT_EACCESS`: for `faccessat`, check with the effective IDs.
         #[doc(alias = "AT_EACCESS")]
         const EACCESS = g::AT_EACCESS;
+        /// `AT_HANDLE_FID`: for [`name_to_handle_at`], a handle that only identifies the file
+        /// (for comparing, as fanotify reports them), which the filesystem need not be able to
+        /// open (Linux 6.5). The same bit as `AT_REMOVEDIR` and `AT_EACCESS`: each call gives
+        /// it its own meaning.
+        #[doc(alias = "AT_HANDLE_FID")]
+        const HANDLE_FID = g::AT_HANDLE_FID;
+        /// `AT_HANDLE_CONNECTABLE`: for [`name_to_handle_at`], a handle that can be opened
+        /// with its path connected to the root (Linux 6.13).
+        #[doc(alias = "AT_HANDLE_CONNECTABLE")]
+        const HANDLE_CONNECTABLE = g::AT_HANDLE_CONNECTABLE;
     }
 }
 
@@ -445,17 +455,100 @@ impl PartialEq for FileHandle {
 
 impl Eq for FileHandle {}
 
+/// The `AT_*` bits [`name_to_handle_at`] and [`name_to_handle_at_unique`] pass on. Each
+/// changes which file is named or what the handle means, never what the kernel writes: the
+/// handle (bounded by its `handle_bytes`) and the mount id. `AT_HANDLE_MNT_ID_UNIQUE` is the
+/// one bit that changes the latter (an `int` becomes a `u64`), so it is not here: only
+/// [`name_to_handle_at_unique`] sets it, with a `u64` to write into.
+const HANDLE_FLAGS: AtFlags = AtFlags::EMPTY_PATH
+    .union(AtFlags::SYMLINK_FOLLOW)
+    .union(AtFlags::HANDLE_FID)
+    .union(AtFlags::HANDLE_CONNECTABLE);
+
+/// The mount id out-parameter of `name_to_handle_at`, and the flag that makes the kernel
+/// write one of exactly this type.
+///
+/// # Safety
+/// With `FLAG` (and any of [`HANDLE_FLAGS`]) the kernel writes exactly `size_of::<Self>()`
+/// bytes, as one integer, to the mount id pointer.
+unsafe trait MountIdOut: Copy {
+    /// The zero value the out-parameter starts as.
+    const ZERO: Self;
+    /// The `AT_*` bit that asks for this width.
+    const FLAG: u32;
+}
+
+// SAFETY: without `AT_HANDLE_MNT_ID_UNIQUE` the kernel writes the mount id as an `int`
+// (`put_user(real_mount(path->mnt)->mnt_id, (int __user *)mnt_id)` in fs/fhandle.c).
+unsafe impl MountIdOut for i32 {
+    const ZERO: i32 = 0;
+    const FLAG: u32 = 0;
+}
+
+// SAFETY: with `AT_HANDLE_MNT_ID_UNIQUE` the kernel writes `mnt_id_unique` as a `u64`
+// (`put_user(..., (u64 __user *)mnt_id)` in fs/fhandle.c, Linux 6.12).
+unsafe impl MountIdOut for u64 {
+    const ZERO: u64 = 0;
+    const FLAG: u32 = g::AT_HANDLE_MNT_ID_UNIQUE;
+}
+
+/// The one `name_to_handle_at` call behind both public forms: validates `flags`, then asks
+/// for a mount id of type `M` into `mount_id`.
+#[inline(always)]
+fn name_to_handle<M: MountIdOut>(
+    dirfd: BorrowedFd<'_>,
+    path: impl Arg,
+    flags: AtFlags,
+    mount_id: &mut M,
+) -> Result<FileHandle> {
+    // `AtFlags::from_bits_retain` is safe, so any bit can arrive here; one of them
+    // (`AT_HANDLE_MNT_ID_UNIQUE`) would make the kernel write 8 bytes into a 4-byte `int`.
+    if !HANDLE_FLAGS.contains(flags) {
+        return Err(Errno::EINVAL);
+    }
+    let flags = flags.bits() | M::FLAG;
+    path.with_c_str(|path| {
+        let mut handle = FileHandle {
+            raw: RawFileHandle {
+                handle_bytes: MAX_HANDLE_SZ as u32,
+                handle_type: 0,
+                f_handle: [0; MAX_HANDLE_SZ],
+            },
+        };
+        // `flags` holds only `HANDLE_FLAGS` bits (checked above), which do not change what
+        // the kernel writes, plus `M::FLAG`, which asks for a mount id of type `M`.
+        // SAFETY: `path` is only read; the kernel writes at most `handle.raw` (a live
+        // `file_handle`, bounded by its `handle_bytes`) and one `M` into `mount_id`.
+        let ret = unsafe {
+            arch::syscall5(
+                Sysno::name_to_handle_at,
+                arg::fd(dirfd),
+                arg::c_str(path),
+                core::ptr::from_mut(&mut handle.raw) as usize,
+                core::ptr::from_mut(mount_id) as usize,
+                arg::uint(flags),
+            )
+        };
+        Errno::decode(ret).map(|_| handle)
+    })
+}
+
 /// `name_to_handle_at(dirfd, path, flags)` — gets a file handle for a file, and the id of
-/// the mount it is on (as in `/proc/self/mountinfo`'s first field).
+/// the mount it is on (as in `/proc/self/mountinfo`'s first field, and `statx`'s
+/// `STATX_MNT_ID`).
 ///
 /// A final symlink is not followed unless `flags` has [`AtFlags::SYMLINK_FOLLOW`];
-/// [`AtFlags::EMPTY_PATH`] with an empty `path` names `dirfd` itself. Needs no privilege;
-/// opening the handle does.
+/// [`AtFlags::EMPTY_PATH`] with an empty `path` names `dirfd` itself;
+/// [`AtFlags::HANDLE_FID`] and [`AtFlags::HANDLE_CONNECTABLE`] ask for those kinds of handle.
+/// Any other bit is `EINVAL`, before the syscall: in particular `AT_HANDLE_MNT_ID_UNIQUE`,
+/// which would make the kernel write a 64-bit id where this call has room for an `int` (use
+/// [`name_to_handle_at_unique`] for that id). Needs no privilege; opening the handle does.
 ///
 /// # Errors
 /// `EOPNOTSUPP` (the filesystem cannot make handles, e.g. `/proc`), `ENOENT`, `ENOTDIR`,
-/// `EACCES`, `ELOOP`, `ENAMETOOLONG`, `EINVAL` (bad flags, or a NUL in `path`), `EBADF`.
-/// `EOVERFLOW` (a handle larger than [`MAX_HANDLE_SZ`]) cannot occur on current kernels.
+/// `EACCES`, `ELOOP`, `ENAMETOOLONG`, `EINVAL` (a flag other than those above, a flag the
+/// kernel does not know yet, or a NUL in `path`), `EBADF`. `EOVERFLOW` (a handle larger than
+/// [`MAX_HANDLE_SZ`]) cannot occur on current kernels.
 ///
 /// # References
 /// `man 2 name_to_handle_at`. Go: `unix.NameToHandleAt` (x/sys/unix).
@@ -466,30 +559,38 @@ pub fn name_to_handle_at(
     path: impl Arg,
     flags: AtFlags,
 ) -> Result<(FileHandle, i32)> {
-    let dirfd = dirfd.as_fd();
-    path.with_c_str(|path| {
-        let mut handle = FileHandle {
-            raw: RawFileHandle {
-                handle_bytes: MAX_HANDLE_SZ as u32,
-                handle_type: 0,
-                f_handle: [0; MAX_HANDLE_SZ],
-            },
-        };
-        let mut mount_id: i32 = 0;
-        // SAFETY: `path` is only read; the kernel writes at most `handle.raw` (a live
-        // `file_handle`, bounded by its `handle_bytes`) and one `int` into `mount_id`.
-        let ret = unsafe {
-            arch::syscall5(
-                Sysno::name_to_handle_at,
-                arg::fd(dirfd),
-                arg::c_str(path),
-                core::ptr::from_mut(&mut handle.raw) as usize,
-                core::ptr::from_mut(&mut mount_id) as usize,
-                arg::uint(flags.bits()),
-            )
-        };
-        Errno::decode(ret).map(|_| (handle, mount_id))
-    })
+    let mut mount_id = i32::ZERO;
+    let handle = name_to_handle(dirfd.as_fd(), path, flags, &mut mount_id)?;
+    Ok((handle, mount_id))
+}
+
+/// `name_to_handle_at(dirfd, path, flags | AT_HANDLE_MNT_ID_UNIQUE)` — as
+/// [`name_to_handle_at`], with the mount's unique 64-bit id instead of its reusable `int` id.
+///
+/// The unique id is never reused while the system runs (`statx`'s `STATX_MNT_ID_UNIQUE`, the
+/// id `statmount`/`listmount` take), so it still names the same mount after that mount is
+/// gone and another took its old `int` id. `flags` accepts what [`name_to_handle_at`] does.
+///
+/// Under qemu-user 7.2 only the low 32 bits of the id come back: QEMU passes the flag to the
+/// host kernel but receives the id in an `int` of its own.
+///
+/// # Errors
+/// As [`name_to_handle_at`]; `EINVAL` also from kernels before 6.12, which do not know the
+/// flag.
+///
+/// # References
+/// `man 2 name_to_handle_at` (`AT_HANDLE_MNT_ID_UNIQUE`). Go: none (x/sys/unix has only
+/// `NameToHandleAt`).
+#[doc(alias = "AT_HANDLE_MNT_ID_UNIQUE")]
+#[inline]
+pub fn name_to_handle_at_unique(
+    dirfd: impl AsFd,
+    path: impl Arg,
+    flags: AtFlags,
+) -> Result<(FileHandle, u64)> {
+    let mut mount_id = u64::ZERO;
+    let handle = name_to_handle(dirfd.as_fd(), path, flags, &mut mount_id)?;
+    Ok((handle, mount_id))
 }
 
 /// `open_by_handle_at(mount_fd, handle, flags)` — opens the file a handle names.
@@ -556,6 +657,129 @@ mod tests {
         );
         assert_eq!(FileHandle::new(1, b""), FileHandle::new(1, b""));
         assert_ne!(FileHandle::new(1, b"a"), FileHandle::new(2, b"a"));
+    }
+
+    /// A mount id with guard bytes on both sides, to see exactly what the kernel wrote.
+    #[repr(C)]
+    struct Guarded<M> {
+        before: [u8; 8],
+        id: M,
+        after: [u8; 8],
+    }
+
+    /// The mount id statx reports for `path` with `mask`, through std (an independent path).
+    fn statx_mnt_id(path: &std::ffi::CStr, mask: u32) -> u64 {
+        let mut stx = core::mem::MaybeUninit::<g::statx>::zeroed();
+        // SAFETY: `path` is NUL-terminated and `stx` is one writable `struct statx`.
+        let ret = unsafe {
+            arch::syscall5(
+                Sysno::statx,
+                arg::fd(CWD),
+                path.as_ptr() as usize,
+                0,
+                mask as usize,
+                stx.as_mut_ptr() as usize,
+            )
+        };
+        assert_eq!(Errno::decode(ret), Ok(0));
+        // SAFETY: zeroed, then filled by a successful statx.
+        let stx = unsafe { stx.assume_init() };
+        assert_ne!(
+            stx.stx_mask & mask,
+            0,
+            "statx did not report mask {mask:#x}"
+        );
+        stx.stx_mnt_id
+    }
+
+    extern crate std;
+
+    /// A file in the temporary directory (tmpfs or a disk filesystem: both make handles).
+    fn temp_file(name: &str) -> std::ffi::CString {
+        let path =
+            std::env::temp_dir().join(std::format!("sysrt-unit-{}-{name}", std::process::id()));
+        std::fs::write(&path, b"x").unwrap();
+        std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str())).unwrap()
+    }
+
+    #[test]
+    fn int_mount_id_is_written_exactly() {
+        let path = temp_file("int-id");
+        let mut g = Guarded {
+            before: [0xa5; 8],
+            id: i32::ZERO,
+            after: [0x5a; 8],
+        };
+        let got = name_to_handle(CWD, path.as_c_str(), AtFlags::empty(), &mut g.id);
+        assert!(got.is_ok(), "{got:?}");
+        assert_eq!((g.before, g.after), ([0xa5; 8], [0x5a; 8]));
+        assert_eq!(g.id as u64, statx_mnt_id(path.as_c_str(), g::STATX_MNT_ID));
+        std::fs::remove_file(std::str::from_utf8(path.to_bytes()).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn unique_mount_id_is_written_exactly() {
+        let path = temp_file("u64-id");
+        let mut g = Guarded {
+            before: [0xa5; 8],
+            id: u64::ZERO,
+            after: [0x5a; 8],
+        };
+        match name_to_handle(CWD, path.as_c_str(), AtFlags::empty(), &mut g.id) {
+            Ok(_) => {
+                assert_eq!((g.before, g.after), ([0xa5; 8], [0x5a; 8]));
+                assert_eq!(g.id, statx_mnt_id(path.as_c_str(), g::STATX_MNT_ID_UNIQUE));
+            }
+            // Kernels before 6.12 do not know the flag.
+            Err(e) => {
+                assert_eq!(e, Errno::EINVAL);
+                let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
+                let mut v = release.split(|c: char| !c.is_ascii_digit());
+                let major: u32 = v.next().unwrap().parse().unwrap();
+                let minor: u32 = v.next().unwrap().parse().unwrap();
+                assert!((major, minor) < (6, 12), "EINVAL on {release}");
+            }
+        }
+        std::fs::remove_file(std::str::from_utf8(path.to_bytes()).unwrap()).unwrap();
+    }
+
+    #[test]
+    fn dangerous_or_unknown_handle_flags_are_einval_before_the_syscall() {
+        // The path does not exist: a syscall would have said ENOENT.
+        let missing = c"/nonexistent-sysrt/f";
+        for bits in [
+            g::AT_HANDLE_MNT_ID_UNIQUE,
+            g::AT_HANDLE_MNT_ID_UNIQUE | g::AT_EMPTY_PATH,
+            g::AT_SYMLINK_NOFOLLOW,
+            g::AT_NO_AUTOMOUNT,
+            1 << 31,
+        ] {
+            let flags = AtFlags::from_bits_retain(bits);
+            assert_eq!(
+                name_to_handle_at(CWD, missing, flags).map(drop),
+                Err(Errno::EINVAL),
+                "{bits:#x}"
+            );
+            assert_eq!(
+                name_to_handle_at_unique(CWD, missing, flags).map(drop),
+                Err(Errno::EINVAL),
+                "{bits:#x}"
+            );
+        }
+        // The accepted bits do reach the kernel (which refuses FID with CONNECTABLE, and
+        // knows CONNECTABLE only since 6.13, so those are left out here).
+        for flags in [
+            AtFlags::empty(),
+            AtFlags::SYMLINK_FOLLOW,
+            AtFlags::SYMLINK_FOLLOW | AtFlags::EMPTY_PATH,
+            AtFlags::HANDLE_FID,
+        ] {
+            assert_eq!(
+                name_to_handle_at(CWD, missing, flags).map(drop),
+                Err(Errno::ENOENT),
+                "{flags:?}"
+            );
+        }
     }
 
     #[test]

@@ -662,6 +662,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn statx_buffer_is_the_256_bytes_the_kernel_writes() {
+        // statx copies `sizeof(struct statx)` out whatever the mask asks for: 0x100 bytes
+        // since Linux 4.11, new fields taken from its spare space (include/uapi/linux/stat.h).
+        assert_eq!(size_of::<g::statx>(), 0x100);
+    }
+
+    #[test]
     fn makedev_major_minor_round_trip() {
         assert_eq!(makedev(1, 3), 0x103);
         assert_eq!((major(0x103), minor(0x103)), (1, 3));

@@ -2,8 +2,10 @@
 //!
 //! Every call here that creates a descriptor sets close-on-exec (`F_DUPFD_CLOEXEC`,
 //! `dup3(O_CLOEXEC)`, `pipe2(O_CLOEXEC)`, `MFD_CLOEXEC`). A descriptor that must survive
-//! `execve` is made so afterwards with [`set_cloexec`]`(fd, false)`: the one library-wide
-//! opt-out, as Go's `os/exec` clears the flag only on the descriptors it passes.
+//! `execve` is made so either when it is put in place — [`dup3`] or [`dup3_raw`] with
+//! [`DupFlags::INHERITABLE`], or [`dup2_stdin`]/[`dup2_stdout`]/[`dup2_stderr`] — or
+//! afterwards with [`set_cloexec`]`(fd, false)`, as Go's `os/exec` clears the flag only on the
+//! descriptors it passes.
 
 use core::mem::MaybeUninit;
 
@@ -32,13 +34,32 @@ bitflags! {
 }
 
 bitflags! {
-    /// Flags of [`dup3`] and [`dup3_raw`].
+    /// Flags of [`dup3`] and [`dup3_raw`]: whether the new descriptor survives `execve`.
+    ///
+    /// Passed to the kernel exactly as given. [`DupFlags::CLOEXEC`] is the default
+    /// ([`DupFlags::default`]), as for every descriptor sysrt creates;
+    /// [`DupFlags::INHERITABLE`] (no flags) is the explicit choice of a descriptor a new
+    /// program should get.
     #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
     #[repr(transparent)]
     pub struct DupFlags: u32 {
-        /// `O_CLOEXEC`: the new descriptor is close-on-exec. sysrt always adds it.
+        /// `O_CLOEXEC`: the new descriptor is close-on-exec: a successful `execve` closes it.
         #[doc(alias = "O_CLOEXEC")]
         const CLOEXEC = g::O_CLOEXEC;
+    }
+}
+
+impl DupFlags {
+    /// No flags (`0`): the new descriptor is inheritable, it stays open across `execve` (what
+    /// a child's stdin, stdout and stderr must be). Go: `syscall.Dup3(old, new, 0)`.
+    pub const INHERITABLE: DupFlags = DupFlags::empty();
+}
+
+impl Default for DupFlags {
+    /// [`DupFlags::CLOEXEC`]: a new descriptor is close-on-exec unless asked otherwise.
+    #[inline]
+    fn default() -> DupFlags {
+        DupFlags::CLOEXEC
     }
 }
 
@@ -174,17 +195,24 @@ pub fn dup(fd: impl AsFd) -> Result<OwnedFd> {
 /// `*new` referred to; `*new` is close-on-exec afterwards.
 ///
 /// Uses `dup3(old, new, O_CLOEXEC)` (every architecture has `dup3`; aarch64 and riscv64 have
-/// no `dup2`). When `old` and `*new` are the same descriptor, `dup3` would give `EINVAL`, so
-/// dup2's semantics are kept instead: nothing changes (not even `FD_CLOEXEC`), after checking
-/// with `fcntl(F_GETFD)` that `old` is open. The file `*new` referred to before is closed
-/// silently, as `dup2` does; close errors from it are not reported.
+/// no `dup2`), so unlike POSIX `dup2` the result is close-on-exec, as every descriptor sysrt
+/// creates; [`dup3`] with [`DupFlags::INHERITABLE`] makes it inheritable instead. The file
+/// `*new` referred to before is closed silently, as `dup2` does; close errors from it are not
+/// reported.
+///
+/// When `old` and `*new` are the same descriptor (only reachable through unsafe code, such as
+/// [`BorrowedFd::borrow_raw`], since `*new` is borrowed mutably), this behaves as POSIX
+/// `dup2(fd, fd)` and the kernel's `dup2` do, where `dup3` would say `EINVAL`: nothing
+/// changes, not even `FD_CLOEXEC`, and the result is `Ok` if the descriptor is open, `EBADF`
+/// if not (checked with `fcntl(F_GETFD)`).
 ///
 /// # Errors
 /// `EBADF` (`old` not open), `EBUSY` (a race with `open` in another thread, Linux only),
 /// `EINTR`, `EMFILE`.
 ///
 /// # References
-/// `man 2 dup2`. Go: `syscall.Dup2`.
+/// `man 2 dup2`. Go: `syscall.Dup2` (x86_64 only; Go's arm64 and riscv64 ports have only
+/// `Dup3`), which leaves the copy inheritable.
 #[doc(alias = "Dup2")]
 #[inline]
 pub fn dup2(old: impl AsFd, new: &mut OwnedFd) -> Result<()> {
@@ -196,9 +224,11 @@ pub fn dup2(old: impl AsFd, new: &mut OwnedFd) -> Result<()> {
 }
 
 /// `dup3(old, new, flags)` — makes `*new` refer to `old`'s open file, atomically replacing
-/// what `*new` referred to.
+/// what `*new` referred to; `*new` is close-on-exec exactly if `flags` has
+/// [`DupFlags::CLOEXEC`].
 ///
-/// `O_CLOEXEC` is always added. Unlike [`dup2`], the same descriptor for both is an error, as
+/// `flags` is passed as given: [`DupFlags::INHERITABLE`] (Go's `Dup3(old, new, 0)`) leaves
+/// `*new` open across `execve`. Unlike [`dup2`], the same descriptor for both is an error, as
 /// the kernel says. `*new` keeps its number and stays owned by the same [`OwnedFd`].
 ///
 /// # Errors
@@ -210,7 +240,6 @@ pub fn dup2(old: impl AsFd, new: &mut OwnedFd) -> Result<()> {
 #[doc(alias = "Dup3")]
 #[inline]
 pub fn dup3(old: impl AsFd, new: &mut OwnedFd, flags: DupFlags) -> Result<()> {
-    let flags = flags | DupFlags::CLOEXEC;
     // dup3 atomically closes the file `new` referred to and installs `old`'s in its place.
     // SAFETY: `new` is borrowed mutably and still owns its number afterwards; no memory use.
     let ret = unsafe {
@@ -225,11 +254,12 @@ pub fn dup3(old: impl AsFd, new: &mut OwnedFd, flags: DupFlags) -> Result<()> {
 }
 
 /// `dup3(old, new, flags)` — makes descriptor number `new` refer to `old`'s open file, for a
-/// number nothing owns yet (stdin/stdout/stderr of a child before `execve`, for example).
+/// number nothing owns yet (a child's descriptors before `execve`, for example).
 ///
-/// `O_CLOEXEC` is always added; a descriptor meant for the new program is then cleared with
-/// [`set_cloexec`]. Returns `new`, now open; the caller owns it (wrap it in
-/// [`OwnedFd::from_raw_fd`] to have it closed).
+/// `flags` is passed as given: [`DupFlags::INHERITABLE`] for a descriptor the new program
+/// should get, [`DupFlags::CLOEXEC`] otherwise. Returns `new`, now open; the caller owns it
+/// (wrap it in [`OwnedFd::from_raw_fd`] to have it closed). For stdin, stdout and stderr,
+/// [`dup2_stdin`], [`dup2_stdout`] and [`dup2_stderr`] do this safely.
 ///
 /// # Errors
 /// `EINVAL` (`old` is `new`, or unknown bits in `flags`), `EBADF` (`old` not open, or `new`
@@ -244,7 +274,6 @@ pub fn dup3(old: impl AsFd, new: &mut OwnedFd, flags: DupFlags) -> Result<()> {
 #[doc(alias = "Dup3")]
 #[inline]
 pub unsafe fn dup3_raw(old: impl AsFd, new: RawFd, flags: DupFlags) -> Result<RawFd> {
-    let flags = flags | DupFlags::CLOEXEC;
     // SAFETY: the caller guarantees nothing else owns `new`, so replacing it breaks no
     // ownership; `old` is borrowed for the call. No user memory is touched.
     let ret = unsafe {
@@ -256,6 +285,79 @@ pub unsafe fn dup3_raw(old: impl AsFd, new: RawFd, flags: DupFlags) -> Result<Ra
         )
     };
     Errno::decode(ret).map(ret_c_int)
+}
+
+/// Puts `fd` on standard descriptor `target` (0, 1 or 2), inheritable: the shared body of
+/// [`dup2_stdin`], [`dup2_stdout`] and [`dup2_stderr`].
+#[inline(always)]
+fn dup2_stdio(fd: BorrowedFd<'_>, target: RawFd) -> Result<()> {
+    if fd.as_raw_fd() == target {
+        // dup3 refuses the same number, and dup2 would leave FD_CLOEXEC as it is; the
+        // promise is an inheritable `target`, so clear the flag (as Go's child does for
+        // `fd[i] == i` before exec).
+        return fcntl_setfd(fd, FdFlags::empty());
+    }
+    // `target` is 0, 1 or 2, which belong to the program's standard I/O: the runtime has them
+    // open from the start (sysrt-rt, like std, opens /dev/null on any that was closed), so no
+    // `OwnedFd` made by safe code can hold them, and replacing the file they refer to is what
+    // standard I/O redirection means.
+    // SAFETY: as just said, nothing else owns `target`; `fd` is borrowed for the call.
+    unsafe { dup3_raw(fd, target, DupFlags::INHERITABLE) }.map(drop)
+}
+
+/// `dup3(fd, 0, 0)` — makes standard input refer to `fd`'s open file, inheritable (no
+/// `FD_CLOEXEC`), so that a program this one execs reads from it.
+///
+/// Safe because descriptor 0 belongs to the program's standard I/O, not to any
+/// [`OwnedFd`]: the runtime keeps it open from the start, so no safe code can own it. What
+/// descriptor 0 referred to before is closed (errors unreported). If `fd` is descriptor 0
+/// itself, its `FD_CLOEXEC` is cleared and nothing else changes.
+///
+/// # Errors
+/// `EBADF` (`fd` not open), `EBUSY` (a race with `open` in another thread), `EINTR`.
+///
+/// # References
+/// `man 2 dup3`. Go: `syscall.Dup3(fd, 0, 0)`, as the child of `os/exec` does; rustix:
+/// `stdio::dup2_stdin`.
+#[doc(alias = "Dup3", alias = "Dup2", alias = "STDIN_FILENO")]
+#[inline]
+pub fn dup2_stdin(fd: impl AsFd) -> Result<()> {
+    dup2_stdio(fd.as_fd(), 0)
+}
+
+/// `dup3(fd, 1, 0)` — makes standard output refer to `fd`'s open file, inheritable (no
+/// `FD_CLOEXEC`), so that this program's writes to [`STDOUT`](crate::fd::STDOUT) and a
+/// program this one execs go there.
+///
+/// Safe for the reason given at [`dup2_stdin`]. If `fd` is descriptor 1 itself, its
+/// `FD_CLOEXEC` is cleared and nothing else changes.
+///
+/// # Errors
+/// `EBADF` (`fd` not open), `EBUSY` (a race with `open` in another thread), `EINTR`.
+///
+/// # References
+/// `man 2 dup3`. Go: `syscall.Dup3(fd, 1, 0)`; rustix: `stdio::dup2_stdout`.
+#[doc(alias = "Dup3", alias = "Dup2", alias = "STDOUT_FILENO")]
+#[inline]
+pub fn dup2_stdout(fd: impl AsFd) -> Result<()> {
+    dup2_stdio(fd.as_fd(), 1)
+}
+
+/// `dup3(fd, 2, 0)` — makes standard error refer to `fd`'s open file, inheritable (no
+/// `FD_CLOEXEC`).
+///
+/// Safe for the reason given at [`dup2_stdin`]. If `fd` is descriptor 2 itself, its
+/// `FD_CLOEXEC` is cleared and nothing else changes.
+///
+/// # Errors
+/// `EBADF` (`fd` not open), `EBUSY` (a race with `open` in another thread), `EINTR`.
+///
+/// # References
+/// `man 2 dup3`. Go: `syscall.Dup3(fd, 2, 0)`; rustix: `stdio::dup2_stderr`.
+#[doc(alias = "Dup3", alias = "Dup2", alias = "STDERR_FILENO")]
+#[inline]
+pub fn dup2_stderr(fd: impl AsFd) -> Result<()> {
+    dup2_stdio(fd.as_fd(), 2)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1034,6 +1136,14 @@ mod tests {
         let mut raw = Flock::new(LockType::Read, 0, 0).to_raw();
         raw.l_whence = -1;
         assert_eq!(Flock::from_raw(&raw), Err(Errno::EINVAL));
+    }
+
+    #[test]
+    fn dup_flags_default_is_cloexec_and_inheritable_is_zero() {
+        assert_eq!(DupFlags::default(), DupFlags::CLOEXEC);
+        assert_eq!(DupFlags::default().bits(), g::O_CLOEXEC);
+        assert_eq!(DupFlags::INHERITABLE.bits(), 0);
+        assert!(DupFlags::INHERITABLE.is_empty());
     }
 
     #[test]
