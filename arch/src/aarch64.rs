@@ -138,6 +138,58 @@ pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction
     act.sa_restorer = Some(rt_sigreturn_restorer);
 }
 
+/// `clone_call_on_stack(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with
+/// three arguments and, in the child, calls `child(arg)` on the stack the kernel switched the
+/// child to. Returns only in the parent (or on failure): the raw return of the call.
+///
+/// `clone`'s argument order differs by arch (x86_64: flags, newsp, parent_tid, child_tid, tls;
+/// aarch64 and riscv64: flags, newsp, parent_tid, tls, child_tid); the first three agree
+/// everywhere, so this helper takes only those and passes 0 for the last two. `clone3` takes
+/// (args, size) and finds the stack in `struct clone_args`.
+///
+/// The child starts at the instruction after `svc 0` with `x0` = 0 and `sp` = the new stack
+/// top, every other register as the parent had it: `child` and `arg` wait in `x6` and `x7`
+/// (clone reads x0–x4 only). The child clears the frame pointer and link register (the end of
+/// the frame chain) and calls `child`; it never returns (`brk` if it does).
+///
+/// # Safety
+/// The flags must give the child a new stack (`CLONE_VM` without one would run the child on
+/// the parent's live frames): for `clone`, `a1` is the top of a 16-byte aligned region the
+/// child may use for as long as it runs; for `clone3`, `a0` points at a valid `clone_args`
+/// with a stack. `child` must never return and, if memory is shared (`CLONE_VM`), must touch
+/// nothing the parent relies on but what the caller set aside for it. The rest is the
+/// syscall's own contract.
+#[inline(always)]
+pub unsafe fn clone_call_on_stack(
+    nr: Sysno,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    child: unsafe extern "C" fn(usize) -> !,
+    arg: usize,
+) -> usize {
+    let ret;
+    // SAFETY: the caller upholds clone's contract and gives the child its own stack; the
+    // parent path changes only x0; the child path never comes back into this function.
+    unsafe {
+        asm!(
+            "svc 0",
+            "cbnz x0, 2f",
+            "mov x29, xzr",
+            "mov x30, xzr",
+            "mov x0, x7",
+            "blr x6",
+            "brk #0x1",
+            "2:",
+            in("x8") nr.raw() as usize,
+            inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2, in("x3") 0usize, in("x4") 0usize,
+            in("x6") child, in("x7") arg,
+            options(nostack),
+        );
+    }
+    ret
+}
+
 // Calls only aarch64 has beyond the common set.
 crate::sysnos! {
     renameat: __NR_renameat,

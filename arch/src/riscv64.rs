@@ -149,6 +149,58 @@ pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction
     let _ = act;
 }
 
+/// `clone_call_on_stack(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with
+/// three arguments and, in the child, calls `child(arg)` on the stack the kernel switched the
+/// child to. Returns only in the parent (or on failure): the raw return of the call.
+///
+/// `clone`'s argument order differs by arch (x86_64: flags, newsp, parent_tid, child_tid, tls;
+/// aarch64 and riscv64: flags, newsp, parent_tid, tls, child_tid); the first three agree
+/// everywhere, so this helper takes only those and passes 0 for the last two. `clone3` takes
+/// (args, size) and finds the stack in `struct clone_args`.
+///
+/// The child starts at the instruction after `ecall` with `a0` = 0 and `sp` = the new stack
+/// top, every other register as the parent had it: `child` and `arg` wait in `a5` and `a6`
+/// (clone reads a0–a4 only). The child clears the frame pointer (the end of the frame chain)
+/// and calls `child`; it never returns (`unimp` if it does).
+///
+/// # Safety
+/// The flags must give the child a new stack (`CLONE_VM` without one would run the child on
+/// the parent's live frames): for `clone`, `a1` is the top of a 16-byte aligned region the
+/// child may use for as long as it runs; for `clone3`, `a0` points at a valid `clone_args`
+/// with a stack. `child` must never return and, if memory is shared (`CLONE_VM`), must touch
+/// nothing the parent relies on but what the caller set aside for it. The rest is the
+/// syscall's own contract.
+#[inline(always)]
+pub unsafe fn clone_call_on_stack(
+    nr: Sysno,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    child: unsafe extern "C" fn(usize) -> !,
+    arg: usize,
+) -> usize {
+    let ret;
+    // SAFETY: the caller upholds clone's contract and gives the child its own stack; the
+    // parent path changes a0 (and the vector registers, declared clobbered); the child path
+    // never comes back into this function.
+    unsafe {
+        stubs!(@vclobber
+            "ecall",
+            "bnez a0, 2f",
+            "li s0, 0",
+            "mv a0, a6",
+            "jalr a5",
+            "unimp",
+            "2:",
+            in("a7") nr.raw() as usize,
+            inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") 0usize, in("a4") 0usize,
+            in("a5") child, in("a6") arg,
+            options(nostack)
+        );
+    }
+    ret
+}
+
 // Calls only riscv64 has beyond the common set.
 crate::sysnos! {
     riscv_flush_icache: __NR_riscv_flush_icache, riscv_hwprobe: __NR_riscv_hwprobe,

@@ -135,6 +135,60 @@ pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction
     act.sa_restorer = Some(rt_sigreturn_restorer);
 }
 
+/// `clone_call_on_stack(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with
+/// three arguments and, in the child, calls `child(arg)` on the stack the kernel switched the
+/// child to. Returns only in the parent (or on failure): the raw return of the call.
+///
+/// `clone`'s argument order differs by arch (x86_64: flags, newsp, parent_tid, child_tid, tls;
+/// aarch64 and riscv64: flags, newsp, parent_tid, tls, child_tid); the first three agree
+/// everywhere, so this helper takes only those and passes 0 for the last two. `clone3` takes
+/// (args, size) and finds the stack in `struct clone_args`.
+///
+/// The child starts at the instruction after `syscall` with `rax` = 0 and `rsp` = the new
+/// stack top, every other register as the parent had it: `child` and `arg` wait in `r12` and
+/// `r13`. The child clears `rbp` (the end of the frame chain) and calls `child` with the stack
+/// 16-byte aligned as the ABI requires; `child` never returns (`ud2` if it does).
+///
+/// # Safety
+/// The flags must give the child a new stack (`CLONE_VM` without one would run the child on
+/// the parent's live frames): for `clone`, `a1` is the top of a 16-byte aligned region the
+/// child may use for as long as it runs; for `clone3`, `a0` points at a valid `clone_args`
+/// with a stack. `child` must never return and, if memory is shared (`CLONE_VM`), must touch
+/// nothing the parent relies on but what the caller set aside for it. The rest is the
+/// syscall's own contract.
+#[inline(always)]
+pub unsafe fn clone_call_on_stack(
+    nr: Sysno,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    child: unsafe extern "C" fn(usize) -> !,
+    arg: usize,
+) -> usize {
+    let ret;
+    // SAFETY: the caller upholds clone's contract and gives the child its own stack; the
+    // parent path clobbers only what `syscall` does (rcx, r11) and the flags (`test`); the
+    // child path never comes back into this function.
+    unsafe {
+        asm!(
+            "syscall",
+            "test rax, rax",
+            "jnz 2f",
+            "xor ebp, ebp",
+            "mov rdi, r13",
+            "call r12",
+            "ud2",
+            "2:",
+            inlateout("rax") nr.raw() as usize => ret,
+            in("rdi") a0, in("rsi") a1, in("rdx") a2, in("r10") 0usize, in("r8") 0usize,
+            in("r12") child, in("r13") arg,
+            lateout("rcx") _, lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
 // Calls only x86_64 has: the legacy forms the generic table (aarch64, riscv64) dropped.
 crate::sysnos! {
     open: __NR_open, creat: __NR_creat, stat: __NR_stat, lstat: __NR_lstat, dup2: __NR_dup2,

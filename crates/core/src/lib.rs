@@ -22,6 +22,7 @@
 extern crate std;
 
 mod arg;
+pub mod env;
 pub mod errno;
 pub mod fd;
 pub mod fs;

@@ -7,7 +7,6 @@ use sysrt::fd::STDERR;
 
 pub(crate) static ARGC: AtomicUsize = AtomicUsize::new(0);
 pub(crate) static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
-pub(crate) static ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 pub(crate) static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
 /// Reads the initial stack, records argv/envp/auxv, runs `main` and exits with its code.
@@ -32,7 +31,7 @@ pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
         let auxv = p.add(1) as *mut usize;
         ARGC.store(argc, Ordering::Relaxed);
         ARGV.store(argv, Ordering::Relaxed);
-        ENVP.store(envp, Ordering::Relaxed);
+        sysrt::env::set_initial(envp);
         AUXV.store(auxv, Ordering::Relaxed);
     }
     let code = main().report();
