@@ -1,6 +1,20 @@
-//! Process identity and exit.
+//! Process identity and exit; starting programs ([`fork_exec`], [`start_process`],
+//! [`exec`], [`look_path`]).
 
 use core::fmt;
+
+mod child;
+mod cmdargs;
+mod lookpath;
+mod spawn;
+
+pub use cmdargs::{ArgBytes, CmdArg, Strs};
+pub use lookpath::{ExecPath, LookPathError, look_path};
+pub use spawn::{
+    CHILD_STACK, Credential, DEFAULT_ARENA, IdMap, Namespaces, ProcAttr, SpawnError, SpawnStep,
+    Started, SysProcAttr, __record_handled, exec, execveat, fork_exec, start_process,
+    start_process_in,
+};
 
 use crate::{Sysno, arch};
 
