@@ -16,6 +16,7 @@
 #![cfg(not(test))]
 
 pub mod check;
+pub mod spawn;
 pub mod util;
 
 pub use check::Tests;

@@ -453,10 +453,12 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         let all: Vec<String> = tests.iter().chain(&demos).cloned().collect();
         run.elf_cases(&all)?;
         // exitcode, panic, mainresult and print are judged by their parent (below);
-        // bench_* programs measure.
+        // bench_* programs measure; spawn_child is the child the spawn programs start.
         let is_case_program = |p: &&String| {
-            !matches!(p.as_str(), "exitcode" | "panic" | "mainresult" | "print")
-                && !p.starts_with("bench_")
+            !matches!(
+                p.as_str(),
+                "exitcode" | "panic" | "mainresult" | "print" | "spawn_child"
+            ) && !p.starts_with("bench_")
         };
         for p in tests.iter().filter(is_case_program) {
             if filter.is_none_or(|f| p.contains(f)) {
