@@ -197,6 +197,12 @@ pub struct Report {
     len: usize,
 }
 
+/// The `i`th space-separated word of `v` as a decimal number.
+fn word(v: &[u8], i: usize) -> Option<i64> {
+    let w = v.split(|&b| b == b' ').nth(i)?;
+    core::str::from_utf8(w).ok()?.parse().ok()
+}
+
 /// Decodes lowercase hex; `None` for anything else.
 fn unhex(s: &[u8], out: &mut [u8]) -> Option<usize> {
     if s.len() % 2 != 0 || s.len() / 2 > out.len() {
@@ -270,20 +276,31 @@ impl Report {
     pub fn fds(&self) -> Fds {
         let mut f = Fds::default();
         for v in self.values("fd") {
-            let n = core::str::from_utf8(v).ok().and_then(|s| s.parse().ok());
-            if let Some(n) = n {
-                f.insert(n);
+            if let Some(n) = word(v, 0) {
+                f.insert(n as i32);
             }
         }
         f
     }
 
-    /// A number after `key` (decimal, or hex for `mask`/`ign`/`caught`).
+    /// The inode number of the child's descriptor `fd`, if it had one.
+    pub fn fd_ino(&self, fd: i32) -> Option<u64> {
+        self.values("fd")
+            .find(|v| word(v, 0) == Some(fd as i64))
+            .and_then(|v| word(v, 1))
+            .map(|i| i as u64)
+    }
+
+    /// A number after `key` (decimal, or hex for `mask`/`ign`/`caught`/`capamb`); a
+    /// negative decimal (an errno) as its two's complement.
     pub fn num(&self, key: &str, field: usize) -> Option<u64> {
+        if !matches!(key, "mask" | "ign" | "caught" | "capamb") {
+            return self.value(key).and_then(|v| word(v, field)).map(|n| n as u64);
+        }
         let v = self.value(key)?;
-        let word = v.split(|&b| b == b' ').nth(field)?;
-        let s = core::str::from_utf8(word).ok()?;
-        if matches!(key, "mask" | "ign" | "caught") {
+        let w = v.split(|&b| b == b' ').nth(field)?;
+        let s = core::str::from_utf8(w).ok()?;
+        if matches!(key, "mask" | "ign" | "caught" | "capamb") {
             u64::from_str_radix(s, 16).ok()
         } else {
             s.parse().ok()
