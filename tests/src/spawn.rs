@@ -171,6 +171,45 @@ impl ChildProgram {
     }
 }
 
+impl ChildProgram {
+    /// Forks a helper that runs `spawn` (given the `spawn_child report` path and argv), waits
+    /// for that child and exits with its status; reads the report from `r` (the helper arranges
+    /// for the child's stdout to be `w`, which this process closes after the fork) and reaps
+    /// the helper. For cases that need a process set up differently from this one (its
+    /// descriptors 0–2, a session, a terminal).
+    pub fn report_from_helper(
+        &self,
+        r: &OwnedFd,
+        w: OwnedFd,
+        spawn: impl FnOnce((&[u8], &[&[u8]])) -> Result<Pid, Errno>,
+    ) -> Result<Report, Errno> {
+        let argv = self.argv(&[b"report"]);
+        // SAFETY: the test programs are single-threaded; the helper makes syscalls and exits.
+        match unsafe { process::fork() }? {
+            None => {
+                let code = match spawn((self.exe(), argv.as_slice())) {
+                    Ok(pid) => match wait(pid) {
+                        Ok(Status::Exited(c)) => c,
+                        _ => 98,
+                    },
+                    Err(e) => 100 + i32::from(e.raw()),
+                };
+                process::exit(code)
+            }
+            Some(pid) => {
+                // EOF comes when the report child and the helper have both exited.
+                drop(w);
+                let rep = Report::read(r);
+                match wait(pid)? {
+                    Status::Exited(0) => Ok(rep),
+                    Status::Exited(c) if c > 100 => Err(Errno::from_raw((c - 100) as u16)),
+                    _ => Err(Errno::ECHILD),
+                }
+            }
+        }
+    }
+}
+
 /// A fixed-size argv.
 pub struct Argv<'a> {
     items: [&'a [u8]; 16],
@@ -227,6 +266,21 @@ impl Report {
             len: 0,
         };
         while r.len < r.bytes.len() {
+            match sysrt::retry_on_intr(|| sysrt::io::read(fd, &mut r.bytes[r.len..])) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => r.len += n,
+            }
+        }
+        r
+    }
+
+    /// Reads `fd` until the first newline (for a child that keeps running after it).
+    pub fn read_line(fd: &OwnedFd) -> Report {
+        let mut r = Report {
+            bytes: [0; 16384],
+            len: 0,
+        };
+        while r.len < r.bytes.len() && !r.bytes[..r.len].contains(&b'\n') {
             match sysrt::retry_on_intr(|| sysrt::io::read(fd, &mut r.bytes[r.len..])) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => r.len += n,

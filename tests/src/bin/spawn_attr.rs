@@ -12,7 +12,7 @@ use sysrt::io::{self, MemfdFlags};
 use sysrt::process::{self, ProcAttr};
 use sysrt::{Errno, Sysno};
 use sysrt_tests::spawn::{
-    ChildProgram, Joined, Report, Status, b, inherited_fds, joined, no_children, wait,
+    ChildProgram, Joined, Status, b, inherited_fds, joined, no_children, wait,
 };
 use sysrt_tests::util::{FdBaseline, raw_mkdir, raw_pipe, tmp_path, under_qemu};
 use sysrt_tests::{Tests, check};
@@ -205,7 +205,7 @@ fn main() -> i32 {
     let (rp, wp) = pipe_pair();
     let (ia, ic, ik, ip) = (ino(&a), ino(&c), ino(&k), ino(&wp));
     let w = wp.as_raw_fd();
-    let swapped = in_helper(&child, &rp, wp, |argv| {
+    let swapped = child.report_from_helper(&rp, wp, |argv| {
         let _ = (raw_dup3(a.as_raw_fd(), 0), raw_dup3(w, 1), raw_dup3(c.as_raw_fd(), 2));
         let _ = raw_dup3(k.as_raw_fd(), 3); // close-on-exec cleared only by the mapping
         // SAFETY: fds 0–3 were just set up in this helper; the borrows end with it.
@@ -294,37 +294,4 @@ fn pipe_pair() -> (OwnedFd, OwnedFd) {
     }
 }
 
-/// Forks a helper that runs `spawn` (given the `spawn_child report` path and argv), waits
-/// for that child and exits with its status; reads the report from `r` and reaps the helper.
-fn in_helper(
-    child: &ChildProgram,
-    r: &OwnedFd,
-    w: OwnedFd,
-    spawn: impl FnOnce((&[u8], &[&[u8]])) -> Result<process::Pid, Errno>,
-) -> Result<Report, Errno> {
-    let argv = child.argv(&[b"report"]);
-    // SAFETY: the test program is single-threaded; the helper makes syscalls and exits.
-    match unsafe { process::fork() }? {
-        None => {
-            let code = match spawn((child.exe(), argv.as_slice())) {
-                Ok(pid) => match wait(pid) {
-                    Ok(Status::Exited(c)) => c,
-                    _ => 98,
-                },
-                Err(e) => 100 + i32::from(e.raw()),
-            };
-            process::exit(code)
-        }
-        Some(pid) => {
-            // EOF comes when the report child and the helper have both exited.
-            drop(w);
-            let rep = Report::read(r);
-            match wait(pid)? {
-                Status::Exited(0) => Ok(rep),
-                Status::Exited(c) if c > 100 => Err(Errno::from_raw((c - 100) as u16)),
-                _ => Err(Errno::ECHILD),
-            }
-        }
-    }
-}
 sysrt_rt::main!(main);
