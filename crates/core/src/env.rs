@@ -279,6 +279,11 @@ fn check_key(key: &[u8]) -> Result<()> {
 /// Appends one change record and publishes it.
 fn record(kind: u8, key: &[u8], value: Option<&[u8]>) -> Result<()> {
     let len = 1 + key.len() + value.map_or(0, |v| 1 + v.len()) + 1;
+    // A change that cannot fit fails before it takes a slot (the reservation below still
+    // decides when writers race).
+    if len > ARENA_BYTES.saturating_sub(BYTES_USED.load(Ordering::Relaxed)) {
+        return Err(Errno::ENOMEM);
+    }
     // The slot first, so that running out of slots wastes no bytes.
     let slot = CHANGE_COUNT
         .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
@@ -551,8 +556,10 @@ mod tests {
 
         // The limits: bytes first (one big value), then slots.
         let big = std::vec![b'x'; ARENA_BYTES];
+        let slots = CHANGE_COUNT.load(Ordering::Relaxed);
         assert_eq!(setenv("BIG", &big), Err(Errno::ENOMEM));
         assert_eq!(getenv("BIG"), None);
+        assert_eq!(CHANGE_COUNT.load(Ordering::Relaxed), slots, "no slot taken");
         let mut i = 0u32;
         let err = loop {
             if let Err(e) = setenv("N", std::format!("{i}")) {
