@@ -114,6 +114,11 @@ impl ChildProgram {
         }
     }
 
+    /// The `spawn_child` binary itself (for QEMU: the guest program, not QEMU).
+    pub fn program(&self) -> &[u8] {
+        self.guest.as_ref().unwrap_or(&self.exe).as_bytes()
+    }
+
     /// The path to exec.
     pub fn exe(&self) -> &[u8] {
         self.exe.as_bytes()
