@@ -180,9 +180,9 @@ pub unsafe fn clone_call_on_stack(
     arg: usize,
 ) -> usize {
     let ret;
+    // The parent path changes a0 (and the vector registers, declared clobbered).
     // SAFETY: the caller upholds clone's contract and gives the child its own stack; the
-    // parent path changes a0 (and the vector registers, declared clobbered); the child path
-    // never comes back into this function.
+    // child path never comes back into this function.
     unsafe {
         stubs!(@vclobber
             "ecall",

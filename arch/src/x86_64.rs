@@ -166,8 +166,8 @@ pub unsafe fn clone_call_on_stack(
     arg: usize,
 ) -> usize {
     let ret;
+    // The parent path clobbers only what `syscall` does (rcx, r11) and the flags (`test`).
     // SAFETY: the caller upholds clone's contract and gives the child its own stack; the
-    // parent path clobbers only what `syscall` does (rcx, r11) and the flags (`test`); the
     // child path never comes back into this function.
     unsafe {
         asm!(

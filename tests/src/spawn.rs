@@ -249,7 +249,7 @@ fn word(v: &[u8], i: usize) -> Option<i64> {
 
 /// Decodes lowercase hex; `None` for anything else.
 fn unhex(s: &[u8], out: &mut [u8]) -> Option<usize> {
-    if s.len() % 2 != 0 || s.len() / 2 > out.len() {
+    if !s.len().is_multiple_of(2) || s.len() / 2 > out.len() {
         return None;
     }
     let nib = |c: u8| match c {
@@ -354,7 +354,10 @@ impl Report {
     /// negative decimal (an errno) as its two's complement.
     pub fn num(&self, key: &str, field: usize) -> Option<u64> {
         if !matches!(key, "mask" | "ign" | "caught" | "capamb") {
-            return self.value(key).and_then(|v| word(v, field)).map(|n| n as u64);
+            return self
+                .value(key)
+                .and_then(|v| word(v, field))
+                .map(|n| n as u64);
         }
         let v = self.value(key)?;
         let w = v.split(|&b| b == b' ').nth(field)?;

@@ -190,9 +190,9 @@ impl View {
         if p.is_null() {
             return None;
         }
-        // SAFETY: a non-null slot points at a record its writer finished before the release
-        // store we acquired: a kind byte followed by a NUL-terminated string, in the arena,
-        // never written again.
+        // A non-null slot points at a record its writer finished before the release store we
+        // acquired: a kind byte followed by a NUL-terminated string, never written again.
+        // SAFETY: so both reads below stay inside that record.
         unsafe {
             Some(Change {
                 set: *p == SET,
@@ -217,9 +217,9 @@ fn initial_entries() -> impl Iterator<Item = &'static CStr> {
         if p.is_null() {
             return None;
         }
-        // SAFETY: `p` walks the NULL-terminated array `set_initial` was given (or the std
-        // snapshot) and stops at the NULL; every entry before it is a NUL-terminated string
-        // that lives as long as the process.
+        // `p` walks the NULL-terminated array `set_initial` was given (or the std snapshot).
+        // SAFETY: it stops at the NULL; every entry before it is a NUL-terminated string that
+        // lives as long as the process.
         unsafe {
             let entry = *p;
             if entry.is_null() {
@@ -503,7 +503,11 @@ mod tests {
         assert_eq!(entries(), [&b"A=1"[..], b"B=2", b"A=dup", b"NOEQ", b"E="]);
         let mut slots = [MaybeUninit::uninit(); 8];
         let envp = envp_for_exec(|_| Ok(&mut slots[..])).unwrap();
-        assert_eq!(envp, ptrs.as_ptr().cast(), "unchanged: the initial array itself");
+        assert_eq!(
+            envp,
+            ptrs.as_ptr().cast(),
+            "unchanged: the initial array itself"
+        );
 
         // Go's validation.
         assert_eq!(setenv("", "x"), Err(Errno::EINVAL));

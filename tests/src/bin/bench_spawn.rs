@@ -59,7 +59,12 @@ unsafe extern "C" fn raw_child(arg: usize) -> ! {
     // parent built, all NUL/NULL terminated; write reads 4 bytes of `err`.
     unsafe {
         if r.set_mask {
-            let _ = raw_syscall(Sysno::rt_sigprocmask, SIG_SETMASK as usize, &raw const r.mask as usize, 0);
+            let _ = raw_syscall(
+                Sysno::rt_sigprocmask,
+                SIG_SETMASK as usize,
+                &raw const r.mask as usize,
+                0,
+            );
         }
         let e = raw_syscall(
             Sysno::execve,
@@ -88,7 +93,12 @@ fn raw_spawn(r: &mut Raw, block: bool, pipe: bool) -> i32 {
     // child runs on `stack` (16-byte aligned) and touches only `r` until it execs.
     unsafe {
         if pipe {
-            let _ = raw_syscall(Sysno::pipe2, fds.as_mut_ptr() as usize, O_CLOEXEC as usize, 0);
+            let _ = raw_syscall(
+                Sysno::pipe2,
+                fds.as_mut_ptr() as usize,
+                O_CLOEXEC as usize,
+                0,
+            );
             r.pipe = fds[1];
         }
         if block {
@@ -109,7 +119,12 @@ fn raw_spawn(r: &mut Raw, block: bool, pipe: bool) -> i32 {
             r as *mut Raw as usize,
         );
         if block {
-            let _ = raw_syscall(Sysno::rt_sigprocmask, SIG_SETMASK as usize, &raw const old as usize, 0);
+            let _ = raw_syscall(
+                Sysno::rt_sigprocmask,
+                SIG_SETMASK as usize,
+                &raw const old as usize,
+                0,
+            );
         }
         if pipe {
             let _ = raw_syscall(Sysno::close, fds[1] as usize, 0, 0);
@@ -121,12 +136,7 @@ fn raw_spawn(r: &mut Raw, block: bool, pipe: bool) -> i32 {
             let _ = raw_syscall(Sysno::close, fds[0] as usize, 0, 0);
         }
         let mut status = 0i32;
-        let _ = raw_syscall(
-            Sysno::wait4,
-            pid,
-            &raw mut status as usize,
-            0,
-        );
+        let _ = raw_syscall(Sysno::wait4, pid, &raw mut status as usize, 0);
         status | r.err
     }
 }
@@ -138,7 +148,12 @@ fn sysrt_spawn(path: &CStr, argv: &[&CStr], attr: &ProcAttr<'_>) -> i32 {
             let mut status = 0i32;
             // SAFETY: wait4 writes one int into `status`.
             let _ = unsafe {
-                raw_syscall(Sysno::wait4, pid.raw() as usize, &raw mut status as usize, 0)
+                raw_syscall(
+                    Sysno::wait4,
+                    pid.raw() as usize,
+                    &raw mut status as usize,
+                    0,
+                )
             };
             status
         }

@@ -50,19 +50,34 @@ fn main() -> i32 {
     let env_order = |j: Joined| if qemu { j.sorted() } else { j };
 
     // argv, every byte of it.
-    let args: [&[u8]; 5] = [b"", b"two words", b"\xff\xfe", b"--flag=x=y", "\u{fc}n\u{ef}".as_bytes()];
+    let args: [&[u8]; 5] = [
+        b"",
+        b"two words",
+        b"\xff\xfe",
+        b"--flag=x=y",
+        "\u{fc}n\u{ef}".as_bytes(),
+    ];
     let r = child.report(&args, &attr);
     let got = r.as_ref().map(|(st, rep)| (*st, rep.list("arg")));
     let mut want = joined(&[b"report"]);
     for a in args {
         want.push(a);
     }
-    check!(t, "argv_empty_and_non_utf8_arrive_exactly", got, Ok((Status::Exited(0), want)));
+    check!(
+        t,
+        "argv_empty_and_non_utf8_arrive_exactly",
+        got,
+        Ok((Status::Exited(0), want))
+    );
     check!(
         t,
         "argv_as_cstrs_used_in_place",
-        process::fork_exec(c"/bin/sh", &[c"sh", c"-c", c"exit $#", c"sh", c"a", c"b"], &attr)
-            .map(wait),
+        process::fork_exec(
+            c"/bin/sh",
+            &[c"sh", c"-c", c"exit $#", c"sh", c"a", c"b"],
+            &attr
+        )
+        .map(wait),
         Ok(Ok(Status::Exited(2)))
     );
 
@@ -188,7 +203,10 @@ fn main() -> i32 {
     check!(
         t,
         "set_cloexec_false_fd_inherited_at_its_number",
-        (made, r.map(|(_, rep)| (rep.fds(), rep.fd_ino(keep.as_raw_fd())))),
+        (
+            made,
+            r.map(|(_, rep)| (rep.fds(), rep.fd_ino(keep.as_raw_fd())))
+        ),
         (
             Ok(()),
             Ok((
@@ -206,7 +224,11 @@ fn main() -> i32 {
     let (ia, ic, ik, ip) = (ino(&a), ino(&c), ino(&k), ino(&wp));
     let w = wp.as_raw_fd();
     let swapped = child.report_from_helper(&rp, wp, |argv| {
-        let _ = (raw_dup3(a.as_raw_fd(), 0), raw_dup3(w, 1), raw_dup3(c.as_raw_fd(), 2));
+        let _ = (
+            raw_dup3(a.as_raw_fd(), 0),
+            raw_dup3(w, 1),
+            raw_dup3(c.as_raw_fd(), 2),
+        );
         let _ = raw_dup3(k.as_raw_fd(), 3); // close-on-exec cleared only by the mapping
         // SAFETY: fds 0–3 were just set up in this helper; the borrows end with it.
         let (f0, f1, f2, f3) = unsafe {
@@ -238,7 +260,10 @@ fn main() -> i32 {
     drop((a, c, k, rp, extra));
 
     // The error pipe never shows in the child (it is close-on-exec), and nothing leaked.
-    let r = child.report(&[], &ProcAttr::new().files(&[Some(STDIN), None, Some(STDERR)]));
+    let r = child.report(
+        &[],
+        &ProcAttr::new().files(&[Some(STDIN), None, Some(STDERR)]),
+    );
     check!(
         t,
         "no_spawn_internal_fd_in_child",
@@ -249,7 +274,9 @@ fn main() -> i32 {
     check!(
         t,
         "rlimit_nofile_passed_unchanged",
-        child.report(&[], &attr).map(|(_, rep)| (rep.num("nofile", 0), rep.num("nofile", 1))),
+        child
+            .report(&[], &attr)
+            .map(|(_, rep)| (rep.num("nofile", 0), rep.num("nofile", 1))),
         Ok(nofile_now())
     );
     baseline.check(&mut t);

@@ -70,7 +70,12 @@ fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize, sysrt::Errno> {
     while len < buf.len() {
         // SAFETY: read writes at most the free part of `buf`.
         match unsafe {
-            sysrt::raw_syscall(Sysno::read, fd, buf[len..].as_mut_ptr() as usize, buf.len() - len)
+            sysrt::raw_syscall(
+                Sysno::read,
+                fd,
+                buf[len..].as_mut_ptr() as usize,
+                buf.len() - len,
+            )
         } {
             Ok(0) | Err(_) => break,
             Ok(n) => len += n,
@@ -98,8 +103,8 @@ fn report() -> i32 {
         Err(e) => println!("cwd error {e:?}"),
     }
     let _ = for_each_open_fd(|fd| {
-        // SAFETY: fstat-like statx on an open descriptor writes one struct statx into `st`.
         let mut st = core::mem::MaybeUninit::<linux_raw_sys::general::statx>::zeroed();
+        // SAFETY: statx of an open descriptor (AT_EMPTY_PATH) writes one struct statx.
         let r = unsafe {
             sysrt::raw_syscall6(
                 Sysno::statx,
@@ -111,8 +116,12 @@ fn report() -> i32 {
                 0,
             )
         };
-        // SAFETY: the struct was zeroed, so it is initialised whether or not statx filled it.
-        let ino = if r.is_ok() { unsafe { st.assume_init() }.stx_ino } else { 0 };
+        let ino = if r.is_ok() {
+            // SAFETY: the struct was zeroed, so it is initialised either way.
+            unsafe { st.assume_init() }.stx_ino
+        } else {
+            0
+        };
         println!("fd {fd} {ino}");
     });
     // SAFETY: getpgid(0) and getsid(0) take integers only.

@@ -40,25 +40,33 @@ fn count(key: &str) -> usize {
 }
 
 /// A look_path result in a comparable form.
-fn lp(name: &[u8], path: Option<&[u8]>) -> Result<Text, (&'static str, Text, Errno)> {
+#[derive(PartialEq, Debug)]
+enum Found {
+    Path(Text),
+    Missing,
+    Dot(Text),
+    Errno(Errno),
+}
+
+fn lp(name: &[u8], path: Option<&[u8]>) -> Found {
     match process::look_path(name, path) {
-        Ok(p) => Ok(text_of(p.as_bytes())),
-        Err(LookPathError::NotFound) => Err(("not found", text(""), Errno::ENOENT)),
-        Err(LookPathError::Dot(p)) => Err(("dot", text_of(p.as_bytes()), Errno::EPERM)),
-        Err(LookPathError::Errno(e)) => Err(("errno", text(""), e)),
+        Ok(p) => Found::Path(text_of(p.as_bytes())),
+        Err(LookPathError::NotFound) => Found::Missing,
+        Err(LookPathError::Dot(p)) => Found::Dot(text_of(p.as_bytes())),
+        Err(LookPathError::Errno(e)) => Found::Errno(e),
     }
 }
 
-fn ok(s: &str) -> Result<Text, (&'static str, Text, Errno)> {
-    Ok(text(s))
+fn ok(s: &str) -> Found {
+    Found::Path(text(s))
 }
 
-fn not_found() -> Result<Text, (&'static str, Text, Errno)> {
-    Err(("not found", text(""), Errno::ENOENT))
+fn not_found() -> Found {
+    Found::Missing
 }
 
-fn errno(e: Errno) -> Result<Text, (&'static str, Text, Errno)> {
-    Err(("errno", text(""), e))
+fn errno(e: Errno) -> Found {
+    Found::Errno(e)
 }
 
 fn raw_chmod(path: &str, mode: u32) {
@@ -85,8 +93,18 @@ fn main() -> i32 {
     let baseline = FdBaseline::take();
 
     // Reading what xtask passed.
-    check!(t, "getenv_passed_variable", env::getenv("SYSRT_TEST_PPID").is_some(), true);
-    check!(t, "getenv_missing_none", env::getenv("SYSRT_NO_SUCH_VAR"), None);
+    check!(
+        t,
+        "getenv_passed_variable",
+        env::getenv("SYSRT_TEST_PPID").is_some(),
+        true
+    );
+    check!(
+        t,
+        "getenv_missing_none",
+        env::getenv("SYSRT_NO_SUCH_VAR"),
+        None
+    );
     check!(t, "getenv_empty_key_none", env::getenv(""), None);
     check!(t, "getenv_key_with_eq_none", env::getenv("PATH=/usr"), None);
 
@@ -101,13 +119,27 @@ fn main() -> i32 {
             env::setenv("A\0B", "v"),
             env::setenv("OK", "a\0b")
         ),
-        (Err(Errno::EINVAL), Err(Errno::EINVAL), Err(Errno::EINVAL), Err(Errno::EINVAL))
+        (
+            Err(Errno::EINVAL),
+            Err(Errno::EINVAL),
+            Err(Errno::EINVAL),
+            Err(Errno::EINVAL)
+        )
     );
-    check!(t, "rejected_setenv_changes_nothing", environ_text().as_str() == before.as_str(), true);
+    check!(
+        t,
+        "rejected_setenv_changes_nothing",
+        environ_text().as_str() == before.as_str(),
+        true
+    );
     check!(
         t,
         "unsetenv_unnameable_key_is_ok_like_go",
-        (env::unsetenv("A=B"), env::unsetenv(""), environ_text().as_str() == before.as_str()),
+        (
+            env::unsetenv("A=B"),
+            env::unsetenv(""),
+            environ_text().as_str() == before.as_str()
+        ),
         (Ok(()), Ok(()), true)
     );
 
@@ -115,48 +147,83 @@ fn main() -> i32 {
     check!(
         t,
         "setenv_new_variable",
-        (env::setenv("SPAWN_ENV_NEW", "one"), env::getenv("SPAWN_ENV_NEW"), count("SPAWN_ENV_NEW")),
+        (
+            env::setenv("SPAWN_ENV_NEW", "one"),
+            env::getenv("SPAWN_ENV_NEW"),
+            count("SPAWN_ENV_NEW")
+        ),
         (Ok(()), Some(&b"one"[..]), 1usize)
     );
     let held = env::getenv("SPAWN_ENV_NEW");
     check!(
         t,
         "setenv_replace_keeps_one_entry",
-        (env::setenv("SPAWN_ENV_NEW", "two=2"), env::getenv("SPAWN_ENV_NEW"), count("SPAWN_ENV_NEW")),
+        (
+            env::setenv("SPAWN_ENV_NEW", "two=2"),
+            env::getenv("SPAWN_ENV_NEW"),
+            count("SPAWN_ENV_NEW")
+        ),
         (Ok(()), Some(&b"two=2"[..]), 1usize)
     );
-    check!(t, "old_value_still_valid_after_replace", held, Some(&b"one"[..]));
+    check!(
+        t,
+        "old_value_still_valid_after_replace",
+        held,
+        Some(&b"one"[..])
+    );
     check!(
         t,
         "setenv_empty_value",
-        (env::setenv("SPAWN_ENV_EMPTY", ""), env::getenv("SPAWN_ENV_EMPTY")),
+        (
+            env::setenv("SPAWN_ENV_EMPTY", ""),
+            env::getenv("SPAWN_ENV_EMPTY")
+        ),
         (Ok(()), Some(&b""[..]))
     );
     check!(
         t,
         "setenv_non_utf8_value",
-        (env::setenv("SPAWN_ENV_BYTES", b"\xff\xfe"), env::getenv("SPAWN_ENV_BYTES")),
+        (
+            env::setenv("SPAWN_ENV_BYTES", b"\xff\xfe"),
+            env::getenv("SPAWN_ENV_BYTES")
+        ),
         (Ok(()), Some(&b"\xff\xfe"[..]))
     );
     check!(
         t,
         "setenv_existing_variable_replaced",
-        (env::setenv("SYSRT_TEST_PPID", "7"), env::getenv("SYSRT_TEST_PPID"), count("SYSRT_TEST_PPID")),
+        (
+            env::setenv("SYSRT_TEST_PPID", "7"),
+            env::getenv("SYSRT_TEST_PPID"),
+            count("SYSRT_TEST_PPID")
+        ),
         (Ok(()), Some(&b"7"[..]), 1usize)
     );
     check!(
         t,
         "runtime_getenv_reads_through_sysrt_env",
-        (sysrt_rt::getenv("SPAWN_ENV_NEW"), sysrt_rt::env::vars().any(|(k, _)| k == b"SPAWN_ENV_EMPTY")),
+        (
+            sysrt_rt::getenv("SPAWN_ENV_NEW"),
+            sysrt_rt::env::vars().any(|(k, _)| k == b"SPAWN_ENV_EMPTY")
+        ),
         (Some(&b"two=2"[..]), true)
     );
     check!(
         t,
         "unsetenv_removes",
-        (env::unsetenv("SPAWN_ENV_NEW"), env::getenv("SPAWN_ENV_NEW"), count("SPAWN_ENV_NEW")),
+        (
+            env::unsetenv("SPAWN_ENV_NEW"),
+            env::getenv("SPAWN_ENV_NEW"),
+            count("SPAWN_ENV_NEW")
+        ),
         (Ok(()), None, 0usize)
     );
-    check!(t, "unsetenv_missing_ok", env::unsetenv("SPAWN_ENV_NEVER"), Ok(()));
+    check!(
+        t,
+        "unsetenv_missing_ok",
+        env::unsetenv("SPAWN_ENV_NEVER"),
+        Ok(())
+    );
 
     // The arena limit, in a forked child (it spends this process's arena).
     // SAFETY: single-threaded; the child only calls sysrt::env and exits.
@@ -211,28 +278,96 @@ fn main() -> i32 {
         (env::setenv("ONLY", "1"), text_of(environ_text().as_bytes())),
         (Ok(()), text("ONLY=1"))
     );
-    let r = process::fork_exec("/bin/sh", &["sh", "-c", "test \"$ONLY\" = 1 && test -z \"$SYSRT_TEST_PPID\""], &ProcAttr::new());
-    check!(t, "spawn_inherits_cleared_env", r.map(wait), Ok(Ok(Status::Exited(0))));
+    let r = process::fork_exec(
+        "/bin/sh",
+        &[
+            "sh",
+            "-c",
+            "test \"$ONLY\" = 1 && test -z \"$SYSRT_TEST_PPID\"",
+        ],
+        &ProcAttr::new(),
+    );
+    check!(
+        t,
+        "spawn_inherits_cleared_env",
+        r.map(wait),
+        Ok(Ok(Status::Exited(0)))
+    );
 
     // look_path: names with '/', then PATH searches.
-    check!(t, "look_path_absolute_name", lp(b"/bin/sh", None), ok("/bin/sh"));
-    check!(t, "look_path_missing_with_slash_enoent", lp(b"/nonexistent/sh", None), errno(Errno::ENOENT));
-    check!(t, "look_path_not_executable_eacces", lp(b"/etc/passwd", None), errno(Errno::EACCES));
-    check!(t, "look_path_directory_eisdir", lp(b"/tmp/", None), errno(Errno::EISDIR));
-    check!(t, "look_path_nul_in_name_einval", lp(b"/bin/s\0h", None), errno(Errno::EINVAL));
+    check!(
+        t,
+        "look_path_absolute_name",
+        lp(b"/bin/sh", None),
+        ok("/bin/sh")
+    );
+    check!(
+        t,
+        "look_path_missing_with_slash_enoent",
+        lp(b"/nonexistent/sh", None),
+        errno(Errno::ENOENT)
+    );
+    check!(
+        t,
+        "look_path_not_executable_eacces",
+        lp(b"/etc/passwd", None),
+        errno(Errno::EACCES)
+    );
+    check!(
+        t,
+        "look_path_directory_eisdir",
+        lp(b"/tmp/", None),
+        errno(Errno::EISDIR)
+    );
+    check!(
+        t,
+        "look_path_nul_in_name_einval",
+        lp(b"/bin/s\0h", None),
+        errno(Errno::EINVAL)
+    );
     check!(
         t,
         "look_path_empty_dot_dotdot_not_found",
         (lp(b"", None), lp(b".", None), lp(b"..", None)),
         (not_found(), not_found(), not_found())
     );
-    check!(t, "look_path_searches_entries_in_order", lp(b"sh", Some(b"/nonexistent:/bin:/usr/bin")), ok("/bin/sh"));
-    check!(t, "look_path_cleans_the_entry", lp(b"sh", Some(b"/usr/../bin/")), ok("/bin/sh"));
-    check!(t, "look_path_unset_path_not_found", lp(b"sh", None), not_found());
+    check!(
+        t,
+        "look_path_searches_entries_in_order",
+        lp(b"sh", Some(b"/nonexistent:/bin:/usr/bin")),
+        ok("/bin/sh")
+    );
+    check!(
+        t,
+        "look_path_cleans_the_entry",
+        lp(b"sh", Some(b"/usr/../bin/")),
+        ok("/bin/sh")
+    );
+    check!(
+        t,
+        "look_path_unset_path_not_found",
+        lp(b"sh", None),
+        not_found()
+    );
     let _ = env::setenv("PATH", "/nonexistent:/bin");
-    check!(t, "look_path_uses_current_env_path", lp(b"sh", None), ok("/bin/sh"));
-    check!(t, "look_path_empty_path_not_found", lp(b"sh", Some(b"")), not_found());
-    check!(t, "look_path_missing_program_not_found", lp(b"sysrt-no-such-program", Some(b"/bin:/usr/bin")), not_found());
+    check!(
+        t,
+        "look_path_uses_current_env_path",
+        lp(b"sh", None),
+        ok("/bin/sh")
+    );
+    check!(
+        t,
+        "look_path_empty_path_not_found",
+        lp(b"sh", Some(b"")),
+        not_found()
+    );
+    check!(
+        t,
+        "look_path_missing_program_not_found",
+        lp(b"sysrt-no-such-program", Some(b"/bin:/usr/bin")),
+        not_found()
+    );
 
     // A directory of our own: an executable, a non-executable, a directory with a program's
     // name; then relative entries from inside it (ErrDot).
@@ -247,32 +382,53 @@ fn main() -> i32 {
     raw_chmod(noexec.as_str(), 0o644);
     let dirprog = join(d, "dirprog");
     let _ = raw_mkdir(dirprog.as_str(), 0o755);
-    check!(t, "look_path_finds_our_program", lp(b"prog", Some(d.as_bytes())), ok(prog.as_str()));
+    check!(
+        t,
+        "look_path_finds_our_program",
+        lp(b"prog", Some(d.as_bytes())),
+        ok(prog.as_str())
+    );
     check!(
         t,
         "look_path_skips_non_executable_and_directory",
-        (lp(b"noexec", Some(d.as_bytes())), lp(b"dirprog", Some(d.as_bytes()))),
+        (
+            lp(b"noexec", Some(d.as_bytes())),
+            lp(b"dirprog", Some(d.as_bytes()))
+        ),
         (not_found(), not_found())
     );
     let mut cwd = [0u8; 256];
     // SAFETY: getcwd writes at most 256 bytes into `cwd`.
-    let n = unsafe { sysrt::raw_syscall(Sysno::getcwd, cwd.as_mut_ptr() as usize, cwd.len(), 0) }.unwrap_or(1);
+    let n = unsafe { sysrt::raw_syscall(Sysno::getcwd, cwd.as_mut_ptr() as usize, cwd.len(), 0) }
+        .unwrap_or(1);
     let moved = fs::chdir(d);
-    let dot = |s: &str| Err(("dot", text(s), Errno::EPERM));
+    let dot = |s: &str| Found::Dot(text(s));
     check!(
         t,
         "look_path_relative_entries_are_errdot",
-        (moved, lp(b"prog", Some(b".")), lp(b"prog", Some(b"/nonexistent:")), lp(b"prog", Some(b"../spawn-env-path/../x:./"))),
+        (
+            moved,
+            lp(b"prog", Some(b".")),
+            lp(b"prog", Some(b"/nonexistent:")),
+            lp(b"prog", Some(b"../spawn-env-path/../x:./"))
+        ),
         (Ok(()), dot("prog"), dot("prog"), dot("prog"))
     );
-    check!(t, "look_path_dot_slash_name_is_direct", lp(b"./prog", Some(b"/bin")), ok("./prog"));
+    check!(
+        t,
+        "look_path_dot_slash_name_is_direct",
+        lp(b"./prog", Some(b"/bin")),
+        ok("./prog")
+    );
     let _ = fs::chdir(&cwd[..n.saturating_sub(1)]);
     check!(
         t,
         "look_path_error_as_errno",
         (
             Errno::from(LookPathError::NotFound),
-            process::look_path("prog", Some(b".")).map(drop).map_err(Errno::from)
+            process::look_path("prog", Some(b"."))
+                .map(drop)
+                .map_err(Errno::from)
         ),
         (Errno::ENOENT, Err(Errno::ENOENT))
     );
@@ -280,7 +436,9 @@ fn main() -> i32 {
     check!(
         t,
         "look_path_result_spawns",
-        found.map(|p| process::fork_exec(&p, &["true"], &ProcAttr::new()).map(wait)).map_err(Errno::from),
+        found
+            .map(|p| process::fork_exec(&p, &["true"], &ProcAttr::new()).map(wait))
+            .map_err(Errno::from),
         Ok(Ok(Ok(Status::Exited(0))))
     );
 

@@ -131,8 +131,18 @@ fn main() -> i32 {
     let child = ChildProgram::find();
 
     // How programs end.
-    check!(t, "true_exits_0", run(b"/bin/true", &[b"true"], &attr), Ok(Status::Exited(0)));
-    check!(t, "false_exits_1", run(b"/bin/false", &[b"false"], &attr), Ok(Status::Exited(1)));
+    check!(
+        t,
+        "true_exits_0",
+        run(b"/bin/true", &[b"true"], &attr),
+        Ok(Status::Exited(0))
+    );
+    check!(
+        t,
+        "false_exits_1",
+        run(b"/bin/false", &[b"false"], &attr),
+        Ok(Status::Exited(1))
+    );
     check!(
         t,
         "sh_c_exit_7",
@@ -150,11 +160,16 @@ fn main() -> i32 {
         let _ = kill_raw(pid.raw(), SIGTERM as i32);
         wait(pid)
     });
-    check!(t, "child_killed_by_sigterm", killed, Ok(Ok(Status::Signaled(SIGTERM as i32))));
+    check!(
+        t,
+        "child_killed_by_sigterm",
+        killed,
+        Ok(Ok(Status::Signaled(SIGTERM as i32)))
+    );
     check!(
         t,
         "own_program_exit_code",
-        child.start(&[b"exit", b"42"], &attr).map(|p| wait(p)),
+        child.start(&[b"exit", b"42"], &attr).map(wait),
         Ok(Ok(Status::Exited(42)))
     );
     check!(t, "no_child_left_after_the_waits", no_children(), true);
@@ -191,7 +206,11 @@ fn main() -> i32 {
         failing(b"/", &[b"x"], &attr),
         no_zombie_no_leak(err(SpawnStep::Exec, Errno::EACCES))
     );
-    let swapped = [Some(sysrt::fd::STDIN), Some(sysrt::fd::STDERR), Some(sysrt::fd::STDOUT)];
+    let swapped = [
+        Some(sysrt::fd::STDIN),
+        Some(sysrt::fd::STDERR),
+        Some(sysrt::fd::STDOUT),
+    ];
     check!(
         t,
         "exec_directory_fds_1_2_swapped_eacces",
@@ -243,7 +262,11 @@ fn main() -> i32 {
     check!(
         t,
         "env_interior_nul_einval",
-        failing(b"/bin/true", &[b"true"], &ProcAttr::new().env(&[&b"A=\0"[..]])),
+        failing(
+            b"/bin/true",
+            &[b"true"],
+            &ProcAttr::new().env(&[&b"A=\0"[..]])
+        ),
         no_zombie_no_leak(err(SpawnStep::Args, Errno::EINVAL))
     );
     let no_args: [&[u8]; 0] = [];
@@ -260,8 +283,13 @@ fn main() -> i32 {
     check!(
         t,
         "arena_too_small_e2big",
-        process::start_process_in(&mut small, &b"/bin/true"[..], &[&b"true"[..], &big_arg], &attr)
-            .map(|s| s.pid),
+        process::start_process_in(
+            &mut small,
+            &b"/bin/true"[..],
+            &[&b"true"[..], &big_arg],
+            &attr
+        )
+        .map(|s| s.pid),
         Err(SpawnError {
             step: SpawnStep::Args,
             errno: Errno::E2BIG
@@ -270,8 +298,7 @@ fn main() -> i32 {
     check!(
         t,
         "arena_big_enough_runs",
-        process::start_process_in(&mut small, c"/bin/true", &[c"true"], &attr)
-            .map(|s| wait(s.pid)),
+        process::start_process_in(&mut small, c"/bin/true", &[c"true"], &attr).map(|s| wait(s.pid)),
         Ok(Ok(Status::Exited(0)))
     );
 
@@ -279,7 +306,11 @@ fn main() -> i32 {
     check!(
         t,
         "chdir_missing_enoent_step_chdir",
-        failing(b"/bin/true", &[b"true"], &ProcAttr::new().dir("/nonexistent/dir")),
+        failing(
+            b"/bin/true",
+            &[b"true"],
+            &ProcAttr::new().dir("/nonexistent/dir")
+        ),
         no_zombie_no_leak(err(SpawnStep::Chdir, Errno::ENOENT))
     );
     let bad = [Some(sysrt::fd::STDIN), Some(closed_fd())];
@@ -320,12 +351,20 @@ fn main() -> i32 {
             rlim_max: old.rlim_max,
         }));
         let plain = run(child.exe(), exit0.as_slice(), &ProcAttr::new());
-        let swap = [Some(sysrt::fd::STDERR), Some(sysrt::fd::STDOUT), Some(sysrt::fd::STDIN)];
+        let swap = [
+            Some(sysrt::fd::STDERR),
+            Some(sysrt::fd::STDOUT),
+            Some(sysrt::fd::STDIN),
+        ];
         let lifted = run(child.exe(), exit0.as_slice(), &ProcAttr::new().files(&swap));
         let _ = nofile(Some(old));
         say(
             out,
-            format_args!("{plain:?} {lifted:?} {} {}", no_children(), lowest_free_fd() as u64 == limit),
+            format_args!(
+                "{plain:?} {lifted:?} {} {}",
+                no_children(),
+                lowest_free_fd() as u64 == limit
+            ),
         );
     });
     let want_native = "Ok(Exited(0)) Err(SpawnError { step: Files, errno: EBADF }) true true";
@@ -355,7 +394,11 @@ fn main() -> i32 {
 
     // R29: a grandchild keeps the child's stdout pipe; the child's end is still seen at once.
     let grandchild = raw_pipe().map(|(r, w)| {
-        let files = [Some(sysrt::fd::STDIN), Some(w.as_fd()), Some(sysrt::fd::STDERR)];
+        let files = [
+            Some(sysrt::fd::STDIN),
+            Some(w.as_fd()),
+            Some(sysrt::fd::STDERR),
+        ];
         let pid = process::fork_exec(
             "/bin/sh",
             &["sh", "-c", "sleep 60 & echo $!; exit 3"],
@@ -402,7 +445,12 @@ fn main() -> i32 {
             "QEMU 7.2: execveat gives ENOSYS (not emulated for guests)",
         );
     } else {
-        check!(t, "execveat_bad_flag_einval", bad_flag.map(drop), Err(Errno::EINVAL));
+        check!(
+            t,
+            "execveat_bad_flag_einval",
+            bad_flag.map(drop),
+            Err(Errno::EINVAL)
+        );
     }
     let exe = child.exe();
     let argv = child.argv(&[b"exit", b"5"]);
@@ -438,7 +486,12 @@ fn main() -> i32 {
             "QEMU 7.2: execveat gives ENOSYS (not emulated for guests)",
         );
     } else {
-        check!(t, "execveat_empty_path_runs_the_fd", st, Ok(Status::Exited(5)));
+        check!(
+            t,
+            "execveat_empty_path_runs_the_fd",
+            st,
+            Ok(Status::Exited(5))
+        );
     }
     let (exe_dir, exe_name) = match exe.iter().rposition(|&b| b == b'/') {
         Some(i) => (&exe[..i.max(1)], &exe[i + 1..]),

@@ -22,7 +22,8 @@ use sysrt_tests::{Tests, check};
 
 const PLAN: usize = 18;
 /// Why clone's namespace flags cannot be tested under QEMU.
-const QEMU_CLONE_NS: &str = "QEMU 7.2's fork emulation rejects CLONE_NEW* flags in clone (EINVAL); unshare works";
+const QEMU_CLONE_NS: &str =
+    "QEMU 7.2's fork emulation rejects CLONE_NEW* flags in clone (EINVAL); unshare works";
 /// `CAP_NET_BIND_SERVICE`.
 const CAP_NET_BIND_SERVICE: u32 = linux_raw_sys::general::CAP_NET_BIND_SERVICE;
 
@@ -59,14 +60,19 @@ fn own_ns(name: &str) -> Buf<64> {
         }
     })
     .unwrap_or(0);
-    Buf::format(format_args!("{}", core::str::from_utf8(&link[..n]).unwrap_or("?")))
+    Buf::format(format_args!(
+        "{}",
+        core::str::from_utf8(&link[..n]).unwrap_or("?")
+    ))
 }
 
 /// Which of `names` the child sees a different namespace for.
 fn differs(rep: &Report, names: &[&str]) -> Text {
     let mut out = Buf::<128>::new();
     for n in names {
-        let child = rep.values("ns").find(|v| v.starts_with(n.as_bytes()) && v.get(n.len()) == Some(&b' '));
+        let child = rep
+            .values("ns")
+            .find(|v| v.starts_with(n.as_bytes()) && v.get(n.len()) == Some(&b' '));
         let link = child.map(|v| &v[n.len() + 1..]).unwrap_or(b"");
         if link != own_ns(n).as_bytes() {
             let _ = core::fmt::Write::write_fmt(&mut out, format_args!("{n} "));
@@ -77,17 +83,19 @@ fn differs(rep: &Report, names: &[&str]) -> Text {
 
 /// The cgroup v2 mount: `/sys/fs/cgroup` itself, or the hybrid layout's `unified`.
 fn cgroup2_root() -> Option<&'static str> {
-    ["/sys/fs/cgroup", "/sys/fs/cgroup/unified"].into_iter().find(|p| {
-        sysrt::path::Arg::with_c_str(*p, |c| {
-            // SAFETY: all-zero is a valid statfs.
-            let mut st: statfs = unsafe { core::mem::zeroed() };
-            // SAFETY: statfs reads the path and writes one struct statfs.
-            unsafe {
-                sysrt::raw_syscall(Sysno::statfs, c.as_ptr() as usize, &raw mut st as usize, 0)
-            }?;
-            Ok(st.f_type as u64 == u64::from(CGROUP2_SUPER_MAGIC))
-        }) == Ok(true)
-    })
+    ["/sys/fs/cgroup", "/sys/fs/cgroup/unified"]
+        .into_iter()
+        .find(|p| {
+            sysrt::path::Arg::with_c_str(*p, |c| {
+                // SAFETY: all-zero is a valid statfs.
+                let mut st: statfs = unsafe { core::mem::zeroed() };
+                // SAFETY: statfs reads the path and writes one struct statfs.
+                unsafe {
+                    sysrt::raw_syscall(Sysno::statfs, c.as_ptr() as usize, &raw mut st as usize, 0)
+                }?;
+                Ok(st.f_type as u64 == u64::from(CGROUP2_SUPER_MAGIC))
+            }) == Ok(true)
+        })
 }
 
 fn main() -> i32 {
@@ -105,7 +113,13 @@ fn main() -> i32 {
         | Namespaces::NEWIPC
         | Namespaces::NEWNS
         | Namespaces::NEWCGROUP;
-    let r = child.report(&[], &ProcAttr::new().sys(SysProcAttr { cloneflags: all, ..sys() }));
+    let r = child.report(
+        &[],
+        &ProcAttr::new().sys(SysProcAttr {
+            cloneflags: all,
+            ..sys()
+        }),
+    );
     match r {
         Err(SpawnError {
             step: SpawnStep::Clone,
@@ -118,8 +132,16 @@ fn main() -> i32 {
         r => check!(
             t,
             "cloneflags_new_namespaces",
-            r.map(|(st, rep)| (st, differs(&rep, &["uts", "pid", "net", "ipc", "mnt", "cgroup"]), rep.num("ids", 0))),
-            Ok((Status::Exited(0), text("uts pid net ipc mnt cgroup "), Some(1)))
+            r.map(|(st, rep)| (
+                st,
+                differs(&rep, &["uts", "pid", "net", "ipc", "mnt", "cgroup"]),
+                rep.num("ids", 0)
+            )),
+            Ok((
+                Status::Exited(0),
+                text("uts pid net ipc mnt cgroup "),
+                Some(1)
+            ))
         ),
     }
     // Through unshare in the child (a new mount namespace is made private first).
@@ -184,7 +206,10 @@ fn main() -> i32 {
             }),
         )
     };
-    for (name, unshare) in [("user_namespace_maps_written_by_parent", false), ("user_namespace_maps_written_by_child", true)] {
+    for (name, unshare) in [
+        ("user_namespace_maps_written_by_parent", false),
+        ("user_namespace_maps_written_by_child", true),
+    ] {
         match userns(unshare) {
             Err(SpawnError {
                 step: SpawnStep::Clone,
@@ -218,7 +243,13 @@ fn main() -> i32 {
         no_setgroups: false,
     };
     if root {
-        let r = child.report(&[], &ProcAttr::new().sys(SysProcAttr { credential: Some(nobody), ..sys() }));
+        let r = child.report(
+            &[],
+            &ProcAttr::new().sys(SysProcAttr {
+                credential: Some(nobody),
+                ..sys()
+            }),
+        );
         check!(
             t,
             "credential_uid_gid_groups",
@@ -226,7 +257,10 @@ fn main() -> i32 {
             Ok(Some(text("65534 65534 65534")))
         );
     } else {
-        t.skip("credential_uid_gid_groups", "needs root (CAP_SETUID, CAP_SETGID)");
+        t.skip(
+            "credential_uid_gid_groups",
+            "needs root (CAP_SETUID, CAP_SETGID)",
+        );
     }
     let other = Credential {
         uid: 1,
@@ -236,8 +270,15 @@ fn main() -> i32 {
     };
     let denied = |cred: Credential<'static>| {
         let spawn = || {
-            process::start_process("/bin/true", &["true"], &ProcAttr::new().sys(SysProcAttr { credential: Some(cred), ..sys() }))
-                .map(|s| s.pid)
+            process::start_process(
+                "/bin/true",
+                &["true"],
+                &ProcAttr::new().sys(SysProcAttr {
+                    credential: Some(cred),
+                    ..sys()
+                }),
+            )
+            .map(|s| s.pid)
         };
         if root { as_nobody(spawn) } else { Ok(spawn()) }
     };
@@ -266,7 +307,10 @@ fn main() -> i32 {
     // Ambient capabilities: a non-root child keeps CAP_NET_BIND_SERVICE across exec.
     let caps = [CAP_NET_BIND_SERVICE];
     let ambient = ProcAttr::new().sys(SysProcAttr {
-        credential: Some(Credential { groups: &[], ..nobody }),
+        credential: Some(Credential {
+            groups: &[],
+            ..nobody
+        }),
         ambient_caps: &caps,
         ..sys()
     });
@@ -274,7 +318,8 @@ fn main() -> i32 {
         match child.report(&[], &ambient) {
             Err(e) if qemu => t.skip(
                 "ambient_caps_survive_uid_change_and_exec",
-                Buf::<96>::format(format_args!("QEMU 7.2 does not emulate the prctl: {e}")).as_str(),
+                Buf::<96>::format(format_args!("QEMU 7.2 does not emulate the prctl: {e}"))
+                    .as_str(),
             ),
             r => check!(
                 t,
@@ -284,7 +329,10 @@ fn main() -> i32 {
             ),
         }
     } else {
-        t.skip("ambient_caps_survive_uid_change_and_exec", "needs root (CAP_SETUID and the capability)");
+        t.skip(
+            "ambient_caps_survive_uid_change_and_exec",
+            "needs root (CAP_SETUID and the capability)",
+        );
     }
     // Without the capability in the permitted set (a full drop to nobody), capset refuses.
     // SAFETY: single-threaded; the child only makes syscalls and exits.
@@ -298,7 +346,10 @@ fn main() -> i32 {
             let r = process::start_process(
                 "/bin/true",
                 &["true"],
-                &ProcAttr::new().sys(SysProcAttr { ambient_caps: &caps, ..sys() }),
+                &ProcAttr::new().sys(SysProcAttr {
+                    ambient_caps: &caps,
+                    ..sys()
+                }),
             );
             process::exit(match r {
                 Err(SpawnError {
@@ -312,11 +363,24 @@ fn main() -> i32 {
         Ok(Some(pid)) => sysrt_tests::spawn::wait(pid),
         Err(e) => Err(e),
     };
-    check!(t, "ambient_caps_without_the_capability_eperm", no_cap, Ok(Status::Exited(0)));
+    check!(
+        t,
+        "ambient_caps_without_the_capability_eperm",
+        no_cap,
+        Ok(Status::Exited(0))
+    );
     check!(
         t,
         "ambient_cap_number_64_einval",
-        process::start_process("/bin/true", &["true"], &ProcAttr::new().sys(SysProcAttr { ambient_caps: &[64], ..sys() })).map(|s| s.pid),
+        process::start_process(
+            "/bin/true",
+            &["true"],
+            &ProcAttr::new().sys(SysProcAttr {
+                ambient_caps: &[64],
+                ..sys()
+            })
+        )
+        .map(|s| s.pid),
         Err(SpawnError {
             step: SpawnStep::Args,
             errno: Errno::EINVAL
@@ -324,13 +388,24 @@ fn main() -> i32 {
     );
 
     // no_new_privs.
-    let r = child.report(&[], &ProcAttr::new().sys(SysProcAttr { no_new_privs: true, ..sys() }));
+    let r = child.report(
+        &[],
+        &ProcAttr::new().sys(SysProcAttr {
+            no_new_privs: true,
+            ..sys()
+        }),
+    );
     match r {
         Err(e) if qemu && e.step == SpawnStep::NoNewPrivs => t.skip(
             "no_new_privs_set_in_child",
             Buf::<96>::format(format_args!("QEMU 7.2 does not emulate the prctl: {e}")).as_str(),
         ),
-        r => check!(t, "no_new_privs_set_in_child", r.map(|(_, rep)| rep.num("nnp", 0)), Ok(Some(1))),
+        r => check!(
+            t,
+            "no_new_privs_set_in_child",
+            r.map(|(_, rep)| rep.num("nnp", 0)),
+            Ok(Some(1))
+        ),
     }
 
     // chroot: a copy of spawn_child (static, needs nothing else) in a fresh root.
@@ -349,11 +424,20 @@ fn main() -> i32 {
         t.skip("chroot_child_sees_new_root", "QEMU: the guest program runs through the host's qemu binary, which is not inside the new root");
     } else if root {
         let r = copied.and_then(|()| {
-            process::start_process("/spawn_child", &["/spawn_child", "exit", "0"], &chroot_attr())
-                .map(|s| sysrt_tests::spawn::wait(s.pid))
-                .map_err(Errno::from)
+            process::start_process(
+                "/spawn_child",
+                &["/spawn_child", "exit", "0"],
+                &chroot_attr(),
+            )
+            .map(|s| sysrt_tests::spawn::wait(s.pid))
+            .map_err(Errno::from)
         });
-        check!(t, "chroot_child_sees_new_root", r, Ok(Ok(Status::Exited(0))));
+        check!(
+            t,
+            "chroot_child_sees_new_root",
+            r,
+            Ok(Ok(Status::Exited(0)))
+        );
     } else {
         t.skip("chroot_child_sees_new_root", "needs root (CAP_SYS_CHROOT)");
     }
@@ -376,14 +460,27 @@ fn main() -> i32 {
 
     // A cgroup v2 directory given to clone3.
     match (cgroup2_root(), root, qemu) {
-        (_, _, true) => t.skip("cgroup_fd_starts_child_in_cgroup", "QEMU 7.2 has no clone3 (ENOSYS; see spawn_sys)"),
-        (None, _, _) => t.skip("cgroup_fd_starts_child_in_cgroup", "no cgroup v2 hierarchy mounted"),
-        (_, false, _) => t.skip("cgroup_fd_starts_child_in_cgroup", "needs root to create a cgroup"),
+        (_, _, true) => t.skip(
+            "cgroup_fd_starts_child_in_cgroup",
+            "QEMU 7.2 has no clone3 (ENOSYS; see spawn_sys)",
+        ),
+        (None, _, _) => t.skip(
+            "cgroup_fd_starts_child_in_cgroup",
+            "no cgroup v2 hierarchy mounted",
+        ),
+        (_, false, _) => t.skip(
+            "cgroup_fd_starts_child_in_cgroup",
+            "needs root to create a cgroup",
+        ),
         (Some(cg), true, false) => {
             let name = Buf::<64>::format(format_args!("sysrt-spawn-{}", process::getpid()));
             let path = join(cg, name.as_str());
             let made = raw_mkdir(path.as_str(), 0o755);
-            let fd = fs::open(path.as_str(), OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty());
+            let fd = fs::open(
+                path.as_str(),
+                OFlags::RDONLY | OFlags::DIRECTORY,
+                Mode::empty(),
+            );
             let r = fd.as_ref().map_err(|e| *e).map(|fd| {
                 child.report(
                     &[],
@@ -399,7 +496,11 @@ fn main() -> i32 {
             check!(
                 t,
                 "cgroup_fd_starts_child_in_cgroup",
-                (made, r.map(|r| r.map(|(_, rep)| rep.value("cgroup").map(text_of))), removed),
+                (
+                    made,
+                    r.map(|r| r.map(|(_, rep)| rep.value("cgroup").map(text_of))),
+                    removed
+                ),
                 (Ok(()), Ok(Ok(Some(text(want.as_str())))), Ok(()))
             );
         }
@@ -413,7 +514,11 @@ fn main() -> i32 {
 /// Copies `from` to `to` (mode 0755).
 fn copy_file(from: &[u8], to: &str) -> Result<(), Errno> {
     let src = fs::open(from, OFlags::RDONLY, Mode::empty())?;
-    let dst = fs::open(to, OFlags::WRONLY | OFlags::CREAT | OFlags::TRUNC, Mode::from_octal(0o755))?;
+    let dst = fs::open(
+        to,
+        OFlags::WRONLY | OFlags::CREAT | OFlags::TRUNC,
+        Mode::from_octal(0o755),
+    )?;
     let mut buf = [0u8; 4096];
     loop {
         let n = sysrt::io::read(&src, &mut buf)?;

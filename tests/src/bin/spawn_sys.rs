@@ -11,8 +11,7 @@
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 
 use linux_raw_sys::general::{
-    SIG_BLOCK, SIG_SETMASK, SIGINT, SIGKILL, SIGTERM, SIGTRAP,
-    SIGUSR1, kernel_sigaction,
+    SIG_BLOCK, SIG_SETMASK, SIGINT, SIGKILL, SIGTERM, SIGTRAP, SIGUSR1, kernel_sigaction,
 };
 use linux_raw_sys::ioctl::{TIOCGPTN, TIOCSCTTY, TIOCSPTLCK};
 use sysrt::fd::{BorrowedFd, OwnedFd, STDERR, STDIN};
@@ -59,13 +58,22 @@ fn raw_action(sig: u32, handler: usize) -> Result<usize, Errno> {
     // SAFETY: all-zero is SIG_DFL with no flags and an empty mask.
     let mut act: kernel_sigaction = unsafe { core::mem::zeroed() };
     // SAFETY: `handler` is 0, 1, or the address of an `extern "C" fn(i32)`.
-    act.sa_handler_kernel = unsafe { core::mem::transmute::<usize, _>(handler) };
+    act.sa_handler_kernel =
+        unsafe { core::mem::transmute::<usize, Option<unsafe extern "C" fn(i32)>>(handler) };
     if handler > 1 {
         sysrt_arch::set_sigaction_restorer(&mut act);
     }
     // SAFETY: `act` is a valid kernel_sigaction that lives across the call.
     unsafe {
-        sysrt::raw_syscall6(Sysno::rt_sigaction, sig as usize, &raw const act as usize, 0, 8, 0, 0)
+        sysrt::raw_syscall6(
+            Sysno::rt_sigaction,
+            sig as usize,
+            &raw const act as usize,
+            0,
+            8,
+            0,
+            0,
+        )
     }
 }
 
@@ -110,8 +118,18 @@ fn pty() -> Result<(OwnedFd, OwnedFd), Errno> {
     let mut n = 0u32;
     // SAFETY: TIOCSPTLCK reads an int, TIOCGPTN writes an unsigned int; both locals.
     unsafe {
-        sysrt::raw_syscall(Sysno::ioctl, master.as_raw_fd() as usize, TIOCSPTLCK as usize, &raw const unlock as usize)?;
-        sysrt::raw_syscall(Sysno::ioctl, master.as_raw_fd() as usize, TIOCGPTN as usize, &raw mut n as usize)?;
+        sysrt::raw_syscall(
+            Sysno::ioctl,
+            master.as_raw_fd() as usize,
+            TIOCSPTLCK as usize,
+            &raw const unlock as usize,
+        )?;
+        sysrt::raw_syscall(
+            Sysno::ioctl,
+            master.as_raw_fd() as usize,
+            TIOCGPTN as usize,
+            &raw mut n as usize,
+        )?;
     }
     let path = Buf::<32>::format(format_args!("/dev/pts/{n}"));
     let slave = fs::open(path.as_str(), OFlags::RDWR | OFlags::NOCTTY, Mode::empty())?;
@@ -126,26 +144,52 @@ fn main() -> i32 {
     let (our_sid, our_pgid) = (raw0(Sysno::getsid), raw0(Sysno::getpgid));
 
     // Sessions and groups.
-    let r = child.report(&[], &ProcAttr::new().sys(SysProcAttr { setsid: true, ..sys() }));
+    let r = child.report(
+        &[],
+        &ProcAttr::new().sys(SysProcAttr {
+            setsid: true,
+            ..sys()
+        }),
+    );
     check!(
         t,
         "setsid_child_leads_session_and_group",
         r.map(|(st, rep)| {
             let pid = rep.num("ids", 0);
-            (st, rep.num("ids", 2) == pid, rep.num("ids", 3) == pid, rep.num("tty", 0))
+            (
+                st,
+                rep.num("ids", 2) == pid,
+                rep.num("ids", 3) == pid,
+                rep.num("tty", 0),
+            )
         }),
         Ok((Status::Exited(0), true, true, Some((-25i64) as u64)))
     );
-    let r = child.report(&[], &ProcAttr::new().sys(SysProcAttr { setpgid: true, ..sys() }));
+    let r = child.report(
+        &[],
+        &ProcAttr::new().sys(SysProcAttr {
+            setpgid: true,
+            ..sys()
+        }),
+    );
     check!(
         t,
         "setpgid_0_new_group_same_session",
         r.map(|(_, rep)| {
-            (rep.num("ids", 2) == rep.num("ids", 0), rep.num("ids", 3) == Some(our_sid as u64))
+            (
+                rep.num("ids", 2) == rep.num("ids", 0),
+                rep.num("ids", 3) == Some(our_sid as u64),
+            )
         }),
         Ok((true, true))
     );
-    let leader = child.start(&[b"sleep"], &ProcAttr::new().sys(SysProcAttr { setpgid: true, ..sys() }));
+    let leader = child.start(
+        &[b"sleep"],
+        &ProcAttr::new().sys(SysProcAttr {
+            setpgid: true,
+            ..sys()
+        }),
+    );
     let joined = leader.as_ref().map(|g| {
         let attr = ProcAttr::new().sys(SysProcAttr {
             setpgid: true,
@@ -155,7 +199,12 @@ fn main() -> i32 {
         child.report(&[], &attr).map(|(_, rep)| rep.num("ids", 2))
     });
     let g = leader.as_ref().map(|g| g.raw() as u64).ok();
-    check!(t, "setpgid_joins_existing_group", joined.map(|r| r.map(|p| p == g)), Ok(Ok(true)));
+    check!(
+        t,
+        "setpgid_joins_existing_group",
+        joined.map(|r| r.map(|p| p == g)),
+        Ok(Ok(true))
+    );
     if let Ok(l) = leader {
         let _ = kill_raw(l.raw(), SIGKILL as i32);
         let _ = wait(l);
@@ -174,7 +223,12 @@ fn main() -> i32 {
             errno: Errno::EPERM
         })
     );
-    check!(t, "our_session_and_group_unchanged", (raw0(Sysno::getsid), raw0(Sysno::getpgid)), (our_sid, our_pgid));
+    check!(
+        t,
+        "our_session_and_group_unchanged",
+        (raw0(Sysno::getsid), raw0(Sysno::getpgid)),
+        (our_sid, our_pgid)
+    );
 
     // A terminal.
     match pty() {
@@ -187,7 +241,10 @@ fn main() -> i32 {
                 "noctty_gives_up_the_terminal",
                 "ctty_inherited_without_noctty",
             ] {
-                t.skip(name, Buf::<64>::format(format_args!("no pseudo-terminal: {e:?}")).as_str());
+                t.skip(
+                    name,
+                    Buf::<64>::format(format_args!("no pseudo-terminal: {e:?}")).as_str(),
+                );
             }
         }
         Ok((_master, slave)) => tty_cases(&mut t, &child, &slave, qemu),
@@ -202,8 +259,14 @@ fn main() -> i32 {
     check!(
         t,
         "child_mask_empty_sigint_stays_ignored",
-        (ign.map(drop), r.map(|(_, rep)| (rep.num("mask", 0), rep.num("ign", 0), rep.num("caught", 0)))),
-        (Ok(()), Ok((Some(0), Some(inherited_ign | 1 << (SIGINT - 1)), Some(0))))
+        (
+            ign.map(drop),
+            r.map(|(_, rep)| (rep.num("mask", 0), rep.num("ign", 0), rep.num("caught", 0)))
+        ),
+        (
+            Ok(()),
+            Ok((Some(0), Some(inherited_ign | 1 << (SIGINT - 1)), Some(0)))
+        )
     );
     check!(
         t,
@@ -212,7 +275,13 @@ fn main() -> i32 {
         before | 1 << (SIGTERM - 1)
     );
     let term = SigSet::EMPTY.with(Signal::TERM);
-    let r = child.report(&[], &ProcAttr::new().sys(SysProcAttr { sigmask: Some(term), ..sys() }));
+    let r = child.report(
+        &[],
+        &ProcAttr::new().sys(SysProcAttr {
+            sigmask: Some(term),
+            ..sys()
+        }),
+    );
     check!(
         t,
         "sigmask_given_is_the_childs",
@@ -220,7 +289,13 @@ fn main() -> i32 {
         Ok(Some(1 << (SIGTERM - 1)))
     );
     let int = SigSet::EMPTY.with(Signal::INT);
-    let r = child.report(&[], &ProcAttr::new().sys(SysProcAttr { sigdefault: int, ..sys() }));
+    let r = child.report(
+        &[],
+        &ProcAttr::new().sys(SysProcAttr {
+            sigdefault: int,
+            ..sys()
+        }),
+    );
     check!(
         t,
         "sigdefault_resets_an_ignored_signal",
@@ -241,7 +316,10 @@ fn main() -> i32 {
     let traced = process::start_process(
         "/bin/true",
         &["true"],
-        &ProcAttr::new().sys(SysProcAttr { ptrace: true, ..sys() }),
+        &ProcAttr::new().sys(SysProcAttr {
+            ptrace: true,
+            ..sys()
+        }),
     );
     match traced {
         Err(SpawnError {
@@ -274,7 +352,10 @@ fn main() -> i32 {
     let s = process::start_process(
         child.exe(),
         child.argv(&[b"sleep"]).as_slice(),
-        &ProcAttr::new().sys(SysProcAttr { pidfd: true, ..sys() }),
+        &ProcAttr::new().sys(SysProcAttr {
+            pidfd: true,
+            ..sys()
+        }),
     );
     let via_pidfd = s.map(|s| {
         let sent = s.pidfd.as_ref().map(|fd| {
@@ -302,7 +383,11 @@ fn main() -> i32 {
         t,
         "pidfd_signals_the_child_and_is_cloexec",
         via_pidfd,
-        Ok((Some(Ok(())), Some(Ok(true)), Ok(Status::Signaled(SIGKILL as i32))))
+        Ok((
+            Some(Ok(())),
+            Some(Ok(true)),
+            Ok(Status::Signaled(SIGKILL as i32))
+        ))
     );
 
     // The cgroup fd: a directory that is not a cgroup v2 one is EBADF from clone3; where
@@ -361,11 +446,19 @@ fn tty_cases(t: &mut Tests, child: &ChildProgram, slave: &OwnedFd, qemu: bool) {
             "QEMU 7.2 passes TIOCGSID through without copying the session id back (reads 0)",
         );
     } else {
-        check!(t, "setctty_terminal_session_is_the_child", r.map(|(_, sid)| sid), Ok(true));
+        check!(
+            t,
+            "setctty_terminal_session_is_the_child",
+            r.map(|(_, sid)| sid),
+            Ok(true)
+        );
     }
     let r = child.report(
         &[],
-        &ProcAttr::new().files(&on_tty).sys(SysProcAttr { setsid: true, ..sys() }),
+        &ProcAttr::new().files(&on_tty).sys(SysProcAttr {
+            setsid: true,
+            ..sys()
+        }),
     );
     check!(
         t,
@@ -397,7 +490,10 @@ fn tty_cases(t: &mut Tests, child: &ChildProgram, slave: &OwnedFd, qemu: bool) {
             )
         })
     };
-    let r = with_ctty(SysProcAttr { foreground: true, ..sys() });
+    let r = with_ctty(SysProcAttr {
+        foreground: true,
+        ..sys()
+    });
     check!(
         t,
         "foreground_puts_child_group_in_front",
@@ -407,7 +503,10 @@ fn tty_cases(t: &mut Tests, child: &ChildProgram, slave: &OwnedFd, qemu: bool) {
         }),
         Ok((true, true))
     );
-    let r = with_ctty(SysProcAttr { noctty: true, ..sys() });
+    let r = with_ctty(SysProcAttr {
+        noctty: true,
+        ..sys()
+    });
     check!(
         t,
         "noctty_gives_up_the_terminal",
@@ -427,7 +526,9 @@ fn r30(t: &mut Tests, qemu: bool) {
     PARENT.store(raw0(Sysno::getpid) as i32, Ordering::SeqCst);
     let installed = raw_action(SIGUSR1, on_usr1 as *const () as usize);
     process::__record_handled(Signal::USR1, true);
-    let Ok((ready_r, ready_w)) = raw_pipe() else { return };
+    let Ok((ready_r, ready_w)) = raw_pipe() else {
+        return;
+    };
     let parent = raw0(Sysno::getpid) as i32;
     // SAFETY: single-threaded; the sender only makes syscalls until it is killed.
     let sender = match unsafe { process::fork() } {
@@ -473,14 +574,24 @@ fn r30(t: &mut Tests, qemu: bool) {
         (installed.map(drop), ok, other),
         (Ok(()), 1000u32, 0u32)
     );
-    check!(t, "r30_parent_handler_ran", HITS.load(Ordering::SeqCst) > 0, true);
+    check!(
+        t,
+        "r30_parent_handler_ran",
+        HITS.load(Ordering::SeqCst) > 0,
+        true
+    );
     if qemu {
         t.skip(
             "r30_handler_never_ran_in_a_child",
             "QEMU turns CLONE_VFORK into fork: a handler run in a child would be invisible here",
         );
     } else {
-        check!(t, "r30_handler_never_ran_in_a_child", IN_CHILD.load(Ordering::SeqCst), false);
+        check!(
+            t,
+            "r30_handler_never_ran_in_a_child",
+            IN_CHILD.load(Ordering::SeqCst),
+            false
+        );
     }
 }
 

@@ -82,7 +82,10 @@ pub(super) fn plan_files(files: &[i32], pipe: i32, out: &mut [MaybeUninit<FdOp>]
     let mut lift = lift_numbers(next);
     for (i, &f) in files.iter().enumerate() {
         if lifted(i, f) {
-            push(FdOp::Lift { src: f, dst: lift() });
+            push(FdOp::Lift {
+                src: f,
+                dst: lift(),
+            });
         }
     }
     // Pass 2: into place, inheritable.
@@ -172,7 +175,12 @@ fn write_proc_file(path: &core::ffi::CStr, text: &[u8]) -> Result<(), Errno> {
         )
     }?;
     // SAFETY: `text` is valid for reads of its length; `fd` is the file just opened.
-    let w = unsafe { sys(Sysno::write, [fd, text.as_ptr() as usize, text.len(), 0, 0, 0]) };
+    let w = unsafe {
+        sys(
+            Sysno::write,
+            [fd, text.as_ptr() as usize, text.len(), 0, 0, 0],
+        )
+    };
     // SAFETY: `fd` is ours and nothing else refers to it.
     let c = unsafe { sys(Sysno::close, [fd, 0, 0, 0, 0, 0]) };
     w?;
@@ -200,7 +208,10 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
         let mut err = 0u32;
         // SAFETY: read writes at most 4 bytes into `err`, on this child's stack.
         let n = at(S::IdMaps, unsafe {
-            sys(Sysno::read, [ctx.map_pipe[0] as usize, &raw mut err as usize, 4, 0, 0, 0])
+            sys(
+                Sysno::read,
+                [ctx.map_pipe[0] as usize, &raw mut err as usize, 4, 0, 0, 0],
+            )
         })?;
         if n != 4 {
             return Err((S::IdMaps, Errno::EINVAL));
@@ -232,7 +243,14 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
         at(S::Foreground, unsafe {
             sys(
                 Sysno::ioctl,
-                [sys_attr.ctty as isize as usize, TIOCSPGRP as usize, &raw const pgrp as usize, 0, 0, 0],
+                [
+                    sys_attr.ctty as isize as usize,
+                    TIOCSPGRP as usize,
+                    &raw const pgrp as usize,
+                    0,
+                    0,
+                    0,
+                ],
             )
         })?;
     }
@@ -256,7 +274,14 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
     at(S::Signals, unsafe {
         sys(
             Sysno::rt_sigprocmask,
-            [g::SIG_SETMASK as usize, &raw const mask as usize, 0, 8, 0, 0],
+            [
+                g::SIG_SETMASK as usize,
+                &raw const mask as usize,
+                0,
+                8,
+                0,
+                0,
+            ],
         )
     })?;
 
@@ -272,11 +297,20 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
             } else {
                 b"deny"
             };
-            at(S::IdMaps, write_proc_file(c"/proc/self/setgroups", setgroups))?;
-            at(S::IdMaps, write_proc_file(c"/proc/self/gid_map", ctx.gid_map))?;
+            at(
+                S::IdMaps,
+                write_proc_file(c"/proc/self/setgroups", setgroups),
+            )?;
+            at(
+                S::IdMaps,
+                write_proc_file(c"/proc/self/gid_map", ctx.gid_map),
+            )?;
         }
         if unshare.contains(Namespaces::NEWUSER) && !ctx.uid_map.is_empty() {
-            at(S::IdMaps, write_proc_file(c"/proc/self/uid_map", ctx.uid_map))?;
+            at(
+                S::IdMaps,
+                write_proc_file(c"/proc/self/uid_map", ctx.uid_map),
+            )?;
         }
         // unshare does not make shared mounts private (systemd mounts / shared); without this
         // the new namespace's mounts would propagate back. `unshare(1)` does the same.
@@ -343,7 +377,14 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
         at(S::Capabilities, unsafe {
             sys(
                 Sysno::capget,
-                [&raw mut hdr as usize, data.as_mut_ptr() as usize, 0, 0, 0, 0],
+                [
+                    &raw mut hdr as usize,
+                    data.as_mut_ptr() as usize,
+                    0,
+                    0,
+                    0,
+                    0,
+                ],
             )
         })?;
         // A capability can be raised into the ambient set only from permitted + inheritable.
@@ -366,7 +407,14 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
             at(S::AmbientCaps, unsafe {
                 sys(
                     Sysno::prctl,
-                    [pr::PR_CAP_AMBIENT as usize, pr::PR_CAP_AMBIENT_RAISE as usize, c as usize, 0, 0, 0],
+                    [
+                        pr::PR_CAP_AMBIENT as usize,
+                        pr::PR_CAP_AMBIENT_RAISE as usize,
+                        c as usize,
+                        0,
+                        0,
+                        0,
+                    ],
                 )
             })?;
         }
@@ -374,13 +422,25 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
 
     if !ctx.dir.is_null() {
         // SAFETY: the path is a NUL-terminated string the parent prepared.
-        at(S::Chdir, unsafe { sys(Sysno::chdir, [ctx.dir as usize, 0, 0, 0, 0, 0]) })?;
+        at(S::Chdir, unsafe {
+            sys(Sysno::chdir, [ctx.dir as usize, 0, 0, 0, 0, 0])
+        })?;
     }
 
     if let Some(sig) = sys_attr.pdeathsig {
         // SAFETY: prctl(PR_SET_PDEATHSIG, sig) takes integers only.
         at(S::Pdeathsig, unsafe {
-            sys(Sysno::prctl, [pr::PR_SET_PDEATHSIG as usize, sig.raw() as usize, 0, 0, 0, 0])
+            sys(
+                Sysno::prctl,
+                [
+                    pr::PR_SET_PDEATHSIG as usize,
+                    sig.raw() as usize,
+                    0,
+                    0,
+                    0,
+                    0,
+                ],
+            )
         })?;
         // The parent may have died before the prctl: then no signal will come, so send it
         // now (Go does the same; a duplicate is harmless for the usual SIGKILL).
@@ -398,7 +458,10 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
     if sys_attr.no_new_privs {
         // SAFETY: prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) takes integers only.
         at(S::NoNewPrivs, unsafe {
-            sys(Sysno::prctl, [pr::PR_SET_NO_NEW_PRIVS as usize, 1, 0, 0, 0, 0])
+            sys(
+                Sysno::prctl,
+                [pr::PR_SET_NO_NEW_PRIVS as usize, 1, 0, 0, 0, 0],
+            )
         })?;
     }
 
@@ -424,7 +487,10 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
         };
         // SAFETY: dup3 takes integers only and acts on the child's own descriptor table.
         at(S::Files, unsafe {
-            sys(Sysno::dup3, [src as usize, dst as usize, flags as usize, 0, 0, 0])
+            sys(
+                Sysno::dup3,
+                [src as usize, dst as usize, flags as usize, 0, 0, 0],
+            )
         })?;
         if let FdOp::MovePipe(dst) = op {
             *pipe = dst;
@@ -441,13 +507,33 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
         // The argument 1 steals the terminal from another session when privileged, as Go does.
         // SAFETY: TIOCSCTTY takes an integer.
         at(S::Setctty, unsafe {
-            sys(Sysno::ioctl, [sys_attr.ctty as isize as usize, TIOCSCTTY as usize, 1, 0, 0, 0])
+            sys(
+                Sysno::ioctl,
+                [
+                    sys_attr.ctty as isize as usize,
+                    TIOCSCTTY as usize,
+                    1,
+                    0,
+                    0,
+                    0,
+                ],
+            )
         })?;
     }
     if sys_attr.ptrace {
         // SAFETY: PTRACE_TRACEME takes no pointers.
         at(S::Ptrace, unsafe {
-            sys(Sysno::ptrace, [linux_raw_sys::ptrace::PTRACE_TRACEME as usize, 0, 0, 0, 0, 0])
+            sys(
+                Sysno::ptrace,
+                [
+                    linux_raw_sys::ptrace::PTRACE_TRACEME as usize,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                ],
+            )
         })?;
     }
 
@@ -456,7 +542,14 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
     let e = unsafe {
         sys(
             Sysno::execve,
-            [ctx.path as usize, ctx.argv as usize, ctx.envp as usize, 0, 0, 0],
+            [
+                ctx.path as usize,
+                ctx.argv as usize,
+                ctx.envp as usize,
+                0,
+                0,
+                0,
+            ],
         )
     };
     Err((S::Exec, e.err().unwrap_or(Errno::EINVAL)))
@@ -474,11 +567,18 @@ pub(super) unsafe extern "C" fn child_main(arg: usize) -> ! {
     let mut pipe = ctx.err_pipe;
     let Err((step, errno)) = run(ctx, &mut pipe);
     ctx.slot.step.store(step as u32, Ordering::Relaxed);
-    ctx.slot.errno.store(u32::from(errno.raw()), Ordering::Relaxed);
+    ctx.slot
+        .errno
+        .store(u32::from(errno.raw()), Ordering::Relaxed);
     if pipe >= 0 {
         let report = [step as u32, u32::from(errno.raw())];
         // SAFETY: write reads the 8 bytes of `report` on this child's stack.
-        let _ = unsafe { sys(Sysno::write, [pipe as usize, report.as_ptr() as usize, 8, 0, 0, 0]) };
+        let _ = unsafe {
+            sys(
+                Sysno::write,
+                [pipe as usize, report.as_ptr() as usize, 8, 0, 0, 0],
+            )
+        };
     }
     // SAFETY: exit_group ends the child; the parent reaps it.
     unsafe { arch::syscall1_noreturn(Sysno::exit_group, 127) }
@@ -533,7 +633,10 @@ mod tests {
                     let mut ops = std::vec![MaybeUninit::uninit(); plan_len(n)];
                     let k = plan_files(&files, pipe, &mut ops);
                     // SAFETY: plan_files initialised the first k.
-                    let ops: Vec<FdOp> = ops[..k].iter().map(|o| unsafe { o.assume_init() }).collect();
+                    let ops: Vec<FdOp> = ops[..k]
+                        .iter()
+                        .map(|o| unsafe { o.assume_init() })
+                        .collect();
                     let mut p = pipe;
                     apply(&mut table, &mut p, &ops);
                     for (i, &f) in files.iter().enumerate() {
@@ -577,7 +680,10 @@ mod tests {
         let mut ops = [MaybeUninit::uninit(); plan_len(3)];
         let k = plan_files(&[2, 1, 0], -1, &mut ops);
         // SAFETY: plan_files initialised the first k.
-        let ops: Vec<FdOp> = ops[..k].iter().map(|o| unsafe { o.assume_init() }).collect();
+        let ops: Vec<FdOp> = ops[..k]
+            .iter()
+            .map(|o| unsafe { o.assume_init() })
+            .collect();
         assert_eq!(
             ops,
             [

@@ -216,10 +216,10 @@ impl<'b> Arena<'b> {
             return Err(Errno::E2BIG);
         }
         self.front = end;
-        // SAFETY: `start..end` lies inside the caller's buffer (end <= back <= len), is
-        // aligned for `T` (padding added above), and no other slice handed out overlaps it:
-        // the front only grows and the back region starts at or after `end`. The buffer is
-        // borrowed mutably for `'b`.
+        // `start..end` lies inside the caller's buffer (end <= back <= its length) and is
+        // aligned for `T`; the front only grows and the back region starts at or after `end`.
+        // SAFETY: so no other slice handed out overlaps it; the buffer is borrowed mutably
+        // for `'b`.
         Ok(unsafe {
             core::slice::from_raw_parts_mut(self.base.add(start).cast::<MaybeUninit<T>>(), n)
         })
@@ -287,14 +287,23 @@ mod tests {
         let mut buf = [MaybeUninit::<u8>::uninit(); 256];
         let mut a = Arena::new(&mut buf);
         let lit = c"in-place";
-        let mixed = [ArgBytes::CStr(lit), ArgBytes::Bytes(b""), ArgBytes::Bytes(b"\xff\xfe")];
+        let mixed = [
+            ArgBytes::CStr(lit),
+            ArgBytes::Bytes(b""),
+            ArgBytes::Bytes(b"\xff\xfe"),
+        ];
         // ArgBytes is itself no CmdArg; build a list from CStrs and bytes separately.
         let argv = a.c_array(Strs::from(&["x", "", "two words"])).unwrap();
         assert_eq!(read_array(argv), [&b"x"[..], b"", b"two words"]);
-        assert_eq!(a.c_str(mixed[0]).unwrap(), lit.as_ptr(), "a CStr is not copied");
-        // SAFETY: c_str returns a NUL-terminated copy.
+        assert_eq!(
+            a.c_str(mixed[0]).unwrap(),
+            lit.as_ptr(),
+            "a CStr is not copied"
+        );
         let p = a.c_str(mixed[2]).unwrap();
-        assert_eq!(unsafe { CStr::from_ptr(p) }.to_bytes(), b"\xff\xfe");
+        // SAFETY: c_str returns a NUL-terminated copy.
+        let copy = unsafe { CStr::from_ptr(p) };
+        assert_eq!(copy.to_bytes(), b"\xff\xfe");
         assert_eq!(a.c_str(ArgBytes::Bytes(b"a\0b")), Err(Errno::EINVAL));
         let big = [0x41u8; 300];
         assert_eq!(a.copy_c(&big), Err(Errno::E2BIG));

@@ -79,6 +79,9 @@ impl PartialEq<&str> for ExecPath {
 
 /// Why [`look_path`] found nothing usable. Go: `exec.Error` wrapping `ErrNotFound`, `ErrDot`
 /// or the error of the check.
+// The path is a value, not a heap allocation (there is no allocator), and `Dot` carries it as
+// Go's `LookPath` returns it with `ErrDot`: a 4 KiB error is the price of both.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum LookPathError {
     /// No `PATH` entry holds an executable of that name, or the name is empty, `.` or `..`.
@@ -208,6 +211,7 @@ fn join_clean(dir: &[u8], file: &[u8]) -> Result<ExecPath> {
 /// # References
 /// Go: `os/exec.LookPath`; `man 3 execvp` (the shell's search).
 #[doc(alias = "LookPath")]
+#[allow(clippy::result_large_err)] // see `LookPathError`
 pub fn look_path(
     name: impl AsRef<[u8]>,
     path_env: Option<&[u8]>,

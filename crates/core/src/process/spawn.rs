@@ -1,43 +1,7 @@
 //! Starting programs: [`fork_exec`], [`start_process`], and the attributes of the child
 //! ([`ProcAttr`], [`SysProcAttr`]); replacing this one: [`exec`], [`execveat`].
 //!
-//! # How a spawn works
-//! 1. The parent builds everything the child needs before `clone`: the `path`, `argv` and
-//!    `envp` arrays in an arena ([`DEFAULT_ARENA`] bytes on the stack, or the caller's with
-//!    [`start_process_in`]), the descriptor plan, the id-map text. Bad input (an interior NUL,
-//!    an empty argv) fails here, before any child exists.
-//! 2. It blocks every signal and calls `clone(CLONE_VM|CLONE_VFORK)` on a child stack of
-//!    [`CHILD_STACK`] bytes in its own frame: the child shares the parent's memory and the
-//!    parent sleeps until the child has called `execve` or exited.
-//! 3. The child sets the session, process group and terminal (while signals are still
-//!    blocked), resets to `SIG_DFL` the signals this program handles
-//!    ([`signal::handled`](crate::signal::handled)) and those in
-//!    [`SysProcAttr::sigdefault`], sets its signal mask, then namespaces, root, credentials,
-//!    capabilities, directory, parent-death signal, descriptors, and execs.
-//! 4. If a step fails, the child records which one and its errno and exits with status 127;
-//!    the parent reaps it and returns [`SpawnError`] (`fork_exec` returns the errno alone). No
-//!    zombie and no descriptor is left behind.
-//!
-//! # The error channel
-//! With `CLONE_VM|CLONE_VFORK` the child's report can sit in the parent's memory: when
-//! `clone` returns, the child has either passed `execve`'s point of no return or written its
-//! error. That costs nothing. A close-on-exec pipe (EOF means the exec succeeded) costs a
-//! `pipe2`, two `close`s and a `read` that sleeps until the child's exec closes the write end:
-//! measured here at 4–17 % of a whole spawn-and-wait (`cargo xtask bench`), against the 10 %
-//! goal. So the pipe is used only where memory is not shared: when the child must be a plain
-//! fork (a new user namespace or id maps, where the parent has to act while the child waits),
-//! and under emulators that turn `CLONE_VFORK` into a fork (qemu-user does): there a slot in
-//! memory would silently report success. The first spawn of a process uses both: the child
-//! marks the slot as it starts, and if the parent sees the mark, memory is shared and later
-//! spawns skip the pipe; if not, they keep it.
-//!
-//! # Signals in the child
-//! The child starts with every signal blocked, resets the handled ones, and execs with the
-//! mask [`SysProcAttr::sigmask`] (empty by default, not the parent's: a supervisor that blocks
-//! signals to read them from a signalfd must not hand that mask to its children). A signal the
-//! parent ignores stays ignored in the child, as `execve` keeps `SIG_IGN` (POSIX); list it in
-//! [`SysProcAttr::sigdefault`] to reset it. sysrt never changes `RLIMIT_NOFILE` at start, so
-//! the child gets the limits this program has.
+//! The details of how a spawn works are in [`fork_exec`]'s documentation.
 
 use core::convert::Infallible;
 use core::ffi::c_char;
@@ -130,7 +94,7 @@ pub struct Credential<'a> {
 
 /// Linux-specific attributes of the child. Go: `syscall.SysProcAttr`.
 ///
-/// Each field is one step in the child, done in the order the [module docs](self) give.
+/// Each field is one step in the child, done in the order [`fork_exec`] gives.
 #[derive(Copy, Clone, Debug, Default)]
 pub struct SysProcAttr<'a> {
     /// `chroot(path)` in the child, before the directory change.
@@ -458,8 +422,45 @@ pub struct Started {
 /// [`look_path`](super::look_path)); `argv[0]` is the name the program sees.
 ///
 /// The child is not waited for: reap it with `wait4`. On failure the child (if one was
-/// created) has already been reaped. See the [module docs](self) for how it works and for the
-/// signal state the child starts with.
+/// created) has already been reaped.
+///
+/// # How it works
+/// 1. The parent builds everything the child needs before `clone`: the `path`, `argv` and
+///    `envp` arrays in an arena ([`DEFAULT_ARENA`] bytes on the stack, or the caller's with
+///    [`start_process_in`]), the descriptor plan, the id-map text. Bad input (an interior NUL,
+///    an empty argv) fails here, before any child exists.
+/// 2. It blocks every signal and calls `clone(CLONE_VM|CLONE_VFORK)` on a child stack of
+///    [`CHILD_STACK`] bytes in its own frame: the child shares the parent's memory and the
+///    parent sleeps until the child has called `execve` or exited.
+/// 3. The child sets the session, process group and terminal (while signals are still
+///    blocked), resets to `SIG_DFL` the signals this program handles
+///    ([`signal::handled`](crate::signal::handled)) and those in
+///    [`SysProcAttr::sigdefault`], sets its signal mask, then namespaces, root, credentials,
+///    capabilities, directory, parent-death signal, descriptors, and execs.
+/// 4. If a step fails, the child records which one and its errno and exits with status 127;
+///    the parent reaps it and returns [`SpawnError`] (`fork_exec` returns the errno alone). No
+///    zombie and no descriptor is left behind.
+///
+/// # The error channel
+/// With `CLONE_VM|CLONE_VFORK` the child's report can sit in the parent's memory: when
+/// `clone` returns, the child has either passed `execve`'s point of no return or written its
+/// error. That costs nothing. A close-on-exec pipe (EOF means the exec succeeded) costs a
+/// `pipe2`, two `close`s and a `read` that sleeps until the child's exec closes the write end:
+/// measured here at 4–17 % of a whole spawn-and-wait (`cargo xtask bench`), against the 10 %
+/// goal. So the pipe is used only where memory is not shared: when the child must be a plain
+/// fork (a new user namespace or id maps, where the parent has to act while the child waits),
+/// and under emulators that turn `CLONE_VFORK` into a fork (qemu-user does): there a slot in
+/// memory would silently report success. The first spawn of a process uses both: the child
+/// marks the slot as it starts, and if the parent sees the mark, memory is shared and later
+/// spawns skip the pipe; if not, they keep it.
+///
+/// # Signals in the child
+/// The child starts with every signal blocked, resets the handled ones, and execs with the
+/// mask [`SysProcAttr::sigmask`] (empty by default, not the parent's: a supervisor that blocks
+/// signals to read them from a signalfd must not hand that mask to its children). A signal the
+/// parent ignores stays ignored in the child, as `execve` keeps `SIG_IGN` (POSIX); list it in
+/// [`SysProcAttr::sigdefault`] to reset it. sysrt never changes `RLIMIT_NOFILE` at start, so
+/// the child gets the limits this program has.
 ///
 /// ```no_run
 /// use sysrt::process::{ProcAttr, fork_exec};
@@ -562,8 +563,8 @@ fn set_mask(set: SigSet) -> SigSet {
 
 /// `wait4(pid, NULL, 0)`, retried on `EINTR`: reaps a child that failed.
 fn reap(pid: i32) {
-    // SAFETY: wait4 with null status and rusage pointers writes no memory.
     let _ = crate::retry_on_intr(|| {
+        // SAFETY: wait4 with null status and rusage pointers writes no memory.
         Errno::decode(unsafe { arch::syscall4(Sysno::wait4, pid as usize, 0, 0, 0) })
     });
 }
@@ -698,9 +699,7 @@ fn spawn(
     // SAFETY: every element was written just above.
     let files: &[RawFd] =
         unsafe { core::slice::from_raw_parts(files.as_ptr().cast(), attr.files.len()) };
-    let ops = arena
-        .slice::<FdOp>(plan_len(files.len()))
-        .map_err(args)?;
+    let ops = arena.slice::<FdOp>(plan_len(files.len())).map_err(args)?;
 
     // A new user namespace, or maps the parent writes while the child waits, rule out vfork:
     // the kernel refuses `unshare(CLONE_NEWUSER)` to a process sharing memory, and a vfork
@@ -720,7 +719,8 @@ fn spawn(
     } else {
         None
     };
-    let raw = |p: &Option<(OwnedFd, OwnedFd)>| p.as_ref().map(|(r, w)| (r.as_raw_fd(), w.as_raw_fd()));
+    let raw =
+        |p: &Option<(OwnedFd, OwnedFd)>| p.as_ref().map(|(r, w)| (r.as_raw_fd(), w.as_raw_fd()));
     let err_w = raw(&err_pipe).map_or(-1, |(_, w)| w);
     let k = plan_files(files, err_w, ops);
     // SAFETY: `plan_files` initialised the first `k` ops.
@@ -774,7 +774,10 @@ fn spawn(
         } else {
             write_maps(pid, sys, uid_map, gid_map)
         };
-        let code = written.err().map_or(0u32, |e| u32::from(e.raw())).to_ne_bytes();
+        let code = written
+            .err()
+            .map_or(0u32, |e| u32::from(e.raw()))
+            .to_ne_bytes();
         let _ = crate::io::write_all(&w, &code);
     }
 
@@ -797,7 +800,10 @@ fn spawn(
                 match n {
                     Ok(8) => {
                         let [a, b, c, d, e, f, g2, h] = report;
-                        Some((u32::from_ne_bytes([a, b, c, d]), u32::from_ne_bytes([e, f, g2, h])))
+                        Some((
+                            u32::from_ne_bytes([a, b, c, d]),
+                            u32::from_ne_bytes([e, f, g2, h]),
+                        ))
                     }
                     // EOF: the exec succeeded and closed the write end.
                     Ok(0) => None,
@@ -865,10 +871,10 @@ fn clone_child(
             args.flags |= g::CLONE_INTO_CGROUP;
             args.cgroup = cg.as_raw_fd() as u64;
         }
-        // SAFETY: `args` describes a stack the child alone uses (16-byte aligned, in our frame,
-        // alive until we return; with CLONE_VFORK we sleep until the child execs or exits);
-        // the kernel writes the pidfd into `pidfd`; `child_main` reads `ctx` (alive as long as
-        // the stack) and never returns.
+        // `args` describes a stack the child alone uses: 16-byte aligned, in our frame, alive
+        // until we return (with CLONE_VFORK we sleep until the child execs or exits).
+        // SAFETY: so the child never runs on our frames; the kernel writes the pidfd into
+        // `pidfd`; `child_main` reads `ctx` (alive as long as the stack) and never returns.
         let ret = unsafe {
             arch::clone_call_on_stack(
                 Sysno::clone3,
@@ -887,9 +893,9 @@ fn clone_child(
         if with_pidfd {
             f |= u64::from(g::CLONE_PIDFD);
         }
+        // With CLONE_PIDFD the kernel writes an int into `pidfd` (clone's parent_tid argument).
         // SAFETY: as for clone3 above: `stack_top` is the 16-byte aligned top of a stack the
-        // child alone uses while we wait; with CLONE_PIDFD the kernel writes an int into
-        // `pidfd` (clone's parent_tid argument).
+        // child alone uses while we wait.
         let ret = unsafe {
             arch::clone_call_on_stack(
                 Sysno::clone,
