@@ -138,29 +138,32 @@ pub fn set_sigaction_restorer(act: &mut linux_raw_sys::general::kernel_sigaction
     act.sa_restorer = Some(rt_sigreturn_restorer);
 }
 
-/// `clone_call_on_stack(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with
-/// three arguments and, in the child, calls `child(arg)` on the stack the kernel switched the
-/// child to. Returns only in the parent (or on failure): the raw return of the call.
+/// `clone_then_call(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with three
+/// arguments that give the child no new stack, and in the child calls `child(arg)` on the
+/// parent's stack, below the stack pointer it had: vfork's way, which needs no stack buffer and
+/// puts the thread's guard page under the child. Returns only in the parent (or on failure):
+/// the raw return of the call.
 ///
 /// `clone`'s argument order differs by arch (x86_64: flags, newsp, parent_tid, child_tid, tls;
 /// aarch64 and riscv64: flags, newsp, parent_tid, tls, child_tid); the first three agree
 /// everywhere, so this helper takes only those and passes 0 for the last two. `clone3` takes
-/// (args, size) and finds the stack in `struct clone_args`.
+/// (args, size).
 ///
-/// The child starts at the instruction after `svc 0` with `x0` = 0 and `sp` = the new stack
-/// top, every other register as the parent had it: `child` and `arg` wait in `x6` and `x7`
-/// (clone reads x0–x4 only). The child clears the frame pointer and link register (the end of
-/// the frame chain) and calls `child`; it never returns (`brk` if it does).
+/// The child starts at the instruction after `svc 0` with `x0` = 0, `sp` as the parent had it
+/// (16-byte aligned at every instruction in AAPCS64, and with no red zone), and every other
+/// register as the parent had it: `child` and `arg` wait in `x6` and `x7` (clone reads x0–x4
+/// only). The child clears the frame pointer and link register (the end of the frame chain)
+/// and calls `child`, which never returns (`brk` if it does).
 ///
 /// # Safety
-/// The flags must give the child a new stack (`CLONE_VM` without one would run the child on
-/// the parent's live frames): for `clone`, `a1` is the top of a 16-byte aligned region the
-/// child may use for as long as it runs; for `clone3`, `a0` points at a valid `clone_args`
-/// with a stack. `child` must never return and, if memory is shared (`CLONE_VM`), must touch
-/// nothing the parent relies on but what the caller set aside for it. The rest is the
-/// syscall's own contract.
+/// The call must give the child no new stack (`clone`'s `newsp`, `clone3`'s `stack`: 0). If it
+/// shares memory (`CLONE_VM`) it must also suspend the parent until the child execs or exits
+/// (`CLONE_VFORK`): the child's frames are written below the parent's stack pointer, which is
+/// free only while the parent thread is stopped. `child` must never return and, with shared
+/// memory, must touch nothing the parent relies on but what the caller set aside for it. The
+/// rest is the syscall's own contract.
 #[inline(always)]
-pub unsafe fn clone_call_on_stack(
+pub unsafe fn clone_then_call(
     nr: Sysno,
     a0: usize,
     a1: usize,
@@ -169,8 +172,8 @@ pub unsafe fn clone_call_on_stack(
     arg: usize,
 ) -> usize {
     let ret;
-    // SAFETY: the caller upholds clone's contract and gives the child its own stack; the
-    // parent path changes only x0; the child path never comes back into this function.
+    // SAFETY: the caller upholds clone's contract and the no-new-stack rule above; the parent
+    // path changes only x0; the child path never comes back into this function.
     unsafe {
         asm!(
             "svc 0",

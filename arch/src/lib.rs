@@ -9,8 +9,8 @@
 //!   (the asm `readonly` option lets the compiler keep values in registers across them);
 //! - `syscall1_noreturn`: for `exit` and `exit_group`;
 //! - `start_entry!`: the program entry `_start`, which hands the initial stack pointer to Rust;
-//! - `clone_call_on_stack`: `clone`/`clone3` whose child calls a function on a new stack (the
-//!   spawn code's vfork; clone's argument order is the per-arch quirk it hides);
+//! - `clone_then_call`: `clone`/`clone3` whose child calls a function below the parent's stack
+//!   pointer (the spawn code's vfork; clone's argument order is the per-arch quirk it hides);
 //! - the arch-only syscall numbers (those the generic table lacks, such as `open` on x86_64);
 //! - small named helpers for the rare unavoidable per-arch quirks.
 //!

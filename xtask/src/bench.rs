@@ -382,7 +382,10 @@ fn spawn_comparison(dirs: &[(Arch, std::path::PathBuf)]) -> Result<()> {
     println!("|---|---:|---:|---:|");
     for (i, (name, ns, ratio)) in rows.iter().enumerate() {
         let calls = syscalls_per_spawn(&bin, i).map_or("?".into(), |c| format!("{c:.1}"));
-        println!("| {name} | {:.1} | {ratio:.3} | {calls} |", *ns as f64 / 1000.0);
+        println!(
+            "| {name} | {:.1} | {ratio:.3} | {calls} |",
+            *ns as f64 / 1000.0
+        );
     }
     let sysrt = rows[3].2;
     println!(

@@ -11,7 +11,6 @@
 #![no_main]
 
 use core::ffi::{CStr, c_char};
-use core::mem::MaybeUninit;
 
 use linux_raw_sys::general::{
     __kernel_timespec, CLOCK_MONOTONIC, CLONE_VFORK, CLONE_VM, O_CLOEXEC, SIG_SETMASK, SIGCHLD,
@@ -61,10 +60,13 @@ unsafe extern "C" fn raw_child(arg: usize) -> ! {
     // parent built, all NUL/NULL terminated; write reads 4 bytes of `err`.
     unsafe {
         if r.set_mask {
-            let _ = raw_syscall(
+            let _ = raw_syscall6(
                 Sysno::rt_sigprocmask,
                 SIG_SETMASK as usize,
                 &raw const r.mask as usize,
+                0,
+                8,
+                0,
                 0,
             );
         }
@@ -82,17 +84,16 @@ unsafe extern "C" fn raw_child(arg: usize) -> ! {
     }
 }
 
-/// One spawn of `r` through the raw helper with an 8 KiB child stack, then `wait4`.
+/// One spawn of `r` through the raw helper (the child runs below our stack pointer while we
+/// are suspended, as after vfork), then `wait4`.
 fn raw_spawn(r: &mut Raw, block: bool, pipe: bool) -> i32 {
-    let mut stack = [MaybeUninit::<u128>::uninit(); 512];
-    let top = stack.as_mut_ptr_range().end as usize;
     let mut old = 0u64;
     let full = u64::MAX;
     let mut fds = [-1i32; 2];
     r.err = 0;
     r.pipe = -1;
     // SAFETY: every pointer handed to the kernel lives across the call that reads it; the
-    // child runs on `stack` (16-byte aligned) and touches only `r` until it execs.
+    // child gets no new stack (CLONE_VFORK suspends us) and touches only `r` until it execs.
     unsafe {
         if pipe {
             let _ = raw_syscall(
@@ -104,27 +105,33 @@ fn raw_spawn(r: &mut Raw, block: bool, pipe: bool) -> i32 {
             r.pipe = fds[1];
         }
         if block {
-            let _ = raw_syscall(
+            let _ = raw_syscall6(
                 Sysno::rt_sigprocmask,
                 SIG_SETMASK as usize,
                 &raw const full as usize,
                 &raw mut old as usize,
+                8,
+                0,
+                0,
             );
             r.mask = old;
         }
-        let pid = sysrt_arch::clone_call_on_stack(
+        let pid = sysrt_arch::clone_then_call(
             Sysno::clone,
             (CLONE_VM | CLONE_VFORK | SIGCHLD) as usize,
-            top,
+            0,
             0,
             raw_child,
             r as *mut Raw as usize,
         );
         if block {
-            let _ = raw_syscall(
+            let _ = raw_syscall6(
                 Sysno::rt_sigprocmask,
                 SIG_SETMASK as usize,
                 &raw const old as usize,
+                0,
+                8,
+                0,
                 0,
             );
         }
@@ -177,7 +184,11 @@ fn main() -> i32 {
             .and_then(|s| s.parse::<u32>().ok())
     };
     let n: u32 = num(1).unwrap_or(2000);
-    let path = if count_mode { args::arg(0) } else { args::arg(2).or_else(|| args::arg(0)) };
+    let path = if count_mode {
+        args::arg(0)
+    } else {
+        args::arg(2).or_else(|| args::arg(0))
+    };
     let Some(path) = path else {
         println!("bench_spawn: no program to start");
         return 2;

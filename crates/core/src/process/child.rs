@@ -1,7 +1,7 @@
 //! The spawned child between `clone` and `execve`, and the descriptor plan it follows.
 //!
-//! The child runs on a stack the parent owns and, with `CLONE_VM|CLONE_VFORK`, in the
-//! parent's memory while the parent is suspended. So it allocates nothing, takes no lock and
+//! The child runs below the parent thread's stack pointer and, with `CLONE_VM|CLONE_VFORK`, in
+//! the parent's memory while the parent is suspended. So it allocates nothing, takes no lock and
 //! writes nothing but its own stack and the error [`Slot`]: everything it needs was prepared
 //! by the parent in a [`ChildCtx`], which the child only reads. Every call is a raw trap
 //! through [`sys`], so nothing in between can touch shared state.
@@ -555,7 +555,7 @@ fn run(ctx: &ChildCtx<'_>, pipe: &mut i32) -> Result<Infallible, (SpawnStep, Err
     Err((S::Exec, e.err().unwrap_or(Errno::EINVAL)))
 }
 
-/// The child's entry on its new stack: run the steps, and if one fails report it through the
+/// The child's entry, below the parent's stack pointer: run the steps, and if one fails report it through the
 /// slot (and the pipe, if there is one) and exit with status 127.
 ///
 /// # Safety

@@ -11,9 +11,8 @@ mod spawn;
 pub use cmdargs::{ArgBytes, CmdArg, Strs};
 pub use lookpath::{ExecPath, LookPathError, look_path};
 pub use spawn::{
-    __record_handled, CHILD_STACK, Credential, DEFAULT_ARENA, IdMap, Namespaces, ProcAttr,
-    SpawnError, SpawnStep, Started, SysProcAttr, exec, execveat, fork_exec, start_process,
-    start_process_in,
+    __record_handled, Credential, DEFAULT_ARENA, IdMap, Namespaces, ProcAttr, SpawnError,
+    SpawnStep, Started, SysProcAttr, exec, execveat, fork_exec, start_process, start_process_in,
 };
 
 use crate::{Sysno, arch};
