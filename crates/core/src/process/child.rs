@@ -591,6 +591,15 @@ mod tests {
     use std::collections::BTreeMap;
     use std::vec::Vec;
 
+    /// The first `k` ops, which `plan_files` initialised.
+    fn planned(ops: &[MaybeUninit<FdOp>], k: usize) -> Vec<FdOp> {
+        // SAFETY: plan_files wrote ops[..k].
+        ops[..k]
+            .iter()
+            .map(|o| unsafe { o.assume_init() })
+            .collect()
+    }
+
     /// Applies a plan to a simulated descriptor table (number -> (file, cloexec)).
     fn apply(table: &mut BTreeMap<i32, (u32, bool)>, pipe: &mut i32, ops: &[FdOp]) {
         for &op in ops {
@@ -632,11 +641,7 @@ mod tests {
                         (0..7).map(|fd| (fd, (100 + fd as u32, true))).collect();
                     let mut ops = std::vec![MaybeUninit::uninit(); plan_len(n)];
                     let k = plan_files(&files, pipe, &mut ops);
-                    // SAFETY: plan_files initialised the first k.
-                    let ops: Vec<FdOp> = ops[..k]
-                        .iter()
-                        .map(|o| unsafe { o.assume_init() })
-                        .collect();
+                    let ops = planned(&ops, k);
                     let mut p = pipe;
                     apply(&mut table, &mut p, &ops);
                     for (i, &f) in files.iter().enumerate() {
@@ -679,11 +684,7 @@ mod tests {
     fn swap_lifts_then_places() {
         let mut ops = [MaybeUninit::uninit(); plan_len(3)];
         let k = plan_files(&[2, 1, 0], -1, &mut ops);
-        // SAFETY: plan_files initialised the first k.
-        let ops: Vec<FdOp> = ops[..k]
-            .iter()
-            .map(|o| unsafe { o.assume_init() })
-            .collect();
+        let ops = planned(&ops, k);
         assert_eq!(
             ops,
             [
