@@ -593,11 +593,11 @@ mod tests {
 
     /// The first `k` ops, which `plan_files` initialised.
     fn planned(ops: &[MaybeUninit<FdOp>], k: usize) -> Vec<FdOp> {
-        // SAFETY: plan_files wrote ops[..k].
-        ops[..k]
-            .iter()
-            .map(|o| unsafe { o.assume_init() })
-            .collect()
+        let init = |o: &MaybeUninit<FdOp>| {
+            // SAFETY: plan_files wrote ops[..k], the only ones read.
+            unsafe { o.assume_init() }
+        };
+        ops[..k].iter().map(init).collect()
     }
 
     /// Applies a plan to a simulated descriptor table (number -> (file, cloexec)).
