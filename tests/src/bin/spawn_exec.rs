@@ -20,7 +20,7 @@ use sysrt_tests::util::{
 };
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 38;
+const PLAN: usize = 39;
 
 /// `start_process` then wait: how the child ended, or the spawn error.
 fn run(path: &[u8], argv: &[&[u8]], attr: &ProcAttr<'_>) -> Result<Status, SpawnError> {
@@ -374,6 +374,48 @@ fn main() -> i32 {
         "rlimit_nofile_at_count_fails_cleanly",
         at_limit,
         if qemu { want_qemu } else { want_native }
+    );
+
+    // R27: RLIMIT_NPROC at 0, as an ordinary user (root is exempt): clone fails with EAGAIN,
+    // and neither the error pipe nor a child is left.
+    let nproc = in_child(|out| {
+        // SAFETY: setresgid/setresuid take integers only; a full drop, in this child only.
+        unsafe {
+            let _ = sysrt::raw_syscall(Sysno::setresgid, 65534, 65534, 65534);
+            let _ = sysrt::raw_syscall(Sysno::setresuid, 65534, 65534, 65534);
+        }
+        let zero = rlimit64 {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: prlimit64 reads `zero`; no old limit.
+        let set = unsafe {
+            sysrt::raw_syscall6(
+                Sysno::prlimit64,
+                0,
+                linux_raw_sys::general::RLIMIT_NPROC as usize,
+                &raw const zero as usize,
+                0,
+                0,
+                0,
+            )
+        };
+        let before = lowest_free_fd();
+        let r = run(b"/bin/true", &[b"true"], &ProcAttr::new());
+        say(
+            out,
+            format_args!(
+                "{set:?} {r:?} {} {}",
+                lowest_free_fd() == before,
+                no_children()
+            ),
+        );
+    });
+    check!(
+        t,
+        "rlimit_nproc_zero_clone_eagain_no_leak",
+        nproc,
+        "Ok(0) Err(SpawnError { step: Clone, errno: EAGAIN }) true true"
     );
 
     // 1,000 spawns: no descriptor and no child left.

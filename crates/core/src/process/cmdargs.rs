@@ -116,6 +116,12 @@ pub struct Strs<'a> {
     _slice: PhantomData<&'a ()>,
 }
 
+// SAFETY: a `Strs` only reads its slice, whose element type was `Sync` (required by `new`),
+// so sharing or sending the view across threads is as safe as sharing `&[A]`.
+unsafe impl Send for Strs<'_> {}
+// SAFETY: as above.
+unsafe impl Sync for Strs<'_> {}
+
 /// Reads item `i` of a `[A]` starting at `data`.
 ///
 /// # Safety
@@ -129,7 +135,7 @@ unsafe fn item<'a, A: CmdArg + 'a>(data: *const (), i: usize) -> ArgBytes<'a> {
 impl<'a> Strs<'a> {
     /// The list of `slice`'s strings.
     #[inline]
-    pub fn new<A: CmdArg + 'a>(slice: &'a [A]) -> Strs<'a> {
+    pub fn new<A: CmdArg + Sync + 'a>(slice: &'a [A]) -> Strs<'a> {
         Strs {
             data: slice.as_ptr().cast(),
             len: slice.len(),
@@ -164,14 +170,14 @@ impl<'a> Strs<'a> {
     }
 }
 
-impl<'a, A: CmdArg + 'a> From<&'a [A]> for Strs<'a> {
+impl<'a, A: CmdArg + Sync + 'a> From<&'a [A]> for Strs<'a> {
     #[inline]
     fn from(s: &'a [A]) -> Strs<'a> {
         Strs::new(s)
     }
 }
 
-impl<'a, A: CmdArg + 'a, const N: usize> From<&'a [A; N]> for Strs<'a> {
+impl<'a, A: CmdArg + Sync + 'a, const N: usize> From<&'a [A; N]> for Strs<'a> {
     #[inline]
     fn from(s: &'a [A; N]) -> Strs<'a> {
         Strs::new(s)

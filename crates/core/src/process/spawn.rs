@@ -224,7 +224,7 @@ impl<'a> ProcAttr<'a> {
 
     /// Sets [`env`](Self::env) to exactly these `KEY=VALUE` strings.
     #[must_use]
-    pub fn env<A: CmdArg + 'a>(mut self, env: &'a [A]) -> Self {
+    pub fn env<A: CmdArg + Sync + 'a>(mut self, env: &'a [A]) -> Self {
         self.env = Some(Strs::new(env));
         self
     }
@@ -243,6 +243,12 @@ impl<'a> ProcAttr<'a> {
         self
     }
 }
+
+// A spawn's attributes can be built in one thread and used in another.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<ProcAttr<'static>>();
+};
 
 impl Default for ProcAttr<'_> {
     fn default() -> Self {
@@ -480,7 +486,7 @@ pub struct Started {
 /// # References
 /// `man 2 clone`, `man 2 execve`. Go: `syscall.ForkExec`.
 #[doc(alias = "ForkExec")]
-pub fn fork_exec<P: CmdArg + ?Sized, A: CmdArg>(
+pub fn fork_exec<P: CmdArg + ?Sized, A: CmdArg + Sync>(
     path: &P,
     argv: &[A],
     attr: &ProcAttr<'_>,
@@ -497,7 +503,7 @@ pub fn fork_exec<P: CmdArg + ?Sized, A: CmdArg>(
 /// # References
 /// `man 2 clone`, `man 2 execve`, `man 2 pidfd_open`. Go: `syscall.StartProcess`.
 #[doc(alias = "StartProcess")]
-pub fn start_process<P: CmdArg + ?Sized, A: CmdArg>(
+pub fn start_process<P: CmdArg + ?Sized, A: CmdArg + Sync>(
     path: &P,
     argv: &[A],
     attr: &ProcAttr<'_>,
@@ -512,7 +518,7 @@ pub fn start_process<P: CmdArg + ?Sized, A: CmdArg>(
 ///
 /// # Errors
 /// As [`start_process`]; `E2BIG` at [`SpawnStep::Args`] when `arena` is too small.
-pub fn start_process_in<P: CmdArg + ?Sized, A: CmdArg>(
+pub fn start_process_in<P: CmdArg + ?Sized, A: CmdArg + Sync>(
     arena: &mut [MaybeUninit<u8>],
     path: &P,
     argv: &[A],
@@ -957,7 +963,7 @@ fn exec_arrays<'b>(
 /// `man 2 execve`. Go: `syscall.Exec`.
 #[doc(alias = "Exec")]
 #[doc(alias = "execve")]
-pub fn exec<P: CmdArg + ?Sized, A: CmdArg>(
+pub fn exec<P: CmdArg + ?Sized, A: CmdArg + Sync>(
     path: &P,
     argv: &[A],
     env: Option<Strs<'_>>,
@@ -985,7 +991,7 @@ pub fn exec<P: CmdArg + ?Sized, A: CmdArg>(
 ///
 /// # References
 /// `man 2 execveat`.
-pub fn execveat<P: CmdArg + ?Sized, A: CmdArg>(
+pub fn execveat<P: CmdArg + ?Sized, A: CmdArg + Sync>(
     dirfd: impl AsFd,
     path: &P,
     argv: &[A],
