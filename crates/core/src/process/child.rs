@@ -15,7 +15,8 @@ use linux_raw_sys::general as g;
 use linux_raw_sys::ioctl::{TIOCNOTTY, TIOCSCTTY, TIOCSPGRP};
 use linux_raw_sys::prctl as pr;
 
-use super::spawn::{Namespaces, SpawnStep, SysProcAttr};
+use super::attr::{Namespaces, SysProcAttr};
+use super::spawn::SpawnStep;
 use crate::signal::SigSet;
 use crate::{Errno, Sysno, arch};
 

@@ -3,16 +3,20 @@
 
 use core::fmt;
 
+mod attr;
 mod child;
 mod cmdargs;
+mod exec;
 mod lookpath;
 mod spawn;
 
+pub use attr::{Credential, IdMap, Namespaces, ProcAttr, SysProcAttr};
 pub use cmdargs::{ArgBytes, CmdArg, Strs};
+pub use exec::{exec, execveat};
 pub use lookpath::{ExecPath, LookPathError, look_path};
 pub use spawn::{
-    __record_handled, Credential, DEFAULT_ARENA, IdMap, Namespaces, ProcAttr, SpawnError,
-    SpawnStep, Started, SysProcAttr, exec, execveat, fork_exec, start_process, start_process_in,
+    __record_handled, DEFAULT_ARENA, SpawnError, SpawnStep, Started, fork_exec, start_process,
+    start_process_in,
 };
 
 use crate::{Sysno, arch};

@@ -1,10 +1,7 @@
-//! Starting programs: [`fork_exec`], [`start_process`], and the attributes of the child
-//! ([`ProcAttr`], [`SysProcAttr`]); replacing this one: [`exec`], [`execveat`].
-//!
-//! The details of how a spawn works are in [`fork_exec`]'s documentation.
+//! Starting programs: [`fork_exec`], [`start_process`], and how a spawn fails
+//! ([`SpawnError`], [`SpawnStep`]). The details of how a spawn works are in [`fork_exec`]'s
+//! documentation; the child's attributes are in `attr.rs`, exec in `exec.rs`.
 
-use core::convert::Infallible;
-use core::ffi::c_char;
 use core::fmt;
 use core::mem::{MaybeUninit, size_of};
 use core::sync::atomic::{AtomicU8, Ordering};
@@ -12,249 +9,20 @@ use core::sync::atomic::{AtomicU8, Ordering};
 use linux_raw_sys::general as g;
 
 use super::Pid;
+use super::attr::{IdMap, Namespaces, ProcAttr, SysProcAttr};
 use super::child::{ChildCtx, FdOp, Slot, child_main, plan_files, plan_len};
 use super::cmdargs::{Arena, ArgBytes, CmdArg, Strs};
-use crate::fd::{AsFd, BorrowedFd, OwnedFd, RawFd, STDERR, STDIN, STDOUT};
-use crate::fs::AtFlags;
+use crate::fd::{OwnedFd, RawFd};
 use crate::signal::{SigSet, Signal};
 use crate::{Errno, Result, Sysno, arch};
 
-/// The arena [`fork_exec`], [`start_process`], [`exec`] and [`execveat`] build their
+/// The arena [`fork_exec`], [`start_process`], [`exec`](super::exec) and
+/// [`execveat`](super::execveat) build their
 /// `argv`/`envp` arrays in, on the stack: 16 KiB. It holds a pointer per string plus a copy of
 /// every string that is not already a `CStr` (a `CStr` is used in place); an inherited,
 /// unchanged environment takes no room at all. When it is too small the call fails with
 /// `E2BIG`; [`start_process_in`] takes a caller's arena of any size.
 pub const DEFAULT_ARENA: usize = 16 * 1024;
-
-bitflags::bitflags! {
-    /// Namespaces to create: the `CLONE_NEW*` flags, for [`SysProcAttr::cloneflags`] (given
-    /// to `clone`) and [`SysProcAttr::unshareflags`] (given to `unshare` in the child).
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
-    pub struct Namespaces: u32 {
-        /// `CLONE_NEWNS`: a new mount namespace.
-        #[doc(alias = "CLONE_NEWNS")]
-        const NEWNS = g::CLONE_NEWNS;
-        /// `CLONE_NEWCGROUP`: a new cgroup namespace.
-        #[doc(alias = "CLONE_NEWCGROUP")]
-        const NEWCGROUP = g::CLONE_NEWCGROUP;
-        /// `CLONE_NEWUTS`: a new hostname and domain name.
-        #[doc(alias = "CLONE_NEWUTS")]
-        const NEWUTS = g::CLONE_NEWUTS;
-        /// `CLONE_NEWIPC`: a new System V IPC and POSIX message queue namespace.
-        #[doc(alias = "CLONE_NEWIPC")]
-        const NEWIPC = g::CLONE_NEWIPC;
-        /// `CLONE_NEWUSER`: a new user namespace. The child is then a plain fork, not a vfork
-        /// (the kernel refuses a new user namespace to a process sharing memory).
-        #[doc(alias = "CLONE_NEWUSER")]
-        const NEWUSER = g::CLONE_NEWUSER;
-        /// `CLONE_NEWPID`: a new PID namespace (the child is its pid 1).
-        #[doc(alias = "CLONE_NEWPID")]
-        const NEWPID = g::CLONE_NEWPID;
-        /// `CLONE_NEWNET`: a new network namespace.
-        #[doc(alias = "CLONE_NEWNET")]
-        const NEWNET = g::CLONE_NEWNET;
-        /// `CLONE_NEWTIME`: a new time namespace (for `cloneflags`, it needs `clone3`).
-        #[doc(alias = "CLONE_NEWTIME")]
-        const NEWTIME = g::CLONE_NEWTIME;
-    }
-}
-
-/// One line of a user-namespace id map: `size` ids from `container_id` inside map to
-/// `host_id` outside. Go: `syscall.SysProcIDMap`.
-///
-/// # References
-/// `man 7 user_namespaces`.
-#[doc(alias = "SysProcIDMap")]
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct IdMap {
-    /// The first id inside the namespace.
-    pub container_id: u32,
-    /// The first id outside.
-    pub host_id: u32,
-    /// How many ids.
-    pub size: u32,
-}
-
-/// The user and groups the child runs as. Go: `syscall.Credential`.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-pub struct Credential<'a> {
-    /// `setuid(uid)`.
-    pub uid: u32,
-    /// `setgid(gid)`.
-    pub gid: u32,
-    /// `setgroups(groups)`: the supplementary groups (empty: none).
-    pub groups: &'a [u32],
-    /// Skip `setgroups` (the child keeps the parent's supplementary groups).
-    pub no_setgroups: bool,
-}
-
-/// Linux-specific attributes of the child. Go: `syscall.SysProcAttr`.
-///
-/// Each field is one step in the child, done in the order [`fork_exec`] gives.
-#[derive(Copy, Clone, Debug, Default)]
-pub struct SysProcAttr<'a> {
-    /// `chroot(path)` in the child, before the directory change.
-    pub chroot: Option<ArgBytes<'a>>,
-    /// `setgroups`/`setgid`/`setuid` in the child.
-    pub credential: Option<Credential<'a>>,
-    /// `ptrace(PTRACE_TRACEME)` just before exec: the child stops with `SIGTRAP` at its
-    /// first instruction, for the parent to trace.
-    pub ptrace: bool,
-    /// `setsid()`: the child leads a new session (and process group).
-    pub setsid: bool,
-    /// `setpgid(0, pgid)`: the child joins process group `pgid` (0: a new group led by the
-    /// child).
-    pub setpgid: bool,
-    /// The group for `setpgid` and `foreground`; 0 means the child's own pid.
-    pub pgid: i32,
-    /// `ioctl(ctty, TIOCSCTTY, 1)`: make `ctty` (a descriptor number *in the child*, after the
-    /// `files` mapping) the controlling terminal. Needs `setsid`. The argument 1 lets a
-    /// privileged caller steal a terminal another session holds, as Go does.
-    pub setctty: bool,
-    /// `ioctl(0, TIOCNOTTY)`: give up the controlling terminal on fd 0.
-    pub noctty: bool,
-    /// The terminal for `setctty` (a child descriptor) and `foreground` (a *parent*
-    /// descriptor), as in Go.
-    pub ctty: RawFd,
-    /// `setpgid` (implied) then `ioctl(ctty, TIOCSPGRP)`: put the child's process group in
-    /// the terminal's foreground. Done while every signal is blocked, so `SIGTTOU` cannot
-    /// stop a child that starts in the background.
-    pub foreground: bool,
-    /// `prctl(PR_SET_PDEATHSIG, sig)`: the signal the child gets when the parent *thread*
-    /// that spawned it ends. If the parent already died before the prctl, the child sends the
-    /// signal to itself, as Go does.
-    pub pdeathsig: Option<Signal>,
-    /// Namespaces given to `clone` itself.
-    pub cloneflags: Namespaces,
-    /// Namespaces the child `unshare`s before exec. A new mount namespace is then made
-    /// private (`mount("none", "/", MS_REC|MS_PRIVATE)`), as Go and `unshare(1)` do.
-    pub unshareflags: Namespaces,
-    /// Lines for `/proc/PID/uid_map`, written by the parent while the child waits (or by the
-    /// child after `unshare(CLONE_NEWUSER)`). Non-empty maps make the child a plain fork.
-    pub uid_mappings: &'a [IdMap],
-    /// Lines for `/proc/PID/gid_map`; `/proc/PID/setgroups` is written first.
-    pub gid_mappings: &'a [IdMap],
-    /// Write `allow` to `/proc/PID/setgroups` rather than `deny`. An unprivileged parent must
-    /// leave it `false` for the gid map to be accepted.
-    pub gid_mappings_enable_setgroups: bool,
-    /// Capabilities (numbers, `CAP_NET_BIND_SERVICE` is 10) raised into the child's ambient
-    /// set, so a non-root program keeps them across exec: `PR_SET_KEEPCAPS` before the
-    /// credential change, then `capset` (permitted + inheritable) and
-    /// `PR_CAP_AMBIENT_RAISE`, as Go does.
-    pub ambient_caps: &'a [u32],
-    /// `prctl(PR_SET_NO_NEW_PRIVS, 1)`: exec can never grant privileges (no setuid bits, no
-    /// file capabilities).
-    pub no_new_privs: bool,
-    /// Start the child in this cgroup (a directory fd of cgroup v2): `clone3` with
-    /// `CLONE_INTO_CGROUP`. `ENOSYS` where the kernel (or an emulator) lacks `clone3`.
-    pub cgroup: Option<BorrowedFd<'a>>,
-    /// Return a pidfd for the child from [`start_process`] (`CLONE_PIDFD`, or `pidfd_open`
-    /// after the fact where clone cannot). `None` in the result where the kernel has neither.
-    /// Go: `PidFD` (an out-parameter there).
-    pub pidfd: bool,
-    /// The signal mask the program starts with. `None` (the default): empty.
-    pub sigmask: Option<SigSet>,
-    /// Signals reset to `SIG_DFL` in the child, on top of the handled ones: list a signal the
-    /// parent ignores (`SIG_IGN` survives exec) to give the child the default action.
-    pub sigdefault: SigSet,
-}
-
-/// What a spawned child gets. Go: `syscall.ProcAttr`.
-#[derive(Copy, Clone, Debug)]
-pub struct ProcAttr<'a> {
-    /// The child's working directory (`chdir`); `None`: the parent's.
-    pub dir: Option<ArgBytes<'a>>,
-    /// The child's environment, passed exactly; `None`: the current environment
-    /// ([`crate::env`], with every `setenv` so far).
-    pub env: Option<Strs<'a>>,
-    /// `files[i]` becomes descriptor `i` in the child (`None`: closed). Any order works,
-    /// swaps like `[2, 1, 0]` included. Every other descriptor is closed by close-on-exec,
-    /// except one the parent made inheritable with
-    /// [`set_cloexec(fd, false)`](crate::io::set_cloexec). Descriptors 0–2 beyond the list
-    /// are closed. Default: [`ProcAttr::STDIO`] (Go's zero `ProcAttr` has none).
-    pub files: &'a [Option<BorrowedFd<'a>>],
-    /// The Linux-specific attributes.
-    pub sys: SysProcAttr<'a>,
-}
-
-impl<'a> ProcAttr<'a> {
-    /// The child's stdin, stdout and stderr are ours.
-    pub const STDIO: &'static [Option<BorrowedFd<'static>>] =
-        &[Some(STDIN), Some(STDOUT), Some(STDERR)];
-
-    /// Defaults: our directory, our environment, our stdio, no Linux attributes.
-    pub const fn new() -> ProcAttr<'a> {
-        ProcAttr {
-            dir: None,
-            env: None,
-            files: ProcAttr::STDIO,
-            sys: SysProcAttr {
-                chroot: None,
-                credential: None,
-                ptrace: false,
-                setsid: false,
-                setpgid: false,
-                pgid: 0,
-                setctty: false,
-                noctty: false,
-                ctty: 0,
-                foreground: false,
-                pdeathsig: None,
-                cloneflags: Namespaces::empty(),
-                unshareflags: Namespaces::empty(),
-                uid_mappings: &[],
-                gid_mappings: &[],
-                gid_mappings_enable_setgroups: false,
-                ambient_caps: &[],
-                no_new_privs: false,
-                cgroup: None,
-                pidfd: false,
-                sigmask: None,
-                sigdefault: SigSet::EMPTY,
-            },
-        }
-    }
-
-    /// Sets [`dir`](Self::dir).
-    #[must_use]
-    pub fn dir<D: CmdArg + ?Sized>(mut self, dir: &'a D) -> Self {
-        self.dir = Some(dir.arg_bytes());
-        self
-    }
-
-    /// Sets [`env`](Self::env) to exactly these `KEY=VALUE` strings.
-    #[must_use]
-    pub fn env<A: CmdArg + Sync + 'a>(mut self, env: &'a [A]) -> Self {
-        self.env = Some(Strs::new(env));
-        self
-    }
-
-    /// Sets [`files`](Self::files).
-    #[must_use]
-    pub fn files(mut self, files: &'a [Option<BorrowedFd<'a>>]) -> Self {
-        self.files = files;
-        self
-    }
-
-    /// Sets [`sys`](Self::sys).
-    #[must_use]
-    pub fn sys(mut self, sys: SysProcAttr<'a>) -> Self {
-        self.sys = sys;
-        self
-    }
-}
-
-// A spawn's attributes can be built in one thread and used in another.
-const _: () = {
-    const fn send_sync<T: Send + Sync>() {}
-    send_sync::<ProcAttr<'static>>();
-};
-
-impl Default for ProcAttr<'_> {
-    fn default() -> Self {
-        ProcAttr::new()
-    }
-}
 
 /// The step of a spawn that failed: in the parent before the child exists, or in the child.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -924,100 +692,6 @@ fn pidfd_open(pid: i32) -> Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
-/// The arrays for an exec of this process, in a [`DEFAULT_ARENA`]-byte stack arena.
-fn exec_arrays<'b>(
-    arena: &mut Arena<'b>,
-    argv: Strs<'_>,
-    env: Option<Strs<'_>>,
-) -> Result<(*const *const c_char, *const *const c_char)> {
-    if argv.is_empty() {
-        return Err(Errno::EINVAL);
-    }
-    let argv = arena.c_array(argv)?;
-    let envp = match env {
-        Some(list) => arena.c_array(list)?,
-        None => crate::env::envp_for_exec(|n| arena.slice(n))?,
-    };
-    Ok((argv, envp))
-}
-
-/// `exec(path, argv, env)` — `execve`: replaces this program with the one at `path`. Returns
-/// only on failure. `env: None` passes the current environment ([`crate::env`]); `Some(list)`
-/// exactly `list`.
-///
-/// Signal handlers become `SIG_DFL` (the kernel does that); the mask, ignored signals and
-/// descriptors without close-on-exec are kept.
-///
-/// ```no_run
-/// use sysrt::process::exec;
-/// let err = exec("/bin/echo", &["echo", "hi"], None).unwrap_err();
-/// # let _ = err;
-/// ```
-///
-/// # Errors
-/// `EINVAL` (an interior NUL or an empty argv, before the call), `E2BIG` (the
-/// [`DEFAULT_ARENA`] or the kernel's limit), and `execve`'s: `ENOENT`, `EACCES`, `ENOEXEC`,
-/// `ENOTDIR`, `ENAMETOOLONG`, `ELOOP`, `ETXTBSY`, `ENOMEM`.
-///
-/// # References
-/// `man 2 execve`. Go: `syscall.Exec`.
-#[doc(alias = "Exec")]
-#[doc(alias = "execve")]
-pub fn exec<P: CmdArg + ?Sized, A: CmdArg + Sync>(
-    path: &P,
-    argv: &[A],
-    env: Option<Strs<'_>>,
-) -> Result<Infallible> {
-    let mut buf = [MaybeUninit::<u8>::uninit(); DEFAULT_ARENA];
-    let mut arena = Arena::new(&mut buf);
-    let path = arena.c_str(path.arg_bytes())?;
-    let (argv, envp) = exec_arrays(&mut arena, Strs::new(argv), env)?;
-    // SAFETY: path, argv and envp are NUL/NULL-terminated and live in `buf` (or are the
-    // caller's CStrs, or the environment's arrays) until execve has copied them.
-    let ret = unsafe { arch::syscall3(Sysno::execve, path as usize, argv as usize, envp as usize) };
-    Err(Errno::decode(ret).err().unwrap_or(Errno::EINVAL))
-}
-
-/// `execveat(dirfd, path, argv, env, flags)` — as [`exec`], with `path` relative to `dirfd`.
-/// With [`AtFlags::EMPTY_PATH`] and an empty `path` it runs the file `dirfd` is open on
-/// (`fexecve`); [`AtFlags::SYMLINK_NOFOLLOW`] refuses a final symlink (`ELOOP`).
-///
-/// A script run through a close-on-exec `dirfd` fails with `ENOENT`: its interpreter would
-/// open `/dev/fd/N`, which exec has closed.
-///
-/// # Errors
-/// As [`exec`]; `EBADF` (`dirfd` not open), `ENOTDIR` (`dirfd` not a directory for a
-/// relative path), `EINVAL` (other flags), `ELOOP`.
-///
-/// # References
-/// `man 2 execveat`.
-pub fn execveat<P: CmdArg + ?Sized, A: CmdArg + Sync>(
-    dirfd: impl AsFd,
-    path: &P,
-    argv: &[A],
-    env: Option<Strs<'_>>,
-    flags: AtFlags,
-) -> Result<Infallible> {
-    let dirfd = dirfd.as_fd().as_raw_fd();
-    let mut buf = [MaybeUninit::<u8>::uninit(); DEFAULT_ARENA];
-    let mut arena = Arena::new(&mut buf);
-    let path = arena.c_str(path.arg_bytes())?;
-    let (argv, envp) = exec_arrays(&mut arena, Strs::new(argv), env)?;
-    // SAFETY: as in `exec`; the flags only select lookup behaviour (the kernel rejects
-    // unknown ones) and make it write nothing.
-    let ret = unsafe {
-        arch::syscall5(
-            Sysno::execveat,
-            dirfd as isize as usize,
-            path as usize,
-            argv as usize,
-            envp as usize,
-            flags.bits() as usize,
-        )
-    };
-    Err(Errno::decode(ret).err().unwrap_or(Errno::EINVAL))
-}
-
 /// Records `sig` as handled (`true`) or not, as `signal::sigaction` will when it lands, so
 /// the spawn code resets it in the child. For the spawn tests, which install handlers with a
 /// raw `rt_sigaction` until then; not part of the API.
@@ -1032,6 +706,7 @@ mod tests {
     //! child's unoptimised frames (several KiB) go below this thread's stack pointer.
     extern crate std;
     use super::*;
+    use crate::fd::{STDERR, STDOUT};
 
     fn wait(pid: Pid) -> i32 {
         let mut st = 0i32;
