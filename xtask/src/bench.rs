@@ -378,7 +378,7 @@ fn spawn_comparison(dirs: &[(Arch, std::path::PathBuf)]) -> Result<()> {
         println!("bench_spawn printed no table ({}):\n{text}", out.status);
         return Ok(());
     }
-    println!("| case | µs per spawn+wait | ratio to the floor | syscalls per spawn |");
+    println!("| case | µs per spawn+wait (median) | ratio to the floor | syscalls per spawn |");
     println!("|---|---:|---:|---:|");
     for (i, (name, ns, ratio)) in rows.iter().enumerate() {
         let calls = syscalls_per_spawn(&bin, i).map_or("?".into(), |c| format!("{c:.1}"));
@@ -392,7 +392,10 @@ fn spawn_comparison(dirs: &[(Arch, std::path::PathBuf)]) -> Result<()> {
         "sysrt fork_exec: {sysrt:.3}× the floor (goal ≤ {GOAL:.2}×): {}",
         if sysrt <= GOAL { "met" } else { "NOT met" }
     );
-    println!("(best of 7 interleaved rounds of 2000 spawns each; the child is bench_spawn --exit)");
+    println!(
+        "(2000 timed spawns per case, the cases taking turns spawn by spawn; the child is \
+         bench_spawn --exit, a static program that exits at once)"
+    );
     Ok(())
 }
 
