@@ -215,6 +215,61 @@ impl crate::UserRegsAccess for UserRegs {
     }
 }
 
+/// `clone_then_call(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with three
+/// arguments that give the child no new stack, and in the child calls `child(arg)` on the
+/// parent's stack, below the stack pointer it had: vfork's way, which needs no stack buffer and
+/// puts the thread's guard page under the child. Returns only in the parent (or on failure):
+/// the raw return of the call.
+///
+/// `clone`'s argument order differs by arch (x86_64: flags, newsp, parent_tid, child_tid, tls;
+/// aarch64 and riscv64: flags, newsp, parent_tid, tls, child_tid); the first three agree
+/// everywhere, so this helper takes only those and passes 0 for the last two. `clone3` takes
+/// (args, size).
+///
+/// The child starts at the instruction after `svc 0` with `x0` = 0, `sp` as the parent had it
+/// (16-byte aligned at every instruction in AAPCS64, and with no red zone), and every other
+/// register as the parent had it: `child` and `arg` wait in `x6` and `x7` (clone reads x0–x4
+/// only). The child clears the frame pointer and link register (the end of the frame chain)
+/// and calls `child`, which never returns (`brk` if it does).
+///
+/// # Safety
+/// The call must give the child no new stack (`clone`'s `newsp`, `clone3`'s `stack`: 0). If it
+/// shares memory (`CLONE_VM`) it must also suspend the parent until the child execs or exits
+/// (`CLONE_VFORK`): the child's frames are written below the parent's stack pointer, which is
+/// free only while the parent thread is stopped. `child` must never return and, with shared
+/// memory, must touch nothing the parent relies on but what the caller set aside for it. The
+/// rest is the syscall's own contract.
+#[inline(always)]
+pub unsafe fn clone_then_call(
+    nr: Sysno,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    child: unsafe extern "C" fn(usize) -> !,
+    arg: usize,
+) -> usize {
+    let ret;
+    // SAFETY: the caller upholds clone's contract and the no-new-stack rule above; the parent
+    // path changes only x0 (and the SVE state, declared clobbered when SVE is enabled); the child path never comes back into this function.
+    unsafe {
+        stubs!(@sveclobber
+            "svc 0",
+            "cbnz x0, 2f",
+            "mov x29, xzr",
+            "mov x30, xzr",
+            "mov x0, x7",
+            "blr x6",
+            "brk #0x1",
+            "2:",
+            in("x8") nr.raw() as usize,
+            inlateout("x0") a0 => ret, in("x1") a1, in("x2") a2, in("x3") 0usize, in("x4") 0usize,
+            in("x6") child, in("x7") arg,
+            options(nostack)
+        );
+    }
+    ret
+}
+
 // Calls only aarch64 has beyond the common set.
 crate::sysnos! {
     renameat: __NR_renameat,

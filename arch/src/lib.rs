@@ -12,6 +12,8 @@
 //! - `rt_sigreturn_restorer` and `set_sigaction_restorer`: how a signal handler returns;
 //! - `UserRegs`: the general registers `ptrace` transfers (`NT_PRSTATUS`), with
 //!   [`UserRegsAccess`] for the ones every arch has (pc, stack pointer, syscall number/result);
+//! - `clone_then_call`: `clone`/`clone3` whose child calls a function below the parent's stack
+//!   pointer (the spawn code's vfork; clone's argument order is the per-arch quirk it hides);
 //! - the arch-only syscall numbers (those the generic table lacks, such as `open` on x86_64);
 //! - small named helpers for the rare unavoidable per-arch quirks.
 //!

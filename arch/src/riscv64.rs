@@ -178,6 +178,62 @@ impl crate::UserRegsAccess for UserRegs {
     }
 }
 
+/// `clone_then_call(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with three
+/// arguments that give the child no new stack, and in the child calls `child(arg)` on the
+/// parent's stack, below the stack pointer it had: vfork's way, which needs no stack buffer and
+/// puts the thread's guard page under the child. Returns only in the parent (or on failure):
+/// the raw return of the call.
+///
+/// `clone`'s argument order differs by arch (x86_64: flags, newsp, parent_tid, child_tid, tls;
+/// aarch64 and riscv64: flags, newsp, parent_tid, tls, child_tid); the first three agree
+/// everywhere, so this helper takes only those and passes 0 for the last two. `clone3` takes
+/// (args, size).
+///
+/// The child starts at the instruction after `ecall` with `a0` = 0, `sp` as the parent had it
+/// (the psABI has no red zone), and every other register as the parent had it: `child` and
+/// `arg` wait in `a5` and `a6` (clone reads a0–a4 only). The child aligns `sp` to 16 bytes,
+/// clears the frame pointer (the end of the frame chain) and calls `child`, which never
+/// returns (`unimp` if it does).
+///
+/// # Safety
+/// The call must give the child no new stack (`clone`'s `newsp`, `clone3`'s `stack`: 0). If it
+/// shares memory (`CLONE_VM`) it must also suspend the parent until the child execs or exits
+/// (`CLONE_VFORK`): the child's frames are written below the parent's stack pointer, which is
+/// free only while the parent thread is stopped. `child` must never return and, with shared
+/// memory, must touch nothing the parent relies on but what the caller set aside for it. The
+/// rest is the syscall's own contract.
+#[inline(always)]
+pub unsafe fn clone_then_call(
+    nr: Sysno,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    child: unsafe extern "C" fn(usize) -> !,
+    arg: usize,
+) -> usize {
+    let ret;
+    // The parent path changes a0 (and the vector registers, declared clobbered).
+    // SAFETY: the caller upholds clone's contract and the no-new-stack rule above; the child
+    // path never comes back into this function.
+    unsafe {
+        stubs!(@vclobber
+            "ecall",
+            "bnez a0, 2f",
+            "andi sp, sp, -16",
+            "li s0, 0",
+            "mv a0, a6",
+            "jalr a5",
+            "unimp",
+            "2:",
+            in("a7") nr.raw() as usize,
+            inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") 0usize, in("a4") 0usize,
+            in("a5") child, in("a6") arg,
+            options(nostack)
+        );
+    }
+    ret
+}
+
 // Calls only riscv64 has beyond the common set.
 crate::sysnos! {
     riscv_flush_icache: __NR_riscv_flush_icache, riscv_hwprobe: __NR_riscv_hwprobe,

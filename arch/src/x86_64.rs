@@ -225,6 +225,65 @@ impl crate::UserRegsAccess for UserRegs {
     }
 }
 
+/// `clone_then_call(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with three
+/// arguments that give the child no new stack, and in the child calls `child(arg)` on the
+/// parent's stack, below the stack pointer it had: vfork's way, which needs no stack buffer and
+/// puts the thread's guard page under the child. Returns only in the parent (or on failure):
+/// the raw return of the call.
+///
+/// `clone`'s argument order differs by arch (x86_64: flags, newsp, parent_tid, child_tid, tls;
+/// aarch64 and riscv64: flags, newsp, parent_tid, tls, child_tid); the first three agree
+/// everywhere, so this helper takes only those and passes 0 for the last two. `clone3` takes
+/// (args, size).
+///
+/// The child starts at the instruction after `syscall` with `rax` = 0, `rsp` as the parent had
+/// it, and every other register as the parent had it: `child` and `arg` wait in `r12` and
+/// `r13`. The child steps below the 128-byte red zone (where the parent may keep live data),
+/// aligns `rsp` to 16 bytes, clears `rbp` (the end of the frame chain) and calls `child`,
+/// which never returns (`ud2` if it does).
+///
+/// # Safety
+/// The call must give the child no new stack (`clone`'s `newsp`, `clone3`'s `stack`: 0). If it
+/// shares memory (`CLONE_VM`) it must also suspend the parent until the child execs or exits
+/// (`CLONE_VFORK`): the child's frames are written below the parent's stack pointer, which is
+/// free only while the parent thread is stopped. `child` must never return and, with shared
+/// memory, must touch nothing the parent relies on but what the caller set aside for it. The
+/// rest is the syscall's own contract.
+#[inline(always)]
+pub unsafe fn clone_then_call(
+    nr: Sysno,
+    a0: usize,
+    a1: usize,
+    a2: usize,
+    child: unsafe extern "C" fn(usize) -> !,
+    arg: usize,
+) -> usize {
+    let ret;
+    // The parent path clobbers only what `syscall` does (rcx, r11) and the flags (`test`).
+    // SAFETY: the caller upholds clone's contract and the no-new-stack rule above; the child
+    // path never comes back into this function.
+    unsafe {
+        asm!(
+            "syscall",
+            "test rax, rax",
+            "jnz 2f",
+            "sub rsp, 128",
+            "and rsp, -16",
+            "xor ebp, ebp",
+            "mov rdi, r13",
+            "call r12",
+            "ud2",
+            "2:",
+            inlateout("rax") nr.raw() as usize => ret,
+            in("rdi") a0, in("rsi") a1, in("rdx") a2, in("r10") 0usize, in("r8") 0usize,
+            in("r12") child, in("r13") arg,
+            lateout("rcx") _, lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
 // Calls only x86_64 has: the legacy forms the generic table (aarch64, riscv64) dropped.
 crate::sysnos! {
     open: __NR_open, creat: __NR_creat, stat: __NR_stat, lstat: __NR_lstat, dup2: __NR_dup2,

@@ -17,6 +17,7 @@
 
 pub mod check;
 pub mod child;
+pub mod spawn;
 pub mod util;
 
 pub use check::Tests;

@@ -165,6 +165,7 @@ pub fn bench() -> Result<bool> {
     }
 
     startup_comparison(&dirs)?;
+    spawn_comparison(&dirs)?;
 
     println!("\n## getppid against other Rust syscall layers (host, std program)");
     let status = build::cargo()
@@ -278,4 +279,144 @@ fn startup_comparison(dirs: &[(Arch, std::path::PathBuf)]) -> Result<()> {
     }
     println!("(spawn to exit includes the parent's fork/exec/wait, the same for every row)");
     Ok(())
+}
+
+/// The syscalls of `trace` (strace -f output) that belong to spawning: every call of the
+/// first process after its own launch, and each child's calls up to and including its
+/// `execve` (what the started program does after that is not the spawn's).
+fn spawn_syscalls(trace: &str) -> usize {
+    let mut main = None;
+    let mut execed = std::collections::HashSet::new();
+    let mut n = 0;
+    for line in trace.lines() {
+        let Some((pid, rest)) = line.split_once(char::is_whitespace) else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(paren) = rest.find('(') else {
+            continue;
+        };
+        let name = &rest[..paren];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue; // "<... resumed>", "--- SIGCHLD", "+++ exited"
+        }
+        match main {
+            None => main = Some(pid.to_string()), // the benchmark's own launch
+            Some(ref m) if m == pid => n += 1,
+            Some(_) if execed.contains(pid) => {}
+            Some(_) => {
+                n += 1;
+                if name == "execve" {
+                    execed.insert(pid.to_string());
+                }
+            }
+        }
+    }
+    n
+}
+
+/// Syscalls per spawn of `bench_spawn`'s case `case`: (20 spawns − none) / 20, under strace.
+fn syscalls_per_spawn(bin: &std::path::Path, case: usize) -> Option<f64> {
+    let count = |n: u32| -> Option<usize> {
+        let trace = std::env::temp_dir().join(format!(
+            "sysrt-bench-spawn-{}-{case}-{n}.strace",
+            std::process::id()
+        ));
+        let ok = Command::new("strace")
+            .args(["-f", "-qq", "-o"])
+            .arg(&trace)
+            .arg(bin)
+            .args(["count", &n.to_string(), &case.to_string()])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .ok()?
+            .success();
+        let text = std::fs::read_to_string(&trace).ok();
+        let _ = std::fs::remove_file(&trace);
+        if !ok {
+            return None;
+        }
+        Some(spawn_syscalls(&text?))
+    };
+    let (busy, idle) = (count(20)?, count(0)?);
+    Some((busy as f64 - idle as f64) / 20.0)
+}
+
+/// Spawn-and-wait of a tiny static program (x86_64, native): `sysrt::process::fork_exec`
+/// against a hand-written `clone(CLONE_VM|CLONE_VFORK)` + `execve` + `wait4`, and the two
+/// error channels the spawn could use. The goal: sysrt within 1.10× of the floor.
+fn spawn_comparison(dirs: &[(Arch, std::path::PathBuf)]) -> Result<()> {
+    const GOAL: f64 = 1.10;
+    println!("\n## spawn and wait: sysrt::process::fork_exec against the raw floor (native)");
+    let Some((_, dir)) = dirs.iter().find(|(a, _)| a.is_host()) else {
+        return Ok(());
+    };
+    setup::ensure_debian_package(&["strace"], "strace")?;
+    let bin = dir.join("bench_spawn");
+    let out = run_with_timeout(
+        {
+            let mut c = Command::new(&bin);
+            c.arg("2000");
+            c
+        },
+        std::time::Duration::from_secs(900),
+    )?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // "spawn NAME…  NS ns/spawn  R.RRRx"
+    let rows: Vec<(String, u64, f64)> = text
+        .lines()
+        .filter_map(|l| {
+            let l = l.strip_prefix("spawn ")?;
+            let (name, rest) = l.split_once("  ")?;
+            let mut w = rest.split_whitespace();
+            let ns = w.next()?.parse().ok()?;
+            let ratio = w.nth(1)?.trim_end_matches('x').parse().ok()?;
+            Some((name.trim().to_string(), ns, ratio))
+        })
+        .collect();
+    if rows.len() != 4 {
+        println!("bench_spawn printed no table ({}):\n{text}", out.status);
+        return Ok(());
+    }
+    println!("| case | µs per spawn+wait (median) | ratio to the floor | syscalls per spawn |");
+    println!("|---|---:|---:|---:|");
+    for (i, (name, ns, ratio)) in rows.iter().enumerate() {
+        let calls = syscalls_per_spawn(&bin, i).map_or("?".into(), |c| format!("{c:.1}"));
+        println!(
+            "| {name} | {:.1} | {ratio:.3} | {calls} |",
+            *ns as f64 / 1000.0
+        );
+    }
+    let sysrt = rows[3].2;
+    println!(
+        "sysrt fork_exec: {sysrt:.3}× the floor (goal ≤ {GOAL:.2}×): {}",
+        if sysrt <= GOAL { "met" } else { "NOT met" }
+    );
+    println!(
+        "(2000 timed spawns per case, the cases taking turns spawn by spawn; the child is \
+         bench_spawn --exit, a static program that exits at once)"
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spawn_syscalls_counts_the_parent_and_each_child_up_to_its_exec() {
+        let trace = "10 execve(\"./bench_spawn\", [...]) = 0\n\
+                     10 rt_sigprocmask(SIG_SETMASK, ~[], [], 8) = 0\n\
+                     10 clone(child_stack=0x1, flags=CLONE_VM|CLONE_VFORK|SIGCHLD <unfinished ...>\n\
+                     11 rt_sigprocmask(SIG_SETMASK, [], NULL, 8) = 0\n\
+                     11 execve(\"./x\", [\"x\"], 0x2 /* 0 vars */ <unfinished ...>\n\
+                     10 <... clone resumed>) = 11\n\
+                     11 <... execve resumed>) = 0\n\
+                     11 exit_group(0) = ?\n\
+                     10 --- SIGCHLD {si_signo=SIGCHLD} ---\n\
+                     10 wait4(11, [{WIFEXITED(s)}], 0, NULL) = 11\n\
+                     11 +++ exited with 0 +++\n";
+        // Parent: rt_sigprocmask, clone, wait4; child: rt_sigprocmask, execve.
+        assert_eq!(spawn_syscalls(trace), 5);
+    }
 }

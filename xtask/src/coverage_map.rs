@@ -140,6 +140,15 @@ coverage_map! {
     "PtraceSyscall" => covered(sysrt::ptrace::syscall; ptrace: "syscall_entry_stop", ptrace: "syscall_exit_stop"),
     "PtraceRegs.PC" => covered(sysrt::ptrace::PtraceRegs; ptrace: "singlestep_moves_pc"),
     "PtraceRegs.SetPC" => covered(sysrt::ptrace::PtraceRegs; ptrace: "set_pc_sends_tracee_to_landing"),
+    // process (spawning and the environment)
+    "ForkExec" => covered(sysrt::process::fork_exec; spawn_exec: "true_exits_0", spawn_exec: "sh_c_exit_7", spawn_exec: "exec_missing_enoent", spawn_exec: "fork_exec_gives_the_errno", spawn_attr: "swap_2_1_0_and_kept_3_each_hold_the_right_file", spawn_sys: "setsid_child_leads_session_and_group", spawn_ns: "cloneflags_new_namespaces"),
+    "StartProcess" => covered(sysrt::process::start_process; spawn_exec: "chdir_missing_enoent_step_chdir", spawn_exec: "files_from_closed_fd_ebadf_step_files", spawn_sys: "pidfd_signals_the_child_and_is_cloexec", spawn_ns: "cgroup_fd_starts_child_in_cgroup"),
+    "Exec" => covered(sysrt::process::exec; spawn_exec: "exec_replaces_the_process", spawn_exec: "exec_child_exit_status", spawn_exec: "exec_missing_returns_enoent", spawn_exec: "execveat_empty_path_runs_the_fd"),
+    "Getenv" => covered(sysrt::env::getenv; spawn_env: "getenv_passed_variable", spawn_env: "getenv_key_with_eq_none", startup: "getenv_empty_value", startup: "getenv_non_utf8_value"),
+    "Setenv" => covered(sysrt::env::setenv; spawn_env: "setenv_rejects_like_go_einval", spawn_env: "setenv_replace_keeps_one_entry", spawn_env: "arena_limit_enomem_env_intact_clearenv_works", spawn_attr: "env_none_after_setenv_unsetenv"),
+    "Unsetenv" => covered(sysrt::env::unsetenv; spawn_env: "unsetenv_removes", spawn_env: "unsetenv_unnameable_key_is_ok_like_go"),
+    "Clearenv" => covered(sysrt::env::clearenv; spawn_env: "clearenv_empties", spawn_env: "spawn_inherits_cleared_env"),
+    "Environ" => covered(sysrt::env::environ; spawn_env: "setenv_after_clearenv", spawn_attr: "env_none_inherits_ours"),
 
     // file-io
     "Open" => covered(sysrt::fs::open; basic_fs: "open_creat_excl_new_file", basic_fs: "open_missing_enoent"),

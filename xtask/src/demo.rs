@@ -72,8 +72,9 @@ pub fn run_demo(arch: Arch, dir: &std::path::Path, program: &str) -> Result<Row>
     ));
     let cmd = match arch.qemu() {
         None => {
+            // The program's own calls only: what a supervisor's child does is another program.
             let mut c = std::process::Command::new("strace");
-            c.args(["-f", "-qq", "-o"]).arg(&trace).arg(&bin);
+            c.args(["-qq", "-o"]).arg(&trace).arg(&bin);
             c
         }
         Some(q) => {

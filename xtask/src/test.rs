@@ -396,6 +396,52 @@ impl ArchRun<'_> {
             });
             self.case("demo_quickstart_output_and_no_file_left", r);
         }
+        self.supervise_cases()
+    }
+
+    /// The `supervise` example: the demonstration (a child that asks for SIGTERM and gets it
+    /// forwarded), exit codes passed through (128 + N for a signal), and a SIGTERM sent to
+    /// the supervisor from outside reaching the child.
+    fn supervise_cases(&mut self) -> Result<()> {
+        if self.wants("demo_supervise_forwards_sigterm_exits_0") {
+            let out = self.run(self.base_command("supervise"))?;
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let r = expect_status(&out, Status::Exited(0)).and_then(|()| {
+                let forwarded = text.contains("supervise: forwarding SIGTERM to pid ");
+                let got = text.contains("child: got SIGTERM, exiting 0\n");
+                if forwarded && got && text.ends_with("ended, exiting with 0\n") {
+                    Ok(())
+                } else {
+                    Err(format!("stdout {text:?}"))
+                }
+            });
+            self.case("demo_supervise_forwards_sigterm_exits_0", r);
+        }
+        for (script, code) in [("exit 5", 5), ("kill -KILL $$", 137)] {
+            let name = format!("demo_supervise_passes_exit_{code}");
+            if self.wants(&name) {
+                let mut cmd = self.base_command("supervise");
+                cmd.args(["/bin/sh", "-c", script]);
+                let out = self.run(cmd)?;
+                self.case(&name, expect_status(&out, Status::Exited(code)));
+            }
+        }
+        if self.wants("demo_supervise_forwards_external_sigterm") {
+            let mut cmd = self.base_command("supervise");
+            cmd.args([
+                "/bin/sh",
+                "-c",
+                "trap 'exit 9' TERM; echo ready; while :; do sleep 0.05; done",
+            ]);
+            let r = signal_after_ready(cmd, "SIGTERM", timeout()).and_then(|st| {
+                if st == Status::Exited(9) {
+                    Ok(())
+                } else {
+                    Err(format!("got {st}, expected exit 9"))
+                }
+            });
+            self.case("demo_supervise_forwards_external_sigterm", r);
+        }
         Ok(())
     }
 
@@ -499,6 +545,56 @@ fn proc_status(key: &str) -> Option<String> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find_map(|l| l.strip_prefix(key))?;
     Some(line.trim().to_owned())
+}
+
+/// Starts `cmd` with its stdout piped, waits for a `ready` line, sends it `signal` (with
+/// kill(1): std can only send SIGKILL) and returns how it ended (killed at `limit`).
+fn signal_after_ready(
+    mut cmd: Command,
+    signal: &str,
+    limit: Duration,
+) -> std::result::Result<Status, String> {
+    use std::io::BufRead;
+    use std::os::unix::process::ExitStatusExt;
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().map_err(|e| e.to_string())?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // Read to the end: a closed pipe would kill the supervisor's next print (SIGPIPE).
+        for line in std::io::BufReader::new(stdout).lines() {
+            match line {
+                Ok(l) if l == "ready" => {
+                    let _ = tx.send(());
+                }
+                Ok(_) => {}
+                Err(_) => return,
+            }
+        }
+    });
+    if rx.recv_timeout(limit).is_err() {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err("no ready line".into());
+    }
+    let sent = Command::new("kill")
+        .args([
+            &format!("-{}", signal.trim_start_matches("SIG")),
+            &child.id().to_string(),
+        ])
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !sent.success() {
+        let _ = child.kill();
+    }
+    let st = child.wait().map_err(|e| e.to_string())?;
+    Ok(match (st.code(), st.signal()) {
+        (Some(c), _) => Status::Exited(c),
+        (None, Some(s)) => Status::Signaled(s),
+        (None, None) => Status::Exited(-1),
+    })
 }
 
 /// This process's umask (children inherit it), from /proc/self/status.
@@ -671,7 +767,7 @@ fn run_arch(
     let is_case_program = |p: &&String| {
         !matches!(
             p.as_str(),
-            "exitcode" | "panic" | "mainresult" | "print" | "tls"
+            "exitcode" | "panic" | "mainresult" | "print" | "tls" | "spawn_child"
         ) && !p.starts_with("bench_")
     };
     let tests = build::test_programs()?;

@@ -11,7 +11,6 @@ use sysrt_arch::{self as arch, Sysno};
 
 pub(crate) static ARGC: AtomicUsize = AtomicUsize::new(0);
 pub(crate) static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
-pub(crate) static ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 pub(crate) static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
 /// The exit status of a program the runtime could not start: fds 0–2 were closed and
@@ -52,7 +51,7 @@ pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
         let auxv = p.add(1) as *mut usize;
         ARGC.store(argc, Ordering::Relaxed);
         ARGV.store(argv, Ordering::Relaxed);
-        ENVP.store(envp, Ordering::Relaxed);
+        sysrt::env::set_initial(envp);
         AUXV.store(auxv, Ordering::Relaxed);
         (argc, argv, envp)
     };

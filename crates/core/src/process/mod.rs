@@ -1,6 +1,23 @@
-//! Process identity and exit.
+//! Process identity and exit; starting programs ([`fork_exec`], [`start_process`],
+//! [`exec`], [`look_path`]).
 
 use core::fmt;
+
+mod attr;
+mod child;
+mod cmdargs;
+mod exec;
+mod lookpath;
+mod spawn;
+
+pub use attr::{Credential, IdMap, Namespaces, ProcAttr, SysProcAttr};
+pub use cmdargs::{ArgBytes, CmdArg, Strs};
+pub use exec::{exec, execveat};
+pub use lookpath::{ExecPath, LookPathError, look_path};
+pub use spawn::{
+    __record_handled, DEFAULT_ARENA, SpawnError, SpawnStep, Started, fork_exec, start_process,
+    start_process_in,
+};
 
 use crate::{Sysno, arch};
 
