@@ -98,7 +98,7 @@ static PARENT: AtomicI32 = AtomicI32::new(0);
 static IN_CHILD: AtomicBool = AtomicBool::new(false);
 static HITS: AtomicU32 = AtomicU32::new(0);
 
-extern "C" fn on_usr1(_sig: i32) {
+extern "C" fn on_usr1(_sig: Signal) {
     if raw0(Sysno::getpid) as i32 != PARENT.load(Ordering::SeqCst) {
         IN_CHILD.store(true, Ordering::SeqCst);
     }
@@ -524,8 +524,14 @@ fn tty_cases(t: &mut Tests, child: &ChildProgram, slave: &OwnedFd, qemu: bool) {
 
 fn r30(t: &mut Tests, qemu: bool) {
     PARENT.store(raw0(Sysno::getpid) as i32, Ordering::SeqCst);
-    let installed = raw_action(SIGUSR1, on_usr1 as *const () as usize);
-    process::__record_handled(Signal::USR1, true);
+    // Installed through sysrt, so `signal::handled()` records it and the spawn resets it.
+    // SAFETY: the handler only makes syscalls and touches atomics.
+    let installed = unsafe {
+        sysrt::signal::sigaction(
+            Signal::USR1,
+            &sysrt::signal::SigAction::new(sysrt::signal::Handler::Plain(on_usr1)),
+        )
+    };
     let Ok((ready_r, ready_w)) = raw_pipe() else {
         return;
     };
@@ -565,9 +571,8 @@ fn r30(t: &mut Tests, qemu: bool) {
     }
     let _ = kill_raw(sender.raw(), SIGKILL as i32);
     let _ = wait(sender);
-    let _ = raw_action(SIGUSR1, 1);
-    process::__record_handled(Signal::USR1, false);
-    let _ = raw_action(SIGUSR1, 0);
+    let _ = sysrt::signal::ignore(Signal::USR1);
+    let _ = sysrt::signal::reset(Signal::USR1);
     check!(
         t,
         "r30_thousand_spawns_under_sigusr1_all_fine",

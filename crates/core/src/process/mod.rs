@@ -15,8 +15,7 @@ pub use cmdargs::{ArgBytes, CmdArg, Strs};
 pub use exec::{exec, execveat};
 pub use lookpath::{ExecPath, LookPathError, look_path};
 pub use spawn::{
-    __record_handled, DEFAULT_ARENA, SpawnError, SpawnStep, Started, fork_exec, start_process,
-    start_process_in,
+    DEFAULT_ARENA, SpawnError, SpawnStep, Started, fork_exec, start_process, start_process_in,
 };
 
 use crate::{Sysno, arch};

@@ -695,14 +695,6 @@ fn pidfd_open(pid: i32) -> Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
-/// Records `sig` as handled (`true`) or not, as `signal::sigaction` will when it lands, so
-/// the spawn code resets it in the child. For the spawn tests, which install handlers with a
-/// raw `rt_sigaction` until then; not part of the API.
-#[doc(hidden)]
-pub fn __record_handled(sig: Signal, has_handler: bool) {
-    crate::signal::record_handled(sig, has_handler);
-}
-
 #[cfg(test)]
 mod tests {
     //! Spawning from a std test process (glibc, several threads), in a debug build too: the
