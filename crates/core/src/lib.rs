@@ -24,6 +24,7 @@ extern crate alloc;
 extern crate std;
 
 mod arg;
+pub mod auxv;
 pub mod env;
 pub mod errno;
 pub mod fd;
