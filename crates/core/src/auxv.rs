@@ -276,20 +276,6 @@ fn measure_page_size() -> usize {
     size
 }
 
-/// The hardware capability words `[AT_HWCAP, AT_HWCAP2]`, 0 for a word the kernel did not
-/// pass. The bits are the architecture's.
-pub fn hwcap_words() -> [usize; 2] {
-    let mut words = [0; 2];
-    for (k, v) in entries() {
-        if k == HWCAP {
-            words[0] = v;
-        } else if k == HWCAP2 {
-            words[1] = v;
-        }
-    }
-    words
-}
-
 #[cfg(test)]
 mod tests {
     extern crate std;

@@ -30,10 +30,12 @@ pub mod errno;
 pub mod fd;
 pub mod fs;
 pub mod io;
+pub mod mm;
 pub mod path;
 pub mod process;
 pub mod ptrace;
 pub mod signal;
+pub mod system;
 pub mod time;
 
 pub use errno::{Errno, ErrorKind, Result};
