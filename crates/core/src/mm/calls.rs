@@ -550,7 +550,9 @@ pub fn munlockall() -> Result<()> {
 /// hold anything (the kernel only reads page tables), so it is a plain address, not a borrow.
 ///
 /// `vec` must have at least one byte per page, `len.div_ceil(page_size())`: a shorter `vec`
-/// gives `EINVAL` before the call, since the kernel would write past it.
+/// gives `EINVAL` before the call, since the kernel would write past it. (qemu-user 7.2 run
+/// with `-p` to emulate pages larger than the host's writes one byte per 4 KiB host page:
+/// size `vec` by 4 KiB there.)
 ///
 /// # Errors
 /// `EINVAL` (`addr` not page-aligned, `vec` too short), `ENOMEM` (part of the range is not
