@@ -253,9 +253,9 @@ impl Heap {
     /// `block` was returned by `alloc_small(c)` and not freed since.
     unsafe fn free_small(&mut self, block: *mut u8, c: usize) {
         let slab = (block as usize & !(self.slab_size - 1)) as *mut Slab;
-        // SAFETY: the block lies in a slab of class `c` (slabs are aligned to their size), so
-        // its header is at the masked address; the block is at least 16 bytes, room for the
-        // link.
+        // The block lies in a slab of class `c`, aligned to its size, so its header is at the
+        // masked address.
+        // SAFETY: see above; the block is at least 16 bytes, room for the free-list link.
         unsafe {
             let s = &mut *slab;
             let f = block.cast::<FreeBlock>();
@@ -466,9 +466,9 @@ unsafe impl GlobalAlloc for Allocator {
                     if old_len == new_len {
                         return ptr;
                     }
-                    // SAFETY: `ptr` is a mapping of `old_len` bytes that the caller gives up
-                    // for the result; mremap moves its pages (page-aligned, as the layout
-                    // needs), and on failure leaves it as it was.
+                    // mremap moves the pages (page-aligned, as the layout needs), and on
+                    // failure leaves the mapping as it was.
+                    // SAFETY: `ptr` is a mapping of `old_len` bytes the caller gives up.
                     let p = unsafe {
                         mm::mremap(
                             ptr.cast(),

@@ -10,7 +10,7 @@
 
 use core::ffi::c_void;
 
-use linux_raw_sys::general::{SIGBUS, SIGSEGV};
+use linux_raw_sys::general::{CAP_IPC_LOCK, SIGBUS, SIGSEGV};
 use sysrt::Errno;
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::io;
@@ -19,10 +19,10 @@ use sysrt::mm::{
 };
 use sysrt_tests::fault::{Ended, in_child};
 use sysrt_tests::procfs::{field, line_count};
-use sysrt_tests::util::{FdBaseline, closed_fd, contents, tmp_path, under_qemu};
+use sysrt_tests::util::{FdBaseline, closed_fd, contents, has_cap, tmp_path, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 61;
+const PLAN: usize = 62;
 
 /// A file of `len` bytes of `fill` at `path`, opened read-write.
 fn file_of(path: &str, len: usize, fill: u8) -> Result<sysrt::fd::OwnedFd, Errno> {
@@ -160,25 +160,18 @@ fn main() -> i32 {
         r.map(drop),
         Err(Errno::EBADF)
     );
-    // SAFETY: as above; unmapping address 0 with length 0 fails before touching anything.
-    check!(
-        t,
-        "raw_munmap_len_0_einval_r47",
-        unsafe { mm::munmap(ps as *mut c_void, 0) },
-        Err(Errno::EINVAL)
-    );
+    // SAFETY: a zero length fails before anything is unmapped.
+    let r = unsafe { mm::munmap(ps as *mut c_void, 0) };
+    check!(t, "raw_munmap_len_0_einval_r47", r, Err(Errno::EINVAL));
     // SAFETY: an unaligned address fails before anything is unmapped.
-    check!(
-        t,
-        "raw_munmap_unaligned_einval_r47",
-        unsafe { mm::munmap((ps + 1) as *mut c_void, ps) },
-        Err(Errno::EINVAL)
-    );
-    // SAFETY: a range that wraps past the end of the address space fails before unmapping.
+    let r = unsafe { mm::munmap((ps + 1) as *mut c_void, ps) };
+    check!(t, "raw_munmap_unaligned_einval_r47", r, Err(Errno::EINVAL));
+    // SAFETY: a range past the end of the address space fails first.
+    let r = unsafe { mm::munmap((usize::MAX & !(ps - 1)) as *mut c_void, 2 * ps) };
     check!(
         t,
         "raw_munmap_beyond_address_space_einval_r47",
-        unsafe { mm::munmap((usize::MAX & !(ps - 1)) as *mut c_void, 2 * ps) },
+        r,
         Err(Errno::EINVAL)
     );
     // A mapping of our own, unmapped twice: the second munmap of the now-empty range is not an
@@ -248,9 +241,9 @@ fn main() -> i32 {
     let Ok(fd) = fd else { return t.finish() };
     let mut buf = [0u8; 64];
 
-    // SAFETY: nothing else in this program (or any other process) writes or truncates the
-    // fixture while a view of this mapping is borrowed: the writes below go through the
-    // mapping, then the bytes are read back with read(2) while no view is borrowed.
+    // The writes below go through the mapping; the bytes are read back with read(2) while no
+    // view is borrowed.
+    // SAFETY: nothing else writes or truncates the fixture while a view is borrowed.
     let shared = unsafe { MmapOptions::new(2 * ps).map_mut(&fd, Sharing::Shared) };
     match shared {
         Ok(mut m) => {
@@ -751,6 +744,25 @@ fn main() -> i32 {
         Err(Errno::EINVAL)
     );
     check!(t, "munlockall_ok", mm::munlockall(), Ok(()));
+    // Locking the whole process is bounded by RLIMIT_MEMLOCK without CAP_IPC_LOCK (QEMU's
+    // own mappings count too); MCL_ONFAULT keeps it from faulting everything in.
+    if has_cap(CAP_IPC_LOCK) {
+        let locked = mm::mlockall(mm::MlockAllFlags::CURRENT | mm::MlockAllFlags::ONFAULT);
+        let during = field("/proc/self/status", "VmLck:");
+        let unlocked = mm::munlockall();
+        let after = field("/proc/self/status", "VmLck:");
+        check!(
+            t,
+            "mlockall_current_onfault_then_munlockall",
+            (locked, during.map(|k| k > 0), unlocked, after),
+            (Ok(()), Some(true), Ok(()), Some(0))
+        );
+    } else {
+        t.skip(
+            "mlockall_current_onfault_then_munlockall",
+            "needs CAP_IPC_LOCK (the whole process may exceed RLIMIT_MEMLOCK)",
+        );
+    }
     // SAFETY: mlock only looks the range up; address `ps` is never mapped in these programs.
     let r = unsafe { sysrt::raw_syscall(sysrt::Sysno::mlock, ps, ps, 0) };
     check!(t, "mlock_unmapped_raw_enomem", r, Err(Errno::ENOMEM));

@@ -12,7 +12,7 @@ use sysrt_tests::procfs::{field, read_file, text_of_file};
 use sysrt_tests::util::{FdBaseline, Text, text_of, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 18;
+const PLAN: usize = 19;
 
 fn text_c(c: &CStr) -> Text {
     text_of(c.to_bytes())
@@ -172,6 +172,36 @@ fn cpu_cases(t: &mut Tests) {
     );
 }
 
+/// The auxiliary vector as `sysrt::auxv` gives it, against /proc/self/auxv (which QEMU
+/// emulates for its guests).
+fn auxv_case(t: &mut Tests) {
+    let mut buf = [0u8; 2048];
+    let raw = read_file("/proc/self/auxv", &mut buf).unwrap_or_default();
+    let mut want = [(0usize, 0usize); 64];
+    let mut n = 0;
+    for pair in raw.chunks_exact(2 * size_of::<usize>()) {
+        let (k, v) = pair.split_at(size_of::<usize>());
+        let word = |b: &[u8]| usize::from_ne_bytes(b.try_into().unwrap_or_default());
+        if word(k) == 0 || n == want.len() {
+            break;
+        }
+        want[n] = (word(k), word(v));
+        n += 1;
+    }
+    let mut got = [(0usize, 0usize); 64];
+    let mut m = 0;
+    for (slot, e) in got.iter_mut().zip(sysrt::auxv::entries()) {
+        *slot = e;
+        m += 1;
+    }
+    check!(
+        t,
+        "auxv_entries_match_proc_self_auxv",
+        (m, got[..m] == want[..n]),
+        (n, true)
+    );
+}
+
 fn hwcap_cases(t: &mut Tests) {
     let caps = system::hwcaps();
     let aux = |k| sysrt::auxv::getauxval(k).unwrap_or(0);
@@ -268,6 +298,7 @@ fn main() -> i32 {
     uname_cases(&mut t);
     sysinfo_cases(&mut t);
     cpu_cases(&mut t);
+    auxv_case(&mut t);
     hwcap_cases(&mut t);
     baseline.check(&mut t);
     t.finish()

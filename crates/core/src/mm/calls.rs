@@ -566,8 +566,7 @@ pub fn mincore(addr: *const c_void, len: usize, vec: &mut [u8]) -> Result<()> {
         return Err(Errno::EINVAL);
     }
     let (vec, _) = arg::slice_mut(vec);
-    // SAFETY: the kernel writes one byte per page of `len` into `vec`, which was checked to
-    // have room for that and is borrowed for the call; `addr` is only looked up, never
-    // dereferenced.
+    // `addr` is only looked up, never dereferenced.
+    // SAFETY: the kernel writes one byte per page of `len` into `vec`, checked to have room.
     Errno::decode(unsafe { arch::syscall3(Sysno::mincore, addr as usize, len, vec) }).map(drop)
 }

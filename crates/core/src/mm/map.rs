@@ -359,9 +359,9 @@ impl Raw {
 
     /// The bytes, shared.
     fn bytes(&self) -> &[u8] {
-        // SAFETY: `[ptr, ptr + len)` is mapped readable for as long as `self` lives (every
-        // type holding a `Raw` keeps PROT_READ), and the constructor's contract keeps anyone
-        // else from changing it while this borrow lives.
+        // Every type holding a `Raw` keeps PROT_READ; the constructor's contract keeps anyone
+        // else from changing the bytes while this borrow lives.
+        // SAFETY: `[ptr, ptr + len)` is mapped readable for as long as `self` lives.
         unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
     }
 

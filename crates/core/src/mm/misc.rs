@@ -190,9 +190,9 @@ pub fn process_vm_readv(
     local: &mut [IoSliceMut<'_>],
     remote: &[RemoteIoVec],
 ) -> Result<usize> {
-    // SAFETY: `local` is an array of iovecs borrowing writable buffers exclusively for the
-    // call (IoSliceMut is a transparent iovec); the kernel writes at most their lengths into
-    // them. `remote` is read as iovecs and names memory of the other process only.
+    // `remote` is read as iovecs and names memory of the other process only.
+    // SAFETY: `local` is iovecs (IoSliceMut is a transparent iovec) borrowing writable buffers
+    // exclusively for the call; the kernel writes at most their lengths into them.
     let ret = unsafe {
         arch::syscall6(
             Sysno::process_vm_readv,

@@ -248,9 +248,9 @@ pub fn syslog(action: SyslogAction<'_>) -> Result<usize> {
     if i32::try_from(len).is_err() {
         return Err(Errno::EINVAL);
     }
-    // SAFETY: for the reading actions `buf` is a buffer borrowed exclusively for the call and
-    // the kernel writes at most `len` bytes into it; the other actions read and write no user
-    // memory.
+    // The other actions read and write no user memory.
+    // SAFETY: for the reading actions `buf` is borrowed exclusively and the kernel writes at
+    // most `len` bytes into it.
     Errno::decode(unsafe { arch::syscall3(Sysno::syslog, arg::uint(typ), buf, len) })
 }
 

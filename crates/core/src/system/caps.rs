@@ -137,9 +137,9 @@ sysrt_arch::only_riscv64! {
     /// The kernel's Documentation/arch/riscv/hwprobe.rst.
     #[inline]
     pub fn riscv_hwprobe(pairs: &mut [RiscvHwprobe]) -> Result<()> {
-        // SAFETY: `pairs` is an array of `struct riscv_hwprobe` borrowed exclusively for the
-        // call; the kernel reads each key and writes each pair in place, no further. No CPU
-        // set (NULL, 0) means every online CPU.
+        // No CPU set (NULL, 0) means every online CPU.
+        // SAFETY: `pairs` is `struct riscv_hwprobe`s borrowed exclusively for the call; the
+        // kernel reads each key and writes each pair in place, no further.
         let ret = unsafe {
             arch::syscall5(
                 Sysno::riscv_hwprobe,
