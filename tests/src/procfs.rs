@@ -62,3 +62,39 @@ pub fn text_of_file(path: &str) -> Result<crate::util::Text, Errno> {
     let t = read_file(path, &mut buf)?;
     Ok(crate::util::text_of(t.strip_suffix(b"\n").unwrap_or(t)))
 }
+
+/// The bytes of every mapping listed in /proc/self/maps (QEMU emulates the file for its
+/// guests, listing only the guest's mappings).
+pub fn mapped_bytes() -> Result<usize, Errno> {
+    let fd = fs::open("/proc/self/maps", OFlags::RDONLY, Mode::empty())?;
+    let mut buf = [0u8; 4096];
+    let (mut total, mut at_line_start, mut range) = (0usize, true, [0usize; 2]);
+    let mut which: Option<usize> = None;
+    loop {
+        let chunk = read_some(&fd, &mut buf)?;
+        if chunk.is_empty() {
+            return Ok(total);
+        }
+        // Each line starts with `start-end ` in hex.
+        for &b in chunk {
+            if at_line_start {
+                which = Some(0);
+                range = [0, 0];
+                at_line_start = false;
+            }
+            match (which, b) {
+                (_, b'\n') => at_line_start = true,
+                (Some(0), b'-') => which = Some(1),
+                (Some(1), b' ') => {
+                    total += range[1].saturating_sub(range[0]);
+                    which = None;
+                }
+                (Some(i), _) => {
+                    let d = (b as char).to_digit(16).unwrap_or(0) as usize;
+                    range[i] = range[i].wrapping_mul(16).wrapping_add(d);
+                }
+                (None, _) => {}
+            }
+        }
+    }
+}

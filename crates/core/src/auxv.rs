@@ -286,7 +286,7 @@ mod tests {
         // A host test binary has no runtime recording the vector: the copy path runs.
         let mut buf = [0usize; 2 * COPY_PAIRS];
         let words = read_vector(&mut buf).expect("PR_GET_AUXV or /proc/self/auxv");
-        assert!(words >= 2 && words % 2 == 0, "{words} words");
+        assert!(words >= 2 && words.is_multiple_of(2), "{words} words");
         let proc = std::fs::read("/proc/self/auxv").unwrap();
         let from_proc: std::vec::Vec<usize> = proc
             .chunks_exact(size_of::<usize>())

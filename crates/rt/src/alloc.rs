@@ -506,7 +506,7 @@ mod tests {
         let mut prev = 0;
         for c in 0..CLASSES {
             let s = class_size(c);
-            assert!(s > prev && s % 16 == 0, "class {c} is {s}");
+            assert!(s > prev && s.is_multiple_of(16), "class {c} is {s}");
             assert_eq!(class_of(s), c, "size {s}");
             assert_eq!(class_of(prev + 1), c, "size {}", prev + 1);
             prev = s;
@@ -522,9 +522,9 @@ mod tests {
             let first = first_block(s);
             assert!(first >= size_of::<Slab>());
             if s.is_power_of_two() {
-                assert_eq!(first % s, 0, "class {s}");
+                assert!(first.is_multiple_of(s), "class {s}");
             } else {
-                assert_eq!(first % 16, 0, "class {s}");
+                assert!(first.is_multiple_of(16), "class {s}");
             }
         }
     }
