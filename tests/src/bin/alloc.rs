@@ -19,12 +19,12 @@ use core::alloc::{GlobalAlloc, Layout};
 
 use linux_raw_sys::general::{RLIMIT_AS, rlimit64};
 use sysrt::{Errno, Sysno};
-use sysrt_tests::fault::{Ended, in_child};
+use sysrt_tests::fault::{Status, in_child};
 use sysrt_tests::procfs::{field, mapped_bytes};
 use sysrt_tests::util::{FdBaseline, raw_pipe, read_some, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 20;
+const PLAN: usize = 21;
 
 /// Resident bytes of this process: `VmRSS` of /proc/self/status, in kB there (statm counts
 /// pages, which under QEMU are the host's, not the guest's page size).
@@ -53,10 +53,10 @@ unsafe fn pattern(p: *mut u8, n: usize, seed: usize, write: bool) -> bool {
 }
 
 /// Runs `f` in a child whose stderr is a pipe; returns how it ended and what it printed.
-fn child_stderr(f: impl FnOnce()) -> (Ended, [u8; 256], usize) {
+fn child_stderr(f: impl FnOnce()) -> (Result<Status, Errno>, [u8; 256], usize) {
     let mut out = [0u8; 256];
     let Ok((r, w)) = raw_pipe() else {
-        return (Ended::Failed(Errno::EMFILE), out, 0);
+        return (Err(Errno::EMFILE), out, 0);
     };
     let wfd = w.as_raw_fd();
     let ended = in_child(|| {
@@ -300,7 +300,7 @@ fn main() -> i32 {
         ended,
         contains(&out[..n], b"memory allocation of 268435456 bytes failed"),
     );
-    if under_qemu() && got == (Ended::Exited(0), false) {
+    if under_qemu() && got == (Ok(Status::Exited(0)), false) {
         t.skip(
             "oom_under_rlimit_as_child_prints_message_exits_101",
             "QEMU 7.2 does not apply RLIMIT_AS to the guest (the limit would bind QEMU itself)",
@@ -310,7 +310,7 @@ fn main() -> i32 {
             t,
             "oom_under_rlimit_as_child_prints_message_exits_101",
             got,
-            (Ended::Exited(101), true)
+            (Ok(Status::Exited(101)), true)
         );
     }
     let (ended, out, n) = child_stderr(|| {
@@ -327,7 +327,7 @@ fn main() -> i32 {
                 b"memory allocation of 4611686018427387904 bytes failed"
             )
         ),
-        (Ended::Exited(101), true)
+        (Ok(Status::Exited(101)), true)
     );
     sysrt_rt::println!("oom child stderr: {:?}", core::str::from_utf8(&out[..n]));
 
@@ -400,6 +400,7 @@ fn main() -> i32 {
         (Some(true), Some(true))
     );
 
+    sysrt_tests::child::check_no_child_left(&mut t);
     baseline.check(&mut t);
     t.finish()
 }

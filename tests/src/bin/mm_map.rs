@@ -10,19 +10,20 @@
 
 use core::ffi::c_void;
 
-use linux_raw_sys::general::{CAP_IPC_LOCK, SIGBUS, SIGSEGV};
+use linux_raw_sys::general::CAP_IPC_LOCK;
 use sysrt::Errno;
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::io;
 use sysrt::mm::{
     self, Advice, HugePageSize, MapFlags, MmapOptions, MsyncFlags, ProtFlags, Sharing,
 };
-use sysrt_tests::fault::{Ended, in_child};
+use sysrt::signal::Signal;
+use sysrt_tests::fault::{Status, in_child};
 use sysrt_tests::procfs::{field, line_count};
 use sysrt_tests::util::{FdBaseline, closed_fd, contents, has_cap, tmp_path, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 62;
+const PLAN: usize = 63;
 
 /// A file of `len` bytes of `fill` at `path`, opened read-write.
 fn file_of(path: &str, len: usize, fill: u8) -> Result<sysrt::fd::OwnedFd, Errno> {
@@ -472,7 +473,7 @@ fn main() -> i32 {
                 t,
                 "write_after_mprotect_read_only_child_sigsegv",
                 (ended, m[0]),
-                (Ended::Signaled(SIGSEGV), 7)
+                (Ok(Status::signaled(Signal::SEGV)), 7)
             );
         }
         Err(e) => check!(
@@ -500,8 +501,8 @@ fn main() -> i32 {
                 &mut t,
                 "touch_past_eof_child_sigbus",
                 (ended, m[0], m[99], m[100]),
-                (Ended::Signaled(SIGBUS), b's', b's', 0),
-                (Ended::Signaled(SIGSEGV), b's', b's', 0),
+                (Ok(Status::signaled(Signal::BUS)), b's', b's', 0),
+                (Ok(Status::signaled(Signal::SEGV)), b's', b's', 0),
                 "QEMU emulating pages larger than the host's maps the page past EOF \
                  inaccessible: SIGSEGV, not SIGBUS",
             );
@@ -820,6 +821,7 @@ fn main() -> i32 {
         line_count("/proc/self/maps"),
         maps_at_start
     );
+    sysrt_tests::child::check_no_child_left(&mut t);
     baseline.check(&mut t);
     t.finish()
 }

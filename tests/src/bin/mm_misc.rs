@@ -8,11 +8,12 @@ use sysrt::io::{self, IoSlice, IoSliceMut};
 use sysrt::mm::{self, MembarrierCommand as Cmd, MmapOptions, RemoteIoVec, Sharing};
 use sysrt::process::{Pid, getpid};
 use sysrt::{Errno, Sysno};
-use sysrt_tests::fault::{Ended, in_child, raw_wait};
+use sysrt_tests::child::wait;
+use sysrt_tests::fault::{Status, in_child};
 use sysrt_tests::util::{FdBaseline, NOBODY, cloexec, raw_pipe, read_some, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 18;
+const PLAN: usize = 19;
 
 /// The bit a command has in `MEMBARRIER_CMD_QUERY`'s mask.
 fn bit(c: Cmd) -> u32 {
@@ -190,8 +191,8 @@ fn process_vm_cases(t: &mut Tests) {
             check!(
                 t,
                 names[2],
-                (w, raw_wait(pid.raw())),
-                (Ok(16usize), Ended::Exited(0))
+                (w, wait(pid)),
+                (Ok(16usize), Ok(Status::Exited(0)))
             );
         }
         Err(e) => {
@@ -248,7 +249,12 @@ fn process_vm_cases(t: &mut Tests) {
             Ok(_) => 0,
         }
     });
-    check!(t, names[6], ended, Ended::Exited(Errno::EPERM.raw().into()));
+    check!(
+        t,
+        names[6],
+        ended,
+        Ok(Status::Exited(Errno::EPERM.raw().into()))
+    );
 }
 
 fn main() -> i32 {
@@ -257,6 +263,7 @@ fn main() -> i32 {
     membarrier_cases(&mut t);
     memfd_secret_cases(&mut t);
     process_vm_cases(&mut t);
+    sysrt_tests::child::check_no_child_left(&mut t);
     baseline.check(&mut t);
     t.finish()
 }

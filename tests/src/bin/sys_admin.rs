@@ -11,12 +11,12 @@ use linux_raw_sys::general::{
 };
 use sysrt::system::{self, RebootCommand, SyslogAction};
 use sysrt::{Errno, Sysno};
-use sysrt_tests::fault::{Ended, in_child};
+use sysrt_tests::fault::{Status, in_child};
 use sysrt_tests::procfs::{field, text_of_file};
 use sysrt_tests::util::{FdBaseline, Text, as_nobody, has_cap, is_root, text, text_of, tmp_path};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 23;
+const PLAN: usize = 24;
 
 /// Runs `f` without privileges: as nobody (effective ids, capabilities dropped) when root,
 /// directly otherwise.
@@ -80,7 +80,7 @@ fn uts_cases(t: &mut Tests) {
         code
     });
     match ended {
-        Ended::Exited(UTS_NO_NAMESPACE) => {
+        Ok(Status::Exited(UTS_NO_NAMESPACE)) => {
             for n in &names[..3] {
                 t.skip(
                     n,
@@ -88,14 +88,14 @@ fn uts_cases(t: &mut Tests) {
                 );
             }
         }
-        Ended::Exited(code) => {
+        Ok(Status::Exited(code)) => {
             check!(t, names[0], code & 1, 0);
             check!(t, names[1], code & 2, 0);
             check!(t, names[2], code & 4, 0);
         }
         other => {
             for n in &names[..3] {
-                check!(t, n, other, Ended::Exited(0));
+                check!(t, n, other, Ok(Status::Exited(0)));
             }
         }
     }
@@ -327,6 +327,7 @@ fn main() -> i32 {
     acct_cases(&mut t);
     syslog_cases(&mut t);
     io_port_cases(&mut t);
+    sysrt_tests::child::check_no_child_left(&mut t);
     baseline.check(&mut t);
     t.finish()
 }

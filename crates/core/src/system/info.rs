@@ -187,9 +187,10 @@ pub fn sysinfo() -> Result<Sysinfo> {
 /// (what Go's `runtime.NumCPU` and Rust's `available_parallelism` start from). Cgroup CPU
 /// quotas are not counted.
 ///
-/// Uses the raw `sched_getaffinity` with a mask of 8192 CPUs, the largest `NR_CPUS` of any
-/// arch sysrt supports, so it never fails for a mask too short (once the process module's
-/// `CpuSet` exists, this becomes its count if it is at least as large).
+/// Asks `sched_getaffinity` with a mask of 8192 CPUs, the largest `NR_CPUS` of any arch sysrt
+/// supports, so it never fails for a mask too short. ([`crate::process::sched_getaffinity`]'s
+/// [`CpuSet`](crate::process::CpuSet) holds 1024, glibc's `cpu_set_t`: on a kernel built for
+/// more CPUs it gets `EINVAL`, so this one call does not go through it.)
 ///
 /// # Errors
 /// `EINVAL` (a kernel configured for more than 8192 CPUs), `EPERM` (some sandboxes).
