@@ -26,7 +26,7 @@
 //! defines them only outside `cfg(test)`, so that `cargo test` of the same crate builds its
 //! unit tests with std on the host.
 //!
-//! With the `alloc` feature, [`main!`] also installs [`alloc::Allocator`] as the global
+//! With the `alloc` feature, [`main!`] also installs `alloc::Allocator` as the global
 //! allocator, so `Vec`, `String`, `Box` and `format!` work (`extern crate alloc;`); a program
 //! that never allocates makes no syscall for it.
 //!
