@@ -8,6 +8,7 @@
 use core::ffi::CStr;
 
 use sysrt::system::{self, HwcapBit, hwcap};
+use sysrt_tests::child::proc_status;
 use sysrt_tests::procfs::{field, read_file, text_of_file};
 use sysrt_tests::util::{FdBaseline, Text, text_of, under_qemu};
 use sysrt_tests::{Tests, check};
@@ -37,16 +38,6 @@ fn count_cpu_list(list: &[u8]) -> Option<usize> {
         count += hi.checked_sub(lo)? + 1;
     }
     Some(count)
-}
-
-/// The value of `key` in /proc/self/status, as bytes (trimmed), into `buf`.
-fn status_value<'b>(key: &str, buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    let text = read_file("/proc/self/status", buf).ok()?;
-    text.split(|&b| b == b'\n').find_map(|line| {
-        let rest = line.strip_prefix(key.as_bytes())?;
-        let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
-        Some(&rest[start..])
-    })
 }
 
 /// /proc/uptime's first field, whole seconds.
@@ -162,8 +153,7 @@ fn sysinfo_cases(t: &mut Tests) {
 }
 
 fn cpu_cases(t: &mut Tests) {
-    let mut buf = [0u8; 4096];
-    let allowed = status_value("Cpus_allowed_list:", &mut buf).and_then(count_cpu_list);
+    let allowed = proc_status("Cpus_allowed_list").and_then(|l| count_cpu_list(l.as_bytes()));
     check!(
         t,
         "cpu_count_matches_cpus_allowed_list",
