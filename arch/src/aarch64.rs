@@ -270,6 +270,261 @@ pub unsafe fn clone_then_call(
     ret
 }
 
+// Items for one arch only, for the crates above this one.
+
+/// Compiles the items inside on x86_64 only: on aarch64, nothing.
+#[macro_export]
+macro_rules! only_x86_64 {
+    ($($item:item)*) => {};
+}
+
+/// Compiles the items inside on aarch64 only; on the other arches they do not exist. How code
+/// above this crate has items for one arch without a `cfg(target_arch)` of its own.
+#[macro_export]
+macro_rules! only_aarch64 {
+    ($($item:item)*) => { $($item)* };
+}
+
+/// Compiles the items inside on riscv64 only: on aarch64, nothing.
+#[macro_export]
+macro_rules! only_riscv64 {
+    ($($item:item)*) => {};
+}
+
+// The named hwcap bits, from linux-raw-sys (arch/arm64/include/uapi/asm/hwcap.h). The
+// /proc/cpuinfo spellings are left empty: they cannot be checked here, where arm64 runs only
+// under QEMU, which shows the host's /proc/cpuinfo.
+crate::hwcap_bits! {
+    /// `HWCAP_FP`.
+    FP: 0, linux_raw_sys::ptrace::HWCAP_FP, "";
+    /// `HWCAP_ASIMD`.
+    ASIMD: 0, linux_raw_sys::ptrace::HWCAP_ASIMD, "";
+    /// `HWCAP_EVTSTRM`.
+    EVTSTRM: 0, linux_raw_sys::ptrace::HWCAP_EVTSTRM, "";
+    /// `HWCAP_AES`.
+    AES: 0, linux_raw_sys::ptrace::HWCAP_AES, "";
+    /// `HWCAP_PMULL`.
+    PMULL: 0, linux_raw_sys::ptrace::HWCAP_PMULL, "";
+    /// `HWCAP_SHA1`.
+    SHA1: 0, linux_raw_sys::ptrace::HWCAP_SHA1, "";
+    /// `HWCAP_SHA2`.
+    SHA2: 0, linux_raw_sys::ptrace::HWCAP_SHA2, "";
+    /// `HWCAP_CRC32`.
+    CRC32: 0, linux_raw_sys::ptrace::HWCAP_CRC32, "";
+    /// `HWCAP_ATOMICS`.
+    ATOMICS: 0, linux_raw_sys::ptrace::HWCAP_ATOMICS, "";
+    /// `HWCAP_FPHP`.
+    FPHP: 0, linux_raw_sys::ptrace::HWCAP_FPHP, "";
+    /// `HWCAP_ASIMDHP`.
+    ASIMDHP: 0, linux_raw_sys::ptrace::HWCAP_ASIMDHP, "";
+    /// `HWCAP_CPUID`.
+    CPUID: 0, linux_raw_sys::ptrace::HWCAP_CPUID, "";
+    /// `HWCAP_ASIMDRDM`.
+    ASIMDRDM: 0, linux_raw_sys::ptrace::HWCAP_ASIMDRDM, "";
+    /// `HWCAP_JSCVT`.
+    JSCVT: 0, linux_raw_sys::ptrace::HWCAP_JSCVT, "";
+    /// `HWCAP_FCMA`.
+    FCMA: 0, linux_raw_sys::ptrace::HWCAP_FCMA, "";
+    /// `HWCAP_LRCPC`.
+    LRCPC: 0, linux_raw_sys::ptrace::HWCAP_LRCPC, "";
+    /// `HWCAP_DCPOP`.
+    DCPOP: 0, linux_raw_sys::ptrace::HWCAP_DCPOP, "";
+    /// `HWCAP_SHA3`.
+    SHA3: 0, linux_raw_sys::ptrace::HWCAP_SHA3, "";
+    /// `HWCAP_SM3`.
+    SM3: 0, linux_raw_sys::ptrace::HWCAP_SM3, "";
+    /// `HWCAP_SM4`.
+    SM4: 0, linux_raw_sys::ptrace::HWCAP_SM4, "";
+    /// `HWCAP_ASIMDDP`.
+    ASIMDDP: 0, linux_raw_sys::ptrace::HWCAP_ASIMDDP, "";
+    /// `HWCAP_SHA512`.
+    SHA512: 0, linux_raw_sys::ptrace::HWCAP_SHA512, "";
+    /// `HWCAP_SVE`.
+    SVE: 0, linux_raw_sys::ptrace::HWCAP_SVE, "";
+    /// `HWCAP_ASIMDFHM`.
+    ASIMDFHM: 0, linux_raw_sys::ptrace::HWCAP_ASIMDFHM, "";
+    /// `HWCAP_DIT`.
+    DIT: 0, linux_raw_sys::ptrace::HWCAP_DIT, "";
+    /// `HWCAP_USCAT`.
+    USCAT: 0, linux_raw_sys::ptrace::HWCAP_USCAT, "";
+    /// `HWCAP_ILRCPC`.
+    ILRCPC: 0, linux_raw_sys::ptrace::HWCAP_ILRCPC, "";
+    /// `HWCAP_FLAGM`.
+    FLAGM: 0, linux_raw_sys::ptrace::HWCAP_FLAGM, "";
+    /// `HWCAP_SSBS`.
+    SSBS: 0, linux_raw_sys::ptrace::HWCAP_SSBS, "";
+    /// `HWCAP_SB`.
+    SB: 0, linux_raw_sys::ptrace::HWCAP_SB, "";
+    /// `HWCAP_PACA`.
+    PACA: 0, linux_raw_sys::ptrace::HWCAP_PACA, "";
+    /// `HWCAP_PACG`.
+    PACG: 0, linux_raw_sys::ptrace::HWCAP_PACG, "";
+    /// `HWCAP_GCS`.
+    GCS: 0, linux_raw_sys::ptrace::HWCAP_GCS, "";
+    /// `HWCAP_CMPBR`.
+    CMPBR: 0, linux_raw_sys::ptrace::HWCAP_CMPBR, "";
+    /// `HWCAP_FPRCVT`.
+    FPRCVT: 0, linux_raw_sys::ptrace::HWCAP_FPRCVT, "";
+    /// `HWCAP_F8MM8`.
+    F8MM8: 0, linux_raw_sys::ptrace::HWCAP_F8MM8, "";
+    /// `HWCAP_F8MM4`.
+    F8MM4: 0, linux_raw_sys::ptrace::HWCAP_F8MM4, "";
+    /// `HWCAP_SVE_F16MM`.
+    SVE_F16MM: 0, linux_raw_sys::ptrace::HWCAP_SVE_F16MM, "";
+    /// `HWCAP_SVE_ELTPERM`.
+    SVE_ELTPERM: 0, linux_raw_sys::ptrace::HWCAP_SVE_ELTPERM, "";
+    /// `HWCAP_SVE_AES2`.
+    SVE_AES2: 0, linux_raw_sys::ptrace::HWCAP_SVE_AES2, "";
+    /// `HWCAP_SVE_BFSCALE`.
+    SVE_BFSCALE: 0, linux_raw_sys::ptrace::HWCAP_SVE_BFSCALE, "";
+    /// `HWCAP_SVE2P2`.
+    SVE2P2: 0, linux_raw_sys::ptrace::HWCAP_SVE2P2, "";
+    /// `HWCAP_SME2P2`.
+    SME2P2: 0, linux_raw_sys::ptrace::HWCAP_SME2P2, "";
+    /// `HWCAP_SME_SBITPERM`.
+    SME_SBITPERM: 0, linux_raw_sys::ptrace::HWCAP_SME_SBITPERM, "";
+    /// `HWCAP_SME_AES`.
+    SME_AES: 0, linux_raw_sys::ptrace::HWCAP_SME_AES, "";
+    /// `HWCAP_SME_SFEXPA`.
+    SME_SFEXPA: 0, linux_raw_sys::ptrace::HWCAP_SME_SFEXPA, "";
+    /// `HWCAP_SME_STMOP`.
+    SME_STMOP: 0, linux_raw_sys::ptrace::HWCAP_SME_STMOP, "";
+    /// `HWCAP_SME_SMOP4`.
+    SME_SMOP4: 0, linux_raw_sys::ptrace::HWCAP_SME_SMOP4, "";
+    /// `HWCAP2_DCPODP`.
+    DCPODP: 1, linux_raw_sys::ptrace::HWCAP2_DCPODP, "";
+    /// `HWCAP2_SVE2`.
+    SVE2: 1, linux_raw_sys::ptrace::HWCAP2_SVE2, "";
+    /// `HWCAP2_SVEAES`.
+    SVEAES: 1, linux_raw_sys::ptrace::HWCAP2_SVEAES, "";
+    /// `HWCAP2_SVEPMULL`.
+    SVEPMULL: 1, linux_raw_sys::ptrace::HWCAP2_SVEPMULL, "";
+    /// `HWCAP2_SVEBITPERM`.
+    SVEBITPERM: 1, linux_raw_sys::ptrace::HWCAP2_SVEBITPERM, "";
+    /// `HWCAP2_SVESHA3`.
+    SVESHA3: 1, linux_raw_sys::ptrace::HWCAP2_SVESHA3, "";
+    /// `HWCAP2_SVESM4`.
+    SVESM4: 1, linux_raw_sys::ptrace::HWCAP2_SVESM4, "";
+    /// `HWCAP2_FLAGM2`.
+    FLAGM2: 1, linux_raw_sys::ptrace::HWCAP2_FLAGM2, "";
+    /// `HWCAP2_FRINT`.
+    FRINT: 1, linux_raw_sys::ptrace::HWCAP2_FRINT, "";
+    /// `HWCAP2_SVEI8MM`.
+    SVEI8MM: 1, linux_raw_sys::ptrace::HWCAP2_SVEI8MM, "";
+    /// `HWCAP2_SVEF32MM`.
+    SVEF32MM: 1, linux_raw_sys::ptrace::HWCAP2_SVEF32MM, "";
+    /// `HWCAP2_SVEF64MM`.
+    SVEF64MM: 1, linux_raw_sys::ptrace::HWCAP2_SVEF64MM, "";
+    /// `HWCAP2_SVEBF16`.
+    SVEBF16: 1, linux_raw_sys::ptrace::HWCAP2_SVEBF16, "";
+    /// `HWCAP2_I8MM`.
+    I8MM: 1, linux_raw_sys::ptrace::HWCAP2_I8MM, "";
+    /// `HWCAP2_BF16`.
+    BF16: 1, linux_raw_sys::ptrace::HWCAP2_BF16, "";
+    /// `HWCAP2_DGH`.
+    DGH: 1, linux_raw_sys::ptrace::HWCAP2_DGH, "";
+    /// `HWCAP2_RNG`.
+    RNG: 1, linux_raw_sys::ptrace::HWCAP2_RNG, "";
+    /// `HWCAP2_BTI`.
+    BTI: 1, linux_raw_sys::ptrace::HWCAP2_BTI, "";
+    /// `HWCAP2_MTE`.
+    MTE: 1, linux_raw_sys::ptrace::HWCAP2_MTE, "";
+    /// `HWCAP2_ECV`.
+    ECV: 1, linux_raw_sys::ptrace::HWCAP2_ECV, "";
+    /// `HWCAP2_AFP`.
+    AFP: 1, linux_raw_sys::ptrace::HWCAP2_AFP, "";
+    /// `HWCAP2_RPRES`.
+    RPRES: 1, linux_raw_sys::ptrace::HWCAP2_RPRES, "";
+    /// `HWCAP2_MTE3`.
+    MTE3: 1, linux_raw_sys::ptrace::HWCAP2_MTE3, "";
+    /// `HWCAP2_SME`.
+    SME: 1, linux_raw_sys::ptrace::HWCAP2_SME, "";
+    /// `HWCAP2_SME_I16I64`.
+    SME_I16I64: 1, linux_raw_sys::ptrace::HWCAP2_SME_I16I64, "";
+    /// `HWCAP2_SME_F64F64`.
+    SME_F64F64: 1, linux_raw_sys::ptrace::HWCAP2_SME_F64F64, "";
+    /// `HWCAP2_SME_I8I32`.
+    SME_I8I32: 1, linux_raw_sys::ptrace::HWCAP2_SME_I8I32, "";
+    /// `HWCAP2_SME_F16F32`.
+    SME_F16F32: 1, linux_raw_sys::ptrace::HWCAP2_SME_F16F32, "";
+    /// `HWCAP2_SME_B16F32`.
+    SME_B16F32: 1, linux_raw_sys::ptrace::HWCAP2_SME_B16F32, "";
+    /// `HWCAP2_SME_F32F32`.
+    SME_F32F32: 1, linux_raw_sys::ptrace::HWCAP2_SME_F32F32, "";
+    /// `HWCAP2_SME_FA64`.
+    SME_FA64: 1, linux_raw_sys::ptrace::HWCAP2_SME_FA64, "";
+    /// `HWCAP2_WFXT`.
+    WFXT: 1, linux_raw_sys::ptrace::HWCAP2_WFXT, "";
+    /// `HWCAP2_EBF16`.
+    EBF16: 1, linux_raw_sys::ptrace::HWCAP2_EBF16, "";
+    /// `HWCAP2_SVE_EBF16`.
+    SVE_EBF16: 1, linux_raw_sys::ptrace::HWCAP2_SVE_EBF16, "";
+    /// `HWCAP2_CSSC`.
+    CSSC: 1, linux_raw_sys::ptrace::HWCAP2_CSSC, "";
+    /// `HWCAP2_RPRFM`.
+    RPRFM: 1, linux_raw_sys::ptrace::HWCAP2_RPRFM, "";
+    /// `HWCAP2_SVE2P1`.
+    SVE2P1: 1, linux_raw_sys::ptrace::HWCAP2_SVE2P1, "";
+    /// `HWCAP2_SME2`.
+    SME2: 1, linux_raw_sys::ptrace::HWCAP2_SME2, "";
+    /// `HWCAP2_SME2P1`.
+    SME2P1: 1, linux_raw_sys::ptrace::HWCAP2_SME2P1, "";
+    /// `HWCAP2_SME_I16I32`.
+    SME_I16I32: 1, linux_raw_sys::ptrace::HWCAP2_SME_I16I32, "";
+    /// `HWCAP2_SME_BI32I32`.
+    SME_BI32I32: 1, linux_raw_sys::ptrace::HWCAP2_SME_BI32I32, "";
+    /// `HWCAP2_SME_B16B16`.
+    SME_B16B16: 1, linux_raw_sys::ptrace::HWCAP2_SME_B16B16, "";
+    /// `HWCAP2_SME_F16F16`.
+    SME_F16F16: 1, linux_raw_sys::ptrace::HWCAP2_SME_F16F16, "";
+    /// `HWCAP2_MOPS`.
+    MOPS: 1, linux_raw_sys::ptrace::HWCAP2_MOPS, "";
+    /// `HWCAP2_HBC`.
+    HBC: 1, linux_raw_sys::ptrace::HWCAP2_HBC, "";
+    /// `HWCAP2_SVE_B16B16`.
+    SVE_B16B16: 1, linux_raw_sys::ptrace::HWCAP2_SVE_B16B16, "";
+    /// `HWCAP2_LRCPC3`.
+    LRCPC3: 1, linux_raw_sys::ptrace::HWCAP2_LRCPC3, "";
+    /// `HWCAP2_LSE128`.
+    LSE128: 1, linux_raw_sys::ptrace::HWCAP2_LSE128, "";
+    /// `HWCAP2_FPMR`.
+    FPMR: 1, linux_raw_sys::ptrace::HWCAP2_FPMR, "";
+    /// `HWCAP2_LUT`.
+    LUT: 1, linux_raw_sys::ptrace::HWCAP2_LUT, "";
+    /// `HWCAP2_FAMINMAX`.
+    FAMINMAX: 1, linux_raw_sys::ptrace::HWCAP2_FAMINMAX, "";
+    /// `HWCAP2_F8CVT`.
+    F8CVT: 1, linux_raw_sys::ptrace::HWCAP2_F8CVT, "";
+    /// `HWCAP2_F8FMA`.
+    F8FMA: 1, linux_raw_sys::ptrace::HWCAP2_F8FMA, "";
+    /// `HWCAP2_F8DP4`.
+    F8DP4: 1, linux_raw_sys::ptrace::HWCAP2_F8DP4, "";
+    /// `HWCAP2_F8DP2`.
+    F8DP2: 1, linux_raw_sys::ptrace::HWCAP2_F8DP2, "";
+    /// `HWCAP2_F8E4M3`.
+    F8E4M3: 1, linux_raw_sys::ptrace::HWCAP2_F8E4M3, "";
+    /// `HWCAP2_F8E5M2`.
+    F8E5M2: 1, linux_raw_sys::ptrace::HWCAP2_F8E5M2, "";
+    /// `HWCAP2_SME_LUTV2`.
+    SME_LUTV2: 1, linux_raw_sys::ptrace::HWCAP2_SME_LUTV2, "";
+    /// `HWCAP2_SME_F8F16`.
+    SME_F8F16: 1, linux_raw_sys::ptrace::HWCAP2_SME_F8F16, "";
+    /// `HWCAP2_SME_F8F32`.
+    SME_F8F32: 1, linux_raw_sys::ptrace::HWCAP2_SME_F8F32, "";
+    /// `HWCAP2_SME_SF8FMA`.
+    SME_SF8FMA: 1, linux_raw_sys::ptrace::HWCAP2_SME_SF8FMA, "";
+    /// `HWCAP2_SME_SF8DP4`.
+    SME_SF8DP4: 1, linux_raw_sys::ptrace::HWCAP2_SME_SF8DP4, "";
+    /// `HWCAP2_SME_SF8DP2`.
+    SME_SF8DP2: 1, linux_raw_sys::ptrace::HWCAP2_SME_SF8DP2, "";
+    /// `HWCAP2_POE`.
+    POE: 1, linux_raw_sys::ptrace::HWCAP2_POE, "";
+    /// `HWCAP3_MTE_FAR`.
+    MTE_FAR: 2, linux_raw_sys::ptrace::HWCAP3_MTE_FAR, "";
+    /// `HWCAP3_MTE_STORE_ONLY`.
+    MTE_STORE_ONLY: 2, linux_raw_sys::ptrace::HWCAP3_MTE_STORE_ONLY, "";
+}
+
 // Calls only aarch64 has beyond the common set.
 crate::sysnos! {
     renameat: __NR_renameat,

@@ -15,7 +15,11 @@
 //! - `clone_then_call`: `clone`/`clone3` whose child calls a function below the parent's stack
 //!   pointer (the spawn code's vfork; clone's argument order is the per-arch quirk it hides);
 //! - the arch-only syscall numbers (those the generic table lacks, such as `open` on x86_64);
-//! - small named helpers for the rare unavoidable per-arch quirks.
+//! - small named helpers for the rare unavoidable per-arch quirks;
+//! - `only_x86_64!`, `only_aarch64!`, `only_riscv64!`: items compiled on one arch only (the
+//!   calls only that arch has, such as x86_64's `ioperm`), so crates above this one need no
+//!   `cfg(target_arch)` of their own;
+//! - `hwcap`: the named bits of the arch's hardware capability words.
 //!
 //! Every stub is `#[inline(always)]`: a call frame around the trap costs a `call`/`ret` pair,
 //! which on current x86 CPUs is measurably slower than the syscall path itself for cheap calls.
@@ -53,6 +57,43 @@ compile_error!(
 );
 
 pub use imp::*;
+
+/// One named bit of the hardware capability words of the auxiliary vector, as each arch file
+/// lists them in its `hwcap` module (`sysrt::system::Hwcaps` tests them).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HwcapBit {
+    /// Which word: 0 for `AT_HWCAP`, 1 for `AT_HWCAP2`, 2 for `AT_HWCAP3`.
+    pub word: u8,
+    /// The bit's mask in that word.
+    pub mask: usize,
+    /// The constant's name here (`SSE2`, `ASIMD`).
+    pub name: &'static str,
+    /// How `/proc/cpuinfo` spells the feature (its `flags`, `Features` or `isa` line), or ""
+    /// where this table does not say.
+    pub cpuinfo: &'static str,
+}
+
+/// Declares an arch's `hwcap` module: one [`HwcapBit`] constant per named bit, and `ALL`.
+macro_rules! hwcap_bits {
+    ($( $(#[$doc:meta])* $name:ident: $word:literal, $mask:expr, $cpuinfo:literal; )*) => {
+        /// The named bits of this architecture's hardware capability words (`AT_HWCAP`,
+        /// `AT_HWCAP2`…), as [`HwcapBit`](crate::HwcapBit) values.
+        pub mod hwcap {
+            $(
+                $(#[$doc])*
+                pub const $name: $crate::HwcapBit = $crate::HwcapBit {
+                    word: $word,
+                    mask: $mask as usize,
+                    name: stringify!($name),
+                    cpuinfo: $cpuinfo,
+                };
+            )*
+            /// Every named bit, in word and bit order.
+            pub const ALL: &[$crate::HwcapBit] = &[$($name),*];
+        }
+    };
+}
+pub(crate) use hwcap_bits;
 
 /// The name of the architecture this crate was built for, as Rust spells it in `target_arch`.
 pub const ARCH: &str = imp::ARCH_NAME;

@@ -234,6 +234,48 @@ pub unsafe fn clone_then_call(
     ret
 }
 
+// Items for one arch only, for the crates above this one.
+
+/// Compiles the items inside on x86_64 only: on riscv64, nothing.
+#[macro_export]
+macro_rules! only_x86_64 {
+    ($($item:item)*) => {};
+}
+
+/// Compiles the items inside on aarch64 only: on riscv64, nothing.
+#[macro_export]
+macro_rules! only_aarch64 {
+    ($($item:item)*) => {};
+}
+
+/// Compiles the items inside on riscv64 only; on the other arches they do not exist. How code
+/// above this crate has items for one arch without a `cfg(target_arch)` of its own.
+#[macro_export]
+macro_rules! only_riscv64 {
+    ($($item:item)*) => { $($item)* };
+}
+
+// The named hwcap bits. linux-raw-sys has none for riscv64, so they are typed here: one bit
+// per single-letter ISA extension, bit `letter - 'A'` (A is 0, V is 21) (`COMPAT_HWCAP_ISA_*` in
+// arch/riscv/include/uapi/asm/hwcap.h); /proc/cpuinfo shows the letters in its `isa` line.
+// The multi-letter extensions are asked for with `riscv_hwprobe`.
+crate::hwcap_bits! {
+    /// `COMPAT_HWCAP_ISA_A`: atomics.
+    A: 0, 1usize << 0, "a";
+    /// `COMPAT_HWCAP_ISA_C`: compressed instructions.
+    C: 0, 1usize << 2, "c";
+    /// `COMPAT_HWCAP_ISA_D`: double-precision floating point.
+    D: 0, 1usize << 3, "d";
+    /// `COMPAT_HWCAP_ISA_F`: single-precision floating point.
+    F: 0, 1usize << 5, "f";
+    /// `COMPAT_HWCAP_ISA_I`: the base integer ISA.
+    I: 0, 1usize << 8, "i";
+    /// `COMPAT_HWCAP_ISA_M`: integer multiply and divide.
+    M: 0, 1usize << 12, "m";
+    /// `COMPAT_HWCAP_ISA_V`: vectors.
+    V: 0, 1usize << 21, "v";
+}
+
 // Calls only riscv64 has beyond the common set.
 crate::sysnos! {
     riscv_flush_icache: __NR_riscv_flush_icache, riscv_hwprobe: __NR_riscv_hwprobe,

@@ -284,6 +284,100 @@ pub unsafe fn clone_then_call(
     ret
 }
 
+// Items for one arch only, for the crates above this one.
+
+/// Compiles the items inside on x86_64 only; on the other arches they do not exist. How code
+/// above this crate has items for one arch without a `cfg(target_arch)` of its own.
+#[macro_export]
+macro_rules! only_x86_64 {
+    ($($item:item)*) => { $($item)* };
+}
+
+/// Compiles the items inside on aarch64 only: on x86_64, nothing.
+#[macro_export]
+macro_rules! only_aarch64 {
+    ($($item:item)*) => {};
+}
+
+/// Compiles the items inside on riscv64 only: on x86_64, nothing.
+#[macro_export]
+macro_rules! only_riscv64 {
+    ($($item:item)*) => {};
+}
+
+// The named hwcap bits. linux-raw-sys has none for x86_64 (x86 has no uapi hwcap.h for
+// AT_HWCAP), so they are typed here: AT_HWCAP is CPUID leaf 1's EDX as the kernel keeps it
+// (`ELF_HWCAP` is `boot_cpu_data.x86_capability[CPUID_1_EDX]`; bit positions from the Intel
+// SDM, vol. 2A, CPUID, "Feature Information Returned in the EDX Register"; names as
+// /proc/cpuinfo prints them, arch/x86/include/asm/cpufeatures.h word 0), and AT_HWCAP2 has
+// the two bits of arch/x86/include/uapi/asm/hwcap2.h.
+crate::hwcap_bits! {
+    /// x87 floating point unit on chip.
+    FPU: 0, 1usize << 0, "fpu";
+    /// Virtual 8086 mode enhancements.
+    VME: 0, 1usize << 1, "vme";
+    /// Debugging extensions.
+    DE: 0, 1usize << 2, "de";
+    /// Page size extensions.
+    PSE: 0, 1usize << 3, "pse";
+    /// Time stamp counter (`rdtsc`).
+    TSC: 0, 1usize << 4, "tsc";
+    /// Model-specific registers.
+    MSR: 0, 1usize << 5, "msr";
+    /// Physical address extension.
+    PAE: 0, 1usize << 6, "pae";
+    /// Machine check exception.
+    MCE: 0, 1usize << 7, "mce";
+    /// `cmpxchg8b`.
+    CX8: 0, 1usize << 8, "cx8";
+    /// On-chip APIC.
+    APIC: 0, 1usize << 9, "apic";
+    /// `sysenter`/`sysexit`.
+    SEP: 0, 1usize << 11, "sep";
+    /// Memory type range registers.
+    MTRR: 0, 1usize << 12, "mtrr";
+    /// Page global bit.
+    PGE: 0, 1usize << 13, "pge";
+    /// Machine check architecture.
+    MCA: 0, 1usize << 14, "mca";
+    /// Conditional moves (`cmov`).
+    CMOV: 0, 1usize << 15, "cmov";
+    /// Page attribute table.
+    PAT: 0, 1usize << 16, "pat";
+    /// 36-bit page size extension.
+    PSE36: 0, 1usize << 17, "pse36";
+    /// Processor serial number.
+    PN: 0, 1usize << 18, "pn";
+    /// `clflush`.
+    CLFLUSH: 0, 1usize << 19, "clflush";
+    /// Debug store.
+    DTS: 0, 1usize << 21, "dts";
+    /// Thermal monitor and clock control (ACPI).
+    ACPI: 0, 1usize << 22, "acpi";
+    /// MMX.
+    MMX: 0, 1usize << 23, "mmx";
+    /// `fxsave`/`fxrstor`.
+    FXSR: 0, 1usize << 24, "fxsr";
+    /// SSE.
+    SSE: 0, 1usize << 25, "sse";
+    /// SSE2.
+    SSE2: 0, 1usize << 26, "sse2";
+    /// Self snoop.
+    SS: 0, 1usize << 27, "ss";
+    /// Hyper-threading (max APIC IDs field valid).
+    HT: 0, 1usize << 28, "ht";
+    /// Thermal monitor.
+    TM: 0, 1usize << 29, "tm";
+    /// IA-64 processor emulating x86.
+    IA64: 0, 1usize << 30, "ia64";
+    /// Pending break enable.
+    PBE: 0, 1usize << 31, "pbe";
+    /// `HWCAP2_RING3MWAIT`: `monitor`/`mwait` usable in ring 3.
+    RING3MWAIT: 1, 1usize << 0, "ring3mwait";
+    /// `HWCAP2_FSGSBASE`: the kernel lets user space use `rdfsbase`/`wrfsbase` and friends.
+    FSGSBASE: 1, 1usize << 1, "fsgsbase";
+}
+
 // Calls only x86_64 has: the legacy forms the generic table (aarch64, riscv64) dropped.
 crate::sysnos! {
     open: __NR_open, creat: __NR_creat, stat: __NR_stat, lstat: __NR_lstat, dup2: __NR_dup2,
@@ -295,4 +389,5 @@ crate::sysnos! {
     time: __NR_time, utime: __NR_utime, utimes: __NR_utimes, select: __NR_select,
     epoll_create: __NR_epoll_create, epoll_wait: __NR_epoll_wait, eventfd: __NR_eventfd,
     signalfd: __NR_signalfd, inotify_init: __NR_inotify_init, getpgrp: __NR_getpgrp,
+    ioperm: __NR_ioperm, iopl: __NR_iopl,
 }

@@ -17,6 +17,8 @@
 
 pub mod check;
 pub mod child;
+pub mod fault;
+pub mod procfs;
 pub mod spawn;
 pub mod util;
 

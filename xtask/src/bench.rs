@@ -166,6 +166,7 @@ pub fn bench() -> Result<bool> {
 
     startup_comparison(&dirs)?;
     spawn_comparison(&dirs)?;
+    alloc_churn_comparison()?;
 
     println!("\n## getppid against other Rust syscall layers (host, std program)");
     let status = build::cargo()
@@ -174,9 +175,9 @@ pub fn bench() -> Result<bool> {
     Ok(status.success())
 }
 
-/// Builds `xtask/bench-peers/hello_std.rs` for `target` with plain rustc (release-like flags,
+/// Builds `xtask/bench-peers/{stem}.rs` for `target` with plain rustc (release-like flags,
 /// stripped); `None` if that target cannot be had here.
-fn build_std_peer(target: &str, out: &std::path::Path) -> Option<std::path::PathBuf> {
+fn build_std_peer(stem: &str, target: &str, out: &std::path::Path) -> Option<std::path::PathBuf> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
@@ -195,7 +196,7 @@ fn build_std_peer(target: &str, out: &std::path::Path) -> Option<std::path::Path
             return None;
         }
     }
-    let bin = out.join(format!("hello-std-{target}"));
+    let bin = out.join(format!("{stem}-{target}"));
     let status = Command::new("rustc")
         .current_dir(build::root())
         .args([
@@ -208,7 +209,9 @@ fn build_std_peer(target: &str, out: &std::path::Path) -> Option<std::path::Path
             "-C",
             "codegen-units=1",
         ])
-        .args(["--target", target, "xtask/bench-peers/hello_std.rs", "-o"])
+        .args(["--target", target])
+        .arg(format!("xtask/bench-peers/{stem}.rs"))
+        .arg("-o")
         .arg(&bin)
         .status()
         .ok()?;
@@ -249,10 +252,10 @@ fn startup_comparison(dirs: &[(Arch, std::path::PathBuf)]) -> Result<()> {
     std::fs::create_dir_all(&out)?;
     let mut rows: Vec<(&str, std::path::PathBuf)> =
         vec![("sysrt (static, no libc)", dir.join("hello"))];
-    if let Some(b) = build_std_peer("x86_64-unknown-linux-gnu", &out) {
+    if let Some(b) = build_std_peer("hello_std", "x86_64-unknown-linux-gnu", &out) {
         rows.push(("std + glibc (dynamic)", b));
     }
-    if let Some(b) = build_std_peer("x86_64-unknown-linux-musl", &out) {
+    if let Some(b) = build_std_peer("hello_std", "x86_64-unknown-linux-musl", &out) {
         rows.push(("std + musl (static)", b));
     } else {
         println!("(the musl target could not be added here: no musl row)");
@@ -396,6 +399,62 @@ fn spawn_comparison(dirs: &[(Arch, std::path::PathBuf)]) -> Result<()> {
         "(2000 timed spawns per case, the cases taking turns spawn by spawn; the child is \
          bench_spawn --exit, a static program that exits at once)"
     );
+    Ok(())
+}
+
+/// The small-object churn of `xtask/bench-peers/alloc_churn.rs` on sysrt-rt's allocator
+/// (tests/src/bin/bench_alloc.rs, libc-free) and on std with glibc's malloc and with musl's:
+/// the best of 5 interleaved runs of each, in ns per iteration (one allocation and one free).
+fn alloc_churn_comparison() -> Result<()> {
+    println!(
+        "\n## small-object churn: sysrt-rt's allocator against glibc and musl (x86_64, native)"
+    );
+    let arch = Arch::X86_64;
+    if !arch.is_host() {
+        println!("(not an x86_64 host: no row)");
+        return Ok(());
+    }
+    let dir = build::build_program(arch, build::TEST_PACKAGE, "bench_alloc")?;
+    let out = build::target_dir().join("bench-peers");
+    std::fs::create_dir_all(&out)?;
+    let mut rows: Vec<(&str, std::path::PathBuf)> = vec![(
+        "sysrt-rt `alloc` (static, no libc)",
+        dir.join("bench_alloc"),
+    )];
+    if let Some(b) = build_std_peer("alloc_churn_std", "x86_64-unknown-linux-gnu", &out) {
+        rows.push(("std + glibc malloc", b));
+    }
+    if let Some(b) = build_std_peer("alloc_churn_std", "x86_64-unknown-linux-musl", &out) {
+        rows.push(("std + musl malloc", b));
+    } else {
+        println!("(the musl target could not be added here: no musl row)");
+    }
+    let iters = "10000000";
+    let mut best = vec![f64::MAX; rows.len()];
+    for _ in 0..5 {
+        for (i, (name, bin)) in rows.iter().enumerate() {
+            let out = run_with_timeout(
+                {
+                    let mut c = Command::new(bin);
+                    c.arg(iters).env_remove("LD_LIBRARY_PATH");
+                    c
+                },
+                std::time::Duration::from_secs(120),
+            )?;
+            let text = String::from_utf8_lossy(&out.stdout);
+            let ns = text
+                .split_whitespace()
+                .nth(2)
+                .and_then(|n| n.parse::<f64>().ok())
+                .ok_or_else(|| format!("{name}: unexpected output {text:?}"))?;
+            best[i] = best[i].min(ns);
+        }
+    }
+    println!("| allocator | ns per allocation + free (best of 5, {iters} iterations) |");
+    println!("|---|---:|");
+    for ((name, _), ns) in rows.iter().zip(best) {
+        println!("| {name} | {ns:.1} |");
+    }
     Ok(())
 }
 

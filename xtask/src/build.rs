@@ -92,10 +92,16 @@ pub fn build_programs(arch: Arch) -> Result<PathBuf> {
 /// Builds every test and demo program for `arch` in `profile` and returns the directory
 /// holding the binaries.
 pub fn build_programs_in(arch: Arch, profile: Profile) -> Result<PathBuf> {
-    let mut cmd = program_build(arch, profile);
-    cmd.args(["-p", TEST_PACKAGE, "-p", DEMO_PACKAGE]);
+    // One cargo run per package: cargo unifies the features of the packages it builds
+    // together, and the test programs turn on sysrt-rt's `alloc`, which the demos (like a
+    // user's program) must be built without.
     eprintln!("xtask: building test and demo programs for {arch} ({profile:?})");
-    finish_build(arch, profile, cmd)
+    for package in [TEST_PACKAGE, DEMO_PACKAGE] {
+        let mut cmd = program_build(arch, profile);
+        cmd.args(["-p", package]);
+        finish_build(arch, profile, cmd)?;
+    }
+    Ok(target_dir().join(arch.triple()).join(profile.dir_name()))
 }
 
 /// Builds the one program `bin` of `package` for `arch` (as [`build_programs`] does) and

@@ -237,6 +237,31 @@ coverage_map! {
     "StringBytePtr" => reason("deprecated in Go (panics on an interior NUL); sysrt::path::Arg does its job and returns EINVAL instead"),
     "StringByteSlice" => reason("deprecated in Go (panics on an interior NUL); sysrt::path::Arg does its job and returns EINVAL instead"),
 
+    // memory
+    "Mmap" => covered(sysrt::mm::MmapOptions; mm_map: "anonymous_write_then_read_back", mm_map: "shared_file_mapping_write_visible_via_read", mm_map: "private_file_mapping_cow_not_in_file", mm_map: "map_write_only_fd_for_reading_eacces_r44"),
+    "Munmap" => covered(sysrt::mm::munmap; mm_map: "raw_munmap_twice_second_is_ok_r47", mm_map: "raw_munmap_unaligned_einval_r47", mm_map: "no_mapping_leaked"),
+    "Mprotect" => covered(sysrt::mm::mprotect; mm_map: "write_after_mprotect_read_only_child_sigsegv", mm_map: "raw_mprotect_unmapped_range_enomem_r48", mm_map: "shared_map_of_rdonly_fd_make_mut_eacces_r48"),
+    "Madvise" => covered(sysrt::mm::madvise; mm_map: "advise_willneed_sequential_normal_ok", mm_map: "madvise_unaligned_slice_einval", mm_map: "madvise_dontneed_zeroes_anonymous"),
+    "Mlock" => covered(sysrt::mm::mlock; mm_map: "mlock_counts_in_vmlck_munlock_releases", mm_map: "mlock_unmapped_raw_enomem"),
+    "Munlock" => covered(sysrt::mm::munlock; mm_map: "mlock_counts_in_vmlck_munlock_releases"),
+    "Mlockall" => covered(sysrt::mm::mlockall; mm_map: "mlockall_current_onfault_then_munlockall", mm_map: "mlockall_no_flags_einval"),
+    "Munlockall" => covered(sysrt::mm::munlockall; mm_map: "mlockall_current_onfault_then_munlockall", mm_map: "munlockall_ok"),
+    "Getpagesize" => covered(sysrt::mm::page_size; mm_map: "page_size_is_at_pagesz_power_of_two", mm_map: "anonymous_zero_filled_page_aligned"),
+
+    // misc (the Ptrace* rows belong to the process area)
+    "Uname" => covered(sysrt::system::uname; sys_info: "uname_release_is_osrelease", sys_info: "uname_nodename_is_hostname", sys_info: "uname_machine_is_this_arch"),
+    "Sysinfo" => covered(sysrt::system::sysinfo; sys_info: "sysinfo_uptime_within_2s_of_proc_uptime", sys_info: "sysinfo_totalram_totalswap_match_meminfo"),
+    "Sethostname" => covered(sysrt::system::sethostname; sys_admin: "sethostname_in_new_uts_namespace_seen_by_uname_and_proc", sys_admin: "sethostname_65_bytes_einval_in_namespace", sys_admin: "sethostname_without_cap_sys_admin_eperm"),
+    "Setdomainname" => covered(sysrt::system::setdomainname; sys_admin: "setdomainname_in_new_uts_namespace_seen_by_uname_and_proc", sys_admin: "setdomainname_without_cap_sys_admin_eperm"),
+    "Reboot" => covered(sysrt::system::reboot; sys_admin: "reboot_typed_without_cap_sys_boot_eperm", sys_admin: "reboot_raw_bad_magic_einval_or_eperm"),
+    "Acct" => covered(sysrt::system::acct; sys_admin: "acct_missing_file_enoent", sys_admin: "acct_on_dev_null_not_regular_eacces", sys_admin: "acct_without_cap_sys_pacct_eperm"),
+    "Klogctl" => covered(sysrt::system::syslog; sys_admin: "syslog_size_buffer_is_a_power_of_two", sys_admin: "syslog_read_all_fits_the_buffer", sys_admin: "syslog_console_level_9_einval_or_eperm"),
+    // x86_64 only, as in Go (amd64-only API): aarch64 and riscv64 have no I/O ports, so
+    // sysrt_arch::only_x86_64! leaves the calls out there. The kernel here is built without
+    // CONFIG_X86_IOPL_IOPERM, so these cases report ENOSYS as a skip on this machine.
+    "Ioperm" => covered(sysrt::system::ioperm; sys_admin: "ioperm_beyond_port_65535_einval", sys_admin: "iopl_0_and_ioperm_revoke_ok", sys_admin: "iopl_3_and_ioperm_grant_without_cap_eperm"),
+    "Iopl" => covered(sysrt::system::iopl; sys_admin: "iopl_4_einval", sys_admin: "iopl_0_and_ioperm_revoke_ok", sys_admin: "iopl_3_and_ioperm_grant_without_cap_eperm"),
+
     // x/sys/unix extras
     "Openat2" => covered(sysrt::fs::openat2; fs_misc: "openat2_beneath_dotdot_exdev", fs_misc: "openat2_sets_cloexec"),
     "Statx" => covered(sysrt::fs::statx; fs_stat: "fstatat_and_statx_agree_r14", fs_stat: "statx_missing_enoent"),
@@ -283,4 +308,9 @@ coverage_map! {
     "SignalName" => covered(sysrt::signal::Signal; signal_send: "signal_name_and_from_name"),
     "SignalNum" => covered(sysrt::signal::Signal; signal_send: "signal_name_and_from_name"),
     "ErrnoName" => covered(sysrt::Errno; errno: "errno_table_round_trip_all", errno: "errno_unknown_name"),
+    "Msync" => covered(sysrt::mm::msync; mm_map: "shared_file_mapping_flush_msync_ok", mm_map: "msync_async_and_sync_together_einval"),
+    "Mremap" => covered(sysrt::mm::mremap; mm_map: "mremap_grow_keeps_contents_new_zero", mm_map: "mremap_shrink_keeps_prefix", mm_map: "resize_grow_file_mapping_einval"),
+    "ProcessVMReadv" => covered(sysrt::mm::process_vm_readv; mm_misc: "process_vm_readv_child_sees_childs_copy", mm_misc: "process_vm_readv_two_ranges_second_unmapped_short", mm_misc: "process_vm_readv_pid_1_as_nobody_eperm"),
+    "ProcessVMWritev" => covered(sysrt::mm::process_vm_writev; mm_misc: "process_vm_writev_into_child_child_sees_it"),
+    "Auxv" => covered(sysrt::auxv::entries; sys_info: "auxv_entries_match_proc_self_auxv", sys_info: "hwcaps_words_are_at_hwcap_and_at_hwcap2"),
 }

@@ -127,7 +127,20 @@ impl ArchRun<'_> {
 
     /// Runs a test program and counts its `[OK]`/`[FAIL]`/`[SKIPPED]` lines.
     fn test_program(&mut self, program: &str) -> Result<()> {
+        self.test_program_with(program, None)
+    }
+
+    /// As [`Self::test_program`], with one more environment variable (shown in the label).
+    fn test_program_with(&mut self, program: &str, env: Option<(&str, &str)>) -> Result<()> {
         let mut cmd = self.base_command(program);
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        let shown = match env {
+            Some((k, v)) => format!("{program} {k}={v}"),
+            None => program.to_string(),
+        };
+        let program = shown.as_str();
         if program == "startup" {
             // Exactly what the program asserts: its parent's pid and three variables.
             cmd.env_clear();
@@ -223,6 +236,39 @@ impl ArchRun<'_> {
                 }
             });
             self.case("unprivileged_ids_no_groups_no_caps", r);
+        }
+        // Nothing may assume 4 KiB pages: the mapping and allocator programs again on
+        // aarch64 with QEMU emulating the 16 KiB and 64 KiB pages arm64 kernels also use
+        // (`QEMU_PAGESIZE`, qemu-user's `-p`; AT_PAGESZ and mmap alignment follow it).
+        if self.arch == Arch::Aarch64 {
+            for program in ["mm_map", "alloc"] {
+                for size in ["16384", "65536"] {
+                    if self.wants(program) {
+                        self.test_program_with(program, Some(("QEMU_PAGESIZE", size)))?;
+                    }
+                }
+            }
+        }
+        // The test programs are built with sysrt-rt's `alloc` feature: one that never
+        // allocates still makes only the runtime's probe and its exit (no mmap).
+        let name = "alloc_feature_never_allocating_program_only_ppoll_exit_group";
+        if self.wants(name) && self.user.is_none() {
+            if self.arch.is_host() && setup::which("strace").is_none() {
+                println!(
+                    "  [{}] xtask::{name} [SKIPPED] strace is not installed",
+                    self.label()
+                );
+                self.tally.skipped += 1;
+            } else {
+                let row = crate::demo::run_demo(self.arch, self.dir, "exitcode")?;
+                let r =
+                    if row.status == Status::Exited(2) && row.syscalls == ["ppoll", "exit_group"] {
+                        Ok(())
+                    } else {
+                        Err(format!("{}, syscalls {:?}", row.status, row.syscalls))
+                    };
+                self.case(name, r);
+            }
         }
         for code in [0, 1, 255] {
             let name = format!("exit_status_{code}_reaches_parent");

@@ -24,15 +24,18 @@ extern crate alloc;
 extern crate std;
 
 mod arg;
+pub mod auxv;
 pub mod env;
 pub mod errno;
 pub mod fd;
 pub mod fs;
 pub mod io;
+pub mod mm;
 pub mod path;
 pub mod process;
 pub mod ptrace;
 pub mod signal;
+pub mod system;
 pub mod time;
 
 pub use errno::{Errno, ErrorKind, Result};

@@ -1,5 +1,10 @@
 //! The auxiliary vector: what the kernel tells a new program about itself and the machine.
 //! `man 3 getauxval`.
+//!
+//! The runtime walks the vector it found on the initial stack, and also hands it to
+//! [`sysrt::auxv`], so that sysrt's own lookups read it without a syscall. These functions
+//! read it directly: they never need `sysrt::auxv`'s fallback (`PR_GET_AUXV`,
+//! `/proc/self/auxv`), which keeps that code out of programs that do not use it.
 
 use core::ffi::{CStr, c_char};
 use core::sync::atomic::Ordering;
@@ -83,9 +88,10 @@ pub fn getauxval(key: usize) -> Option<usize> {
     entries().find(|&(k, _)| k == key).map(|(_, v)| v)
 }
 
-/// The page size (`AT_PAGESZ`); 4096 if the kernel did not say (it always does on Linux).
+/// The page size (`AT_PAGESZ`, which Linux always passes; see [`sysrt::auxv::page_size`],
+/// which measures it in the case it did not, rather than assume 4096).
 pub fn page_size() -> usize {
-    getauxval(AT_PAGESZ).unwrap_or(4096)
+    sysrt::auxv::page_size()
 }
 
 /// The 16 random bytes at `AT_RANDOM`, if passed.

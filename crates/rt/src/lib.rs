@@ -26,10 +26,18 @@
 //! defines them only outside `cfg(test)`, so that `cargo test` of the same crate builds its
 //! unit tests with std on the host.
 //!
+//! With the `alloc` feature, [`main!`] also installs `alloc::Allocator` as the global
+//! allocator, so `Vec`, `String`, `Box` and `format!` work (`extern crate alloc;`); a program
+//! that never allocates makes no syscall for it.
+//!
 //! Before `main` the runtime makes exactly one syscall, a `ppoll` that checks that fds 0–2 are
 //! open (see [`start::start`]), and runs the program's `.init_array` constructors.
 #![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "alloc")]
+#[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
+pub mod alloc;
 pub mod args;
 pub mod auxv;
 pub mod env;
@@ -113,6 +121,8 @@ macro_rules! __link_items {
             $crate::__panic_report(info)
         }
 
+        $crate::__global_allocator!();
+
         /// Named by the precompiled `core` (`DW.ref.rust_eh_personality`) even under
         /// `panic = "abort"`, so a build without LTO fails to link without it. Nothing ever
         /// unwinds, so nothing calls it; if something did, it ends the process.
@@ -174,4 +184,31 @@ macro_rules! __link_items {
             unsafe { $crate::mem::strlen(s) }
         }
     };
+}
+
+/// The `#[global_allocator]` that [`main!`] installs with the `alloc` feature.
+#[cfg(feature = "alloc")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __global_allocator {
+    () => {
+        #[global_allocator]
+        static __SYSRT_RT_ALLOCATOR: $crate::alloc::Allocator = $crate::alloc::Allocator::new();
+
+        /// Named by the landing pads of the precompiled `alloc` crate (built to unwind) once
+        /// LTO pulls its code in, even under `panic = "abort"`. Nothing ever unwinds, so
+        /// nothing calls it; if something did, it ends the process.
+        #[unsafe(no_mangle)]
+        extern "C" fn _Unwind_Resume(_exception: *mut core::ffi::c_void) -> ! {
+            $crate::__sysrt::process::exit_group(134)
+        }
+    };
+}
+
+/// Without the `alloc` feature, [`main!`] installs no allocator.
+#[cfg(not(feature = "alloc"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __global_allocator {
+    () => {};
 }

@@ -53,6 +53,9 @@ pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
         ARGV.store(argv, Ordering::Relaxed);
         sysrt::env::set_initial(envp);
         AUXV.store(auxv, Ordering::Relaxed);
+        // sysrt's own lookups (the page size, the hardware capabilities, the vDSO) then read
+        // the same vector, with no syscall.
+        sysrt::auxv::set_vector(auxv);
         (argc, argv, envp)
     };
     open_stdio();
