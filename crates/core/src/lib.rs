@@ -37,6 +37,7 @@ pub mod ptrace;
 pub mod signal;
 pub mod system;
 pub mod time;
+pub mod vdso;
 
 pub use errno::{Errno, ErrorKind, Result};
 pub use sysrt_arch::Sysno;
