@@ -34,6 +34,7 @@ pub mod mm;
 pub mod path;
 pub mod process;
 pub mod ptrace;
+pub mod random;
 pub mod signal;
 pub mod system;
 pub mod time;

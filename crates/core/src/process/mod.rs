@@ -20,6 +20,7 @@ pub use spawn::{
 
 use crate::{Sysno, arch};
 
+
 /// A process or thread ID, as the kernel's `pid_t`.
 #[derive(Copy, Clone, Eq, PartialEq, Hash, Ord, PartialOrd)]
 #[repr(transparent)]
@@ -186,6 +187,7 @@ pub unsafe fn fork() -> crate::Result<Option<Pid>> {
 }
 
 mod caps;
+mod cpu;
 mod id;
 mod limits;
 mod ns;
@@ -197,6 +199,7 @@ mod status;
 mod wait;
 
 pub use caps::*;
+pub use cpu::*;
 pub use id::*;
 pub use limits::*;
 pub use ns::*;
