@@ -214,7 +214,9 @@ impl crate::UserRegsAccess for UserRegs {
         self.regs[0] = value;
     }
 }
-/// The vDSO's symbols on aarch64 (`arch/arm64/kernel/vdso/vdso.lds.S`): no `time` or `getcpu`; `getrandom` since Linux 6.12.
+
+/// The vDSO's symbols on aarch64 (`arch/arm64/kernel/vdso/vdso.lds.S`): no `time` or
+/// `getcpu`; `getrandom` since Linux 6.12.
 pub(crate) const VDSO: crate::VdsoSymbols = crate::VdsoSymbols {
     machine: linux_raw_sys::elf_uapi::EM_AARCH64 as u16,
     version: "LINUX_2.6.39",

@@ -177,7 +177,9 @@ impl crate::UserRegsAccess for UserRegs {
         self.a0 = value;
     }
 }
-/// The vDSO's symbols on riscv64 (`arch/riscv/kernel/vdso/vdso.lds.S`): no `time`; `getcpu` is a syscall inside the vDSO; `getrandom` only in recent kernels.
+
+/// The vDSO's symbols on riscv64 (`arch/riscv/kernel/vdso/vdso.lds.S`): no `time`; `getcpu`
+/// is a syscall inside the vDSO; `getrandom` only in recent kernels.
 pub(crate) const VDSO: crate::VdsoSymbols = crate::VdsoSymbols {
     machine: linux_raw_sys::elf_uapi::EM_RISCV as u16,
     version: "LINUX_4.15",

@@ -283,7 +283,9 @@ pub unsafe fn clone_then_call(
     }
     ret
 }
-/// The vDSO's symbols on x86_64 (`arch/x86/entry/vdso/vdso.lds.S`): every call, `getrandom` since Linux 6.11.
+
+/// The vDSO's symbols on x86_64 (`arch/x86/entry/vdso/vdso.lds.S`): every call, `getrandom`
+/// since Linux 6.11.
 pub(crate) const VDSO: crate::VdsoSymbols = crate::VdsoSymbols {
     machine: linux_raw_sys::elf_uapi::EM_X86_64 as u16,
     version: "LINUX_2.6",

@@ -264,9 +264,9 @@ bitflags! {
 /// sleep can simply be retried.
 ///
 /// # Errors
-/// `EINTR`; `EINVAL` (`request.nsec` outside `0..1_000_000_000`, negative seconds, or a clock
-/// that cannot be slept on, such as a thread CPU clock); `ENOTSUP` (a clock without sleep
-/// support).
+/// `EINTR`; `EINVAL` (`request.nsec` outside `0..1_000_000_000`, negative seconds, or an
+/// unknown clock); `EOPNOTSUPP` (a clock that cannot be slept on, such as a thread's CPU
+/// clock).
 ///
 /// # References
 /// `man 2 clock_nanosleep`. Go: `unix.ClockNanosleep` (x/sys/unix).

@@ -187,6 +187,40 @@ pub struct Timex {
     _reserved: [i32; 11],
 }
 
+impl Timex {
+    /// A `Timex` that changes what `modes` says, every field zero: set the fields `modes`
+    /// names before the call. `Timex::new(AdjModes::empty())` (or `Timex::default()`) only
+    /// reads.
+    pub const fn new(modes: AdjModes) -> Timex {
+        Timex {
+            modes,
+            _pad0: 0,
+            offset: 0,
+            freq: 0,
+            maxerror: 0,
+            esterror: 0,
+            status: ClockStatus::empty(),
+            _pad1: 0,
+            constant: 0,
+            precision: 0,
+            tolerance: 0,
+            time: Timeval::ZERO,
+            tick: 0,
+            ppsfreq: 0,
+            jitter: 0,
+            shift: 0,
+            _pad2: 0,
+            stabil: 0,
+            jitcnt: 0,
+            calcnt: 0,
+            errcnt: 0,
+            stbcnt: 0,
+            tai: 0,
+            _reserved: [0; 11],
+        }
+    }
+}
+
 /// The clock state `adjtimex` returns (`TIME_*` from `include/uapi/linux/timex.h`).
 #[derive(Copy, Clone, Debug, Eq, PartialEq, Hash)]
 #[repr(transparent)]
