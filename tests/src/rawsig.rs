@@ -6,7 +6,7 @@ use core::mem::size_of;
 
 use linux_raw_sys::general::{
     __kernel_old_itimerval, __kernel_old_timeval, __kernel_timespec, ITIMER_REAL, SIG_BLOCK,
-    SIG_SETMASK, kernel_sigaction, kernel_sigset_t, siginfo, sigaltstack,
+    SIG_SETMASK, kernel_sigaction, kernel_sigset_t, sigaltstack, siginfo,
 };
 use sysrt::signal::{SigSet, Signal};
 use sysrt::{Errno, Sysno};

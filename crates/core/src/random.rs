@@ -67,9 +67,9 @@ pub fn getrandom(buf: &mut [u8], flags: GetRandomFlags) -> Result<usize> {
         && let Some(f) = vdso::GETRANDOM.get()
         && let Some(state) = pool::acquire(f)
     {
-        // SAFETY: `buf` is valid for `len` bytes of writes, which is all the vDSO writes to
-        // it; `state` is a pool state of the size and mapping the vDSO asked for, used by
-        // this call alone until it is released below.
+        // `buf` is valid for `len` bytes of writes, which is all the vDSO writes to it;
+        // `state` is a pool state of the size and mapping the vDSO asked for.
+        // SAFETY: as just said; this call alone uses `state` until it is released below.
         let ret = unsafe {
             f(
                 buf.as_mut_ptr().cast::<c_void>(),
@@ -219,9 +219,9 @@ mod pool {
     fn map(f: GetrandomFn) -> bool {
         // SAFETY: all-zero is a valid `vgetrandom_opaque_params` (plain integers).
         let mut params: g::vgetrandom_opaque_params = unsafe { core::mem::zeroed() };
-        // SAFETY: with a null buffer, zero length and flags, and `usize::MAX` as the state
-        // length, the vDSO writes one `vgetrandom_opaque_params` to the state pointer and
-        // returns 0 (lib/vdso/getrandom.c); `params` lives across the call.
+        // With a null buffer, zero length and flags, and `usize::MAX` as the state length,
+        // the vDSO writes one `vgetrandom_opaque_params` there and returns 0.
+        // SAFETY: so (lib/vdso/getrandom.c); `params` lives across the call.
         let ret = unsafe {
             f(
                 core::ptr::null_mut(),

@@ -26,8 +26,8 @@ pub const STARTUP_FAILURE_EXIT_STATUS: i32 = 127;
 /// V ABI's "Process Initialization").
 ///
 /// Before `main`, in this order:
-/// 1. the vDSO's address (`AT_SYSINFO_EHDR`) and `SYSRT_NO_VDSO` are handed to
-///    [`sysrt::vdso::init_from_runtime`] (no syscall; the vDSO is read on first use);
+/// 1. the auxiliary vector and environment are handed to
+///    [`sysrt::vdso::init_from_runtime`] (two stores; the vDSO is looked up on first use);
 /// 2. fds 0, 1 and 2 are checked with one `ppoll` and any that is closed is opened on
 ///    `/dev/null`, as Rust's std does: `sysrt::fd::STDOUT` and friends are safe constants,
 ///    which is only sound if those numbers can never be handed out to a new file;
@@ -60,15 +60,9 @@ pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
         sysrt::auxv::set_vector(auxv);
         (argc, argv, envp)
     };
-    // Where the vDSO is, and whether SYSRT_NO_VDSO turns it off, for sysrt's clock and
-    // random calls, which look it up on first use: no syscall here.
-    // SAFETY: the address is the kernel's AT_SYSINFO_EHDR from this process's auxv.
-    unsafe {
-        sysrt::vdso::init_from_runtime(
-            crate::auxv::sysinfo_ehdr(),
-            crate::env::getenv("SYSRT_NO_VDSO"),
-        );
-    }
+    // Where sysrt's clock and random calls find the vDSO and SYSRT_NO_VDSO, on first use.
+    // SAFETY: the kernel's initial auxv and envp, which stay in place for the process's life.
+    unsafe { sysrt::vdso::init_from_runtime(AUXV.load(Ordering::Relaxed), envp) };
     open_stdio();
     refuse_tls();
     // SAFETY: called once, before `main`, with the process's own argc/argv/envp.

@@ -9,7 +9,7 @@
 use core::sync::atomic::{AtomicU32, Ordering};
 use core::time::Duration;
 
-use linux_raw_sys::general::{CAP_SYS_TIME, __kernel_old_timeval, __kernel_timespec};
+use linux_raw_sys::general::{__kernel_old_timeval, __kernel_timespec, CAP_SYS_TIME};
 use sysrt::process::Pid;
 use sysrt::signal::Signal;
 use sysrt::time::{
@@ -21,7 +21,7 @@ use sysrt_tests::rawsig;
 use sysrt_tests::util::{FdBaseline, as_nobody, has_cap, is_root, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 69;
+const PLAN: usize = 75;
 
 /// `clock_gettime` through the raw layer: the syscall, never the vDSO.
 fn sys_clock(clock: ClockId) -> Result<Timespec, Errno> {
@@ -83,11 +83,7 @@ fn agree(clock: ClockId) -> (bool, bool) {
     let mut ordered = true;
     let mut close = false;
     for _ in 0..10 {
-        let (a, s, b) = (
-            clock_gettime(clock),
-            sys_clock(clock),
-            clock_gettime(clock),
-        );
+        let (a, s, b) = (clock_gettime(clock), sys_clock(clock), clock_gettime(clock));
         let (Ok(a), Ok(s), Ok(b)) = (a, s, b) else {
             return (false, false);
         };
@@ -109,7 +105,12 @@ fn main() -> i32 {
 
     // Which path runs: the output says so (under QEMU the syscall fallback).
     let p = path();
-    check!(t, "clock_gettime_path_vdso_native_syscall_qemu", p, expected_path());
+    check!(
+        t,
+        "clock_gettime_path_vdso_native_syscall_qemu",
+        p,
+        expected_path()
+    );
     if p == "syscall" {
         sysrt_rt::println!("  (no vDSO here: clock_gettime and friends ran the syscall fallback)");
     }
@@ -135,7 +136,12 @@ fn main() -> i32 {
         ),
     ];
     for (name, clock) in clocks {
-        check!(t, name, clock_gettime(clock).map(Timespec::is_valid), Ok(true));
+        check!(
+            t,
+            name,
+            clock_gettime(clock).map(Timespec::is_valid),
+            Ok(true)
+        );
     }
     let rt = clock_gettime(ClockId::REALTIME).unwrap_or_default();
     check!(t, "realtime_is_after_2024", rt.sec > 1_704_067_200, true);
@@ -198,7 +204,11 @@ fn main() -> i32 {
         time::gettimeofday().map(Timeval::is_valid),
         Ok(true)
     );
-    let (g1, s, g2) = (time::gettimeofday(), sys_gettimeofday(), time::gettimeofday());
+    let (g1, s, g2) = (
+        time::gettimeofday(),
+        sys_gettimeofday(),
+        time::gettimeofday(),
+    );
     check!(
         t,
         "gettimeofday_vdso_and_syscall_ordered",
@@ -579,6 +589,62 @@ fn main() -> i32 {
             time::adjtimex(&mut same).map(drop)
         }),
         Ok(Err(Errno::EPERM))
+    );
+
+    // The Timespec/Timeval helpers (Go's NsecToTimespec, TimespecToNsec, Unix, Nano, and the
+    // Timeval ones), checked: invalid values are errors, never a panic or a wrap.
+    check!(
+        t,
+        "nsec_to_timespec_negative_keeps_nsec_in_range",
+        Timespec::from_nanos(-1_500_000_000).unix(),
+        (-2, 500_000_000)
+    );
+    check!(
+        t,
+        "timespec_to_nsec_round_trips_i64_extremes",
+        [i64::MIN, -1, 0, i64::MAX].map(|n| Timespec::from_nanos(n).as_nanos()),
+        [Ok(i64::MIN), Ok(-1), Ok(0), Ok(i64::MAX)]
+    );
+    check!(
+        t,
+        "timespec_nano_overflow_eoverflow_invalid_einval",
+        (
+            Timespec::new(i64::MAX, 0).as_nanos(),
+            Timespec::new(1, 1_000_000_000).as_nanos()
+        ),
+        (Err(Errno::EOVERFLOW), Err(Errno::EINVAL))
+    );
+    check!(
+        t,
+        "nsec_to_timeval_rounds_up_to_a_microsecond",
+        [1, 1_000, 1_001, 999_999_999].map(|n| Timeval::from_nanos(n).unix()),
+        [(0, 1_000), (0, 1_000), (0, 2_000), (1, 0)]
+    );
+    check!(
+        t,
+        "timeval_to_nsec_and_nano_checked",
+        (
+            Timeval::new(2, 5).as_nanos(),
+            Timeval::new(2, 1_000_000).as_nanos(),
+            Timeval::new(i64::MIN, 0).as_nanos()
+        ),
+        (Ok(2_000_005_000), Err(Errno::EINVAL), Err(Errno::EOVERFLOW))
+    );
+    check!(
+        t,
+        "duration_conversions_checked",
+        (
+            Timespec::try_from(Duration::new(u64::MAX, 0)),
+            Duration::try_from(Timespec::new(-1, 0)),
+            Duration::try_from(Timeval::new(3, 7)),
+            Timespec::try_from(Duration::from_micros(1_500_001))
+        ),
+        (
+            Err(Errno::EOVERFLOW),
+            Err(Errno::EINVAL),
+            Ok(Duration::new(3, 7_000)),
+            Ok(Timespec::new(1, 500_001_000))
+        )
     );
 
     baseline.check(&mut t);

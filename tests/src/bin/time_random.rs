@@ -81,16 +81,45 @@ fn main() -> i32 {
     }
 
     let sizes: [(&str, &str, usize); 6] = [
-        ("getrandom_1_byte_filled", "getrandom_syscall_1_byte_filled", 1),
-        ("getrandom_16_bytes_filled", "getrandom_syscall_16_bytes_filled", 16),
-        ("getrandom_257_bytes_filled", "getrandom_syscall_257_bytes_filled", 257),
-        ("getrandom_4096_bytes_filled", "getrandom_syscall_4096_bytes_filled", 4096),
-        ("getrandom_65537_bytes_filled", "getrandom_syscall_65537_bytes_filled", 65537),
-        ("getrandom_1_mib_filled", "getrandom_syscall_1_mib_filled", MIB),
+        (
+            "getrandom_1_byte_filled",
+            "getrandom_syscall_1_byte_filled",
+            1,
+        ),
+        (
+            "getrandom_16_bytes_filled",
+            "getrandom_syscall_16_bytes_filled",
+            16,
+        ),
+        (
+            "getrandom_257_bytes_filled",
+            "getrandom_syscall_257_bytes_filled",
+            257,
+        ),
+        (
+            "getrandom_4096_bytes_filled",
+            "getrandom_syscall_4096_bytes_filled",
+            4096,
+        ),
+        (
+            "getrandom_65537_bytes_filled",
+            "getrandom_syscall_65537_bytes_filled",
+            65537,
+        ),
+        (
+            "getrandom_1_mib_filled",
+            "getrandom_syscall_1_mib_filled",
+            MIB,
+        ),
     ];
     for (vname, sname, n) in sizes {
         check!(t, vname, every_byte_written(getrandom, n), (true, true));
-        check!(t, sname, every_byte_written(getrandom_syscall, n), (true, true));
+        check!(
+            t,
+            sname,
+            every_byte_written(getrandom_syscall, n),
+            (true, true)
+        );
     }
     check!(
         t,
@@ -138,10 +167,7 @@ fn main() -> i32 {
     check!(
         t,
         "getrandom_random_and_insecure_einval_both_paths",
-        (
-            getrandom(&mut buf, both),
-            getrandom_syscall(&mut buf, both)
-        ),
+        (getrandom(&mut buf, both), getrandom_syscall(&mut buf, both)),
         (Err(Errno::EINVAL), Err(Errno::EINVAL))
     );
     let unknown = GetRandomFlags::from_bits_retain(0x80);
@@ -160,7 +186,10 @@ fn main() -> i32 {
     check!(
         t,
         "fill_1_mib",
-        (fill(big), big.iter().filter(|&&b| b == 0).count() < MIB / 128),
+        (
+            fill(big),
+            big.iter().filter(|&&b| b == 0).count() < MIB / 128
+        ),
         (Ok(()), true)
     );
 

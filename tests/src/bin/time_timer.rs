@@ -43,14 +43,7 @@ fn timer_count() -> Result<usize, Errno> {
 fn raw_gettime(id: i32) -> Result<usize, Errno> {
     let mut cur = ItimerSpec::DISARMED;
     // SAFETY: the kernel writes one itimerspec into `cur`, which lives across the call.
-    unsafe {
-        sysrt::raw_syscall(
-            Sysno::timer_gettime,
-            id as usize,
-            &raw mut cur as usize,
-            0,
-        )
-    }
+    unsafe { sysrt::raw_syscall(Sysno::timer_gettime, id as usize, &raw mut cur as usize, 0) }
 }
 
 /// Waits for one `sig`: its (signo, code, value, timer id).
@@ -128,7 +121,12 @@ fn main() -> i32 {
         timer_gettime(&timer),
         Ok(ItimerSpec::DISARMED)
     );
-    check!(t, "timer_getoverrun_one_shot_0", timer_getoverrun(&timer), Ok(0));
+    check!(
+        t,
+        "timer_getoverrun_one_shot_0",
+        timer_getoverrun(&timer),
+        Ok(0)
+    );
 
     // Periodic: 1 ms, left pending for 50 ms, so expiries pile up as overruns.
     let periodic = ItimerSpec {
@@ -198,7 +196,11 @@ fn main() -> i32 {
     // No notification: only timer_gettime shows it running down.
     let quiet = timer_create(ClockId::BOOTTIME, SigEvent::None);
     let left = quiet.as_ref().map_err(|e| *e).and_then(|q| {
-        timer_settime(q, TimerFlags::empty(), &ItimerSpec::once(Timespec::new(10, 0)))?;
+        timer_settime(
+            q,
+            TimerFlags::empty(),
+            &ItimerSpec::once(Timespec::new(10, 0)),
+        )?;
         let _ = nanosleep(&ms(5), None);
         timer_gettime(q)
     });
@@ -259,7 +261,10 @@ fn main() -> i32 {
         Err(Errno::EINVAL)
     );
     for (name, value) in [
-        ("timer_settime_nsec_1e9_einval", Timespec::new(0, 1_000_000_000)),
+        (
+            "timer_settime_nsec_1e9_einval",
+            Timespec::new(0, 1_000_000_000),
+        ),
         ("timer_settime_nsec_negative_einval", Timespec::new(1, -1)),
         ("timer_settime_sec_negative_einval", Timespec::new(-1, 0)),
     ] {
@@ -300,12 +305,7 @@ fn main() -> i32 {
         Err(Errno::EINVAL)
     );
     drop(quiet);
-    check!(
-        t,
-        "no_timer_leaked",
-        timer_count(),
-        timers_at_start
-    );
+    check!(t, "no_timer_leaked", timer_count(), timers_at_start);
     check!(
         t,
         "no_signal_left_pending",

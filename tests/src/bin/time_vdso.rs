@@ -102,7 +102,9 @@ fn real_image() -> Option<(usize, &'static [u8])> {
     let head = unsafe { core::slice::from_raw_parts(base as *const u8, 4096) };
     let len = vdso::mapped_extent(head)?.clamp(64, 256 * 1024);
     // SAFETY: as above; the program headers give the mapped image's length.
-    Some((base, unsafe { core::slice::from_raw_parts(base as *const u8, len) }))
+    Some((base, unsafe {
+        core::slice::from_raw_parts(base as *const u8, len)
+    }))
 }
 
 // ---- the child that reports (for SYSRT_NO_VDSO) --------------------------------------------
@@ -135,7 +137,12 @@ fn rerun_report(extra_env: &'static [u8]) -> Result<sysrt_tests::check::Buf<64>,
             let e = b"SYSRT_QEMU=";
             qemu_env[..e.len()].copy_from_slice(e);
             qemu_env[e.len()..e.len() + q.len()].copy_from_slice(q);
-            argv = [qemu_path.as_ptr(), exe.as_ptr().cast(), REPORT_Z.as_ptr(), core::ptr::null()];
+            argv = [
+                qemu_path.as_ptr(),
+                exe.as_ptr().cast(),
+                REPORT_Z.as_ptr(),
+                core::ptr::null(),
+            ];
             envp = [extra_env.as_ptr(), qemu_env.as_ptr(), core::ptr::null()];
             qemu_path.as_ptr()
         }
@@ -231,7 +238,10 @@ extern "C" fn on_small_stack(_sig: i32) {
         STACK_TOP.load(Ordering::SeqCst).wrapping_sub(sp),
         Ordering::SeqCst,
     );
-    FREE.store(sp.wrapping_sub(STACK_LO.load(Ordering::SeqCst)), Ordering::SeqCst);
+    FREE.store(
+        sp.wrapping_sub(STACK_LO.load(Ordering::SeqCst)),
+        Ordering::SeqCst,
+    );
     CALLS_OK.store(vdso_calls(), Ordering::SeqCst);
 }
 
@@ -396,18 +406,19 @@ fn main() -> i32 {
             check!(
                 t,
                 "r52_real_vdso_has_clock_gettime_gettimeofday_getres",
-                (
-                    found[0].is_some(),
-                    found[1].is_some(),
-                    found[2].is_some()
-                ),
+                (found[0].is_some(), found[1].is_some(), found[2].is_some()),
                 (true, true, true)
             );
             let all_inside = found
                 .iter()
                 .flatten()
                 .all(|&a| a >= base && a < base + bytes.len());
-            check!(t, "r52_real_vdso_symbols_inside_the_image", all_inside, true);
+            check!(
+                t,
+                "r52_real_vdso_symbols_inside_the_image",
+                all_inside,
+                true
+            );
             let mut copy = [0u8; 32 * 1024];
             let n = bytes.len().min(copy.len());
             copy[..n].copy_from_slice(&bytes[..n]);
@@ -439,13 +450,26 @@ fn main() -> i32 {
     // R51/R52 on synthetic images of this arch: both tables, only GNU, only System V.
     let mut buf = [0u8; synth::MAX_SIZE];
     for (name, gnu, sysv) in [
-        ("r52_synthetic_image_this_arch_names_and_version", true, true),
+        (
+            "r52_synthetic_image_this_arch_names_and_version",
+            true,
+            true,
+        ),
         ("r51_gnu_hash_only_finds_every_symbol", true, false),
         ("r51_sysv_hash_only_finds_every_symbol", false, true),
     ] {
-        let got = arch_synth(&mut buf, gnu, sysv)
-            .map(|(len, names, n)| (resolved(&buf[..len], &names[..n], sysrt_arch::VDSO.version), n));
-        check!(t, name, got.map(|(found, n)| found == n && n >= 3), Some(true));
+        let got = arch_synth(&mut buf, gnu, sysv).map(|(len, names, n)| {
+            (
+                resolved(&buf[..len], &names[..n], sysrt_arch::VDSO.version),
+                n,
+            )
+        });
+        check!(
+            t,
+            name,
+            got.map(|(found, n)| found == n && n >= 3),
+            Some(true)
+        );
     }
     let got = arch_synth(&mut buf, true, true).map(|(len, names, n)| {
         let img = Image::parse(&buf[..len], sysrt_arch::VDSO.machine);
@@ -468,7 +492,12 @@ fn main() -> i32 {
     } as u16;
     let refused = arch_synth(&mut buf, true, true)
         .map(|(len, _, _)| Image::parse(&buf[..len], other).is_none());
-    check!(t, "synthetic_image_of_another_arch_refused", refused, Some(true));
+    check!(
+        t,
+        "synthetic_image_of_another_arch_refused",
+        refused,
+        Some(true)
+    );
     let escapes = arch_synth(&mut buf, true, true).map(|(len, names, n)| {
         let mut img = [0u8; synth::MAX_SIZE];
         img[..len].copy_from_slice(&buf[..len]);
@@ -502,7 +531,11 @@ fn main() -> i32 {
         got.as_ref().map(|b| b.as_str()).map_err(|e| *e),
         Ok("vdso=0 disabled=1 clock=1")
     );
-    let without = if qemu { "vdso=0 disabled=0 clock=1" } else { "vdso=1 disabled=0 clock=1" };
+    let without = if qemu {
+        "vdso=0 disabled=0 clock=1"
+    } else {
+        "vdso=1 disabled=0 clock=1"
+    };
     let got = rerun_report(b"SYSRT_NO_VDSO=0\0");
     check!(
         t,

@@ -141,7 +141,7 @@ fn vdso_ret(r: c_int) -> usize {
 /// # References
 /// `man 2 clock_gettime`. Go: `unix.ClockGettime` (x/sys/unix).
 #[doc(alias = "ClockGettime")]
-#[inline]
+#[inline(always)]
 pub fn clock_gettime(clock: ClockId) -> Result<Timespec> {
     clock_gettime_via(vdso::CLOCK_GETTIME.get(), Sysno::clock_gettime, clock)
 }
@@ -162,24 +162,37 @@ pub fn clock_getres(clock: ClockId) -> Result<Timespec> {
 
 /// `clock_gettime`/`clock_getres` through `f` (the vDSO function, if any), else the syscall
 /// `nr`; also the syscall when `f` declines with `-ENOSYS`.
+///
+/// Inlined: the vDSO path is one indirect call at the call site. The syscall path is a call
+/// of its own, so that it does not grow every caller.
 #[inline(always)]
 pub(crate) fn clock_gettime_via(
     f: Option<ClockGettimeFn>,
     nr: Sysno,
     clock: ClockId,
 ) -> Result<Timespec> {
-    let mut ts = zero_ts();
-    let mut ret = vdso_ret(-(ENOSYS as c_int));
     if let Some(f) = f {
+        let mut ts = zero_ts();
         // SAFETY: the vDSO function of this signature writes one `__kernel_timespec` into
         // `ts`, which lives across the call, and nothing else of ours.
-        ret = vdso_ret(unsafe { f(clock.raw(), &mut ts) });
+        let ret = unsafe { f(clock.raw(), &mut ts) };
+        if ret == 0 {
+            return Ok(Timespec::from_kernel(ts));
+        }
+        if ret != -(ENOSYS as c_int) {
+            return Errno::decode(vdso_ret(ret)).map(|_| Timespec::from_kernel(ts));
+        }
     }
-    if ret == vdso_ret(-(ENOSYS as c_int)) {
-        // SAFETY: the syscall writes one `__kernel_timespec` into `ts`, which lives across
-        // the call.
-        ret = unsafe { arch::syscall2(nr, clock.raw() as usize, &raw mut ts as usize) };
-    }
+    clock_gettime_syscall(nr, clock)
+}
+
+/// The `clock_gettime`/`clock_getres` syscall `nr`.
+#[inline(never)]
+fn clock_gettime_syscall(nr: Sysno, clock: ClockId) -> Result<Timespec> {
+    let mut ts = zero_ts();
+    // SAFETY: the syscall writes one `__kernel_timespec` into `ts`, which lives across the
+    // call.
+    let ret = unsafe { arch::syscall2(nr, clock.raw() as usize, &raw mut ts as usize) };
     Errno::decode(ret)?;
     Ok(Timespec::from_kernel(ts))
 }

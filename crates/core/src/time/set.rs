@@ -258,9 +258,9 @@ impl ClockState {
 #[doc(alias = "Adjtimex")]
 #[inline]
 pub fn adjtimex(buf: &mut Timex) -> Result<ClockState> {
-    // SAFETY: the kernel reads and writes exactly one `struct __kernel_timex` (208 bytes, the
-    // layout of `Timex`) at `buf`, which lives across the call; every field is an integer or
-    // a bit set that accepts any value, so whatever it writes is a valid `Timex`.
+    // The kernel reads and writes exactly one `struct __kernel_timex` (208 bytes, the layout
+    // of `Timex`); every field is an integer or a bit set that accepts any value.
+    // SAFETY: so whatever it writes at `buf`, which lives across the call, is a valid `Timex`.
     let ret = unsafe { arch::syscall1(Sysno::adjtimex, core::ptr::from_mut(buf) as usize) };
     Errno::decode(ret).map(|s| ClockState(s as i32))
 }

@@ -10,14 +10,16 @@
 //!
 //! Where the vDSO is found:
 //! - in a program started by `sysrt-rt`, from the auxiliary vector (`AT_SYSINFO_EHDR`), which
-//!   the runtime hands over at start with [`init_from_runtime`] (no syscall);
+//!   the runtime hands over at start with [`init_from_runtime`] (no syscall, and read only
+//!   when first needed);
 //! - anywhere else (sysrt inside a std program), on first use, from `prctl(PR_GET_AUXV)`
 //!   (Linux 6.4 and later), else from `/proc/self/auxv`; where neither answers (an older
 //!   kernel with no /proc mounted), the syscalls are used.
 //!
 //! `SYSRT_NO_VDSO=1` in the environment (any value but empty or `0`) makes every call use the
-//! syscall, for tools such as valgrind that follow syscalls but not the vDSO: read by the
-//! runtime at start, or from `/proc/self/environ` in a program the runtime did not start.
+//! syscall, for tools such as valgrind that follow syscalls but not the vDSO: read from the
+//! environment the process started with (the runtime's envp, or `/proc/self/environ` in a
+//! program the runtime did not start) when the vDSO is first needed.
 //! [`disable`] does the same from code.
 //!
 //! The image is read with a parser that trusts nothing in it ([`Image`]): an image of another
@@ -33,7 +35,7 @@ pub(crate) mod synth;
 
 use core::ffi::{c_int, c_long, c_uint, c_void};
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 use linux_raw_sys::general::{__kernel_old_time_t, __kernel_old_timeval, __kernel_timespec};
 
@@ -96,10 +98,10 @@ impl<F: Copy> Slot<F> {
             return None;
         }
         const { assert!(size_of::<F>() == size_of::<usize>()) };
-        // SAFETY: a slot only ever holds UNKNOWN, ABSENT or the address of the function the
-        // slot is named for, found in the kernel's vDSO under the name and version whose C
-        // signature `F` spells; `F` is a function pointer type of a pointer's size (asserted
-        // above), and the address is not null.
+        // A slot only ever holds UNKNOWN, ABSENT or the address of the function the slot is
+        // named for, found in the kernel's vDSO under the name and version whose C signature
+        // `F` spells; `F` is a function pointer type of a pointer's size (asserted above).
+        // SAFETY: as just said; the address is not null.
         Some(unsafe { core::mem::transmute_copy::<usize, F>(&addr) })
     }
 
@@ -122,11 +124,10 @@ pub(crate) static TIME: Slot<TimeFn> = Slot::new();
 pub(crate) static GETCPU: Slot<GetcpuFn> = Slot::new();
 pub(crate) static GETRANDOM: Slot<GetrandomFn> = Slot::new();
 
-/// What the runtime said at start: `NOT_TOLD` (no runtime: discover on first use),
-/// `TOLD_NONE` (the kernel passed no vDSO), or the vDSO's address.
-static RUNTIME_EHDR: AtomicUsize = AtomicUsize::new(NOT_TOLD);
-const NOT_TOLD: usize = 0;
-const TOLD_NONE: usize = 1;
+/// The auxiliary vector and environment the runtime handed over at start (null: no runtime
+/// did; discover on first use).
+static RUNTIME_AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
+static RUNTIME_ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 /// Set by `SYSRT_NO_VDSO` or [`disable`]: every call uses its syscall.
 static DISABLED: AtomicBool = AtomicBool::new(false);
 /// The vDSO address the lookup used (0: none).
@@ -139,24 +140,22 @@ const MIN_PAGE: usize = 4096;
 /// claims more than this is corrupt, and what it claims may not be mapped.
 const MAX_IMAGE: usize = 256 * 1024;
 
-/// Tells sysrt what the kernel passed a program at start: the vDSO's address
-/// (`AT_SYSINFO_EHDR`, `None` when the kernel passed none) and the value of the
-/// `SYSRT_NO_VDSO` environment variable (`None` when unset). Makes no syscall and reads no
-/// memory; the vDSO is looked up on first use.
+/// Tells sysrt where the kernel put a program's auxiliary vector and environment at start, so
+/// that the vDSO (`AT_SYSINFO_EHDR`) and `SYSRT_NO_VDSO` are read from them on first use. Two
+/// stores: no syscall, no memory read now, no code a program that never reads a clock needs.
 ///
 /// `sysrt-rt` calls this before `main`; a program with a runtime of its own should call it
 /// the same way, first thing. Without it, sysrt finds the vDSO itself on first use (see the
 /// module documentation).
 ///
 /// # Safety
-/// `sysinfo_ehdr` must be the `AT_SYSINFO_EHDR` value the kernel passed this process (or
-/// `None`): a vDSO the kernel mapped, which stays mapped and unchanged while the process runs.
-pub unsafe fn init_from_runtime(sysinfo_ehdr: Option<usize>, no_vdso: Option<&[u8]>) {
-    if no_vdso.is_some_and(no_vdso_value) {
-        DISABLED.store(true, Ordering::SeqCst);
-    }
-    let told = sysinfo_ehdr.filter(|&a| a > TOLD_NONE).unwrap_or(TOLD_NONE);
-    RUNTIME_EHDR.store(told, Ordering::SeqCst);
+/// `auxv` must point at the auxiliary vector the kernel placed on this process's initial
+/// stack (key/value pairs up to `AT_NULL`) and `envp` at its NULL-terminated environment
+/// array of NUL-terminated strings, both left in place and unchanged for the life of the
+/// process (as the initial stack is).
+pub unsafe fn init_from_runtime(auxv: *const usize, envp: *const *const u8) {
+    RUNTIME_ENVP.store(envp.cast_mut(), Ordering::SeqCst);
+    RUNTIME_AUXV.store(auxv.cast_mut(), Ordering::SeqCst);
 }
 
 /// Whether a `SYSRT_NO_VDSO` value asks for the syscalls: anything but empty or `0`.
@@ -258,23 +257,73 @@ fn resolve_all() {
 
 /// The vDSO image and its address, if there is one to use.
 fn find() -> Option<(Image<'static>, usize)> {
-    let ehdr = match RUNTIME_EHDR.load(Ordering::SeqCst) {
-        TOLD_NONE => return None,
-        NOT_TOLD => {
-            if environ_disables() {
+    let auxv = RUNTIME_AUXV.load(Ordering::SeqCst);
+    let ehdr = if auxv.is_null() {
+        if environ_disables() {
+            DISABLED.store(true, Ordering::SeqCst);
+        }
+        auxv_via_prctl().or_else(auxv_via_proc)
+    } else {
+        // SAFETY: the runtime promised (in `init_from_runtime`) that these are the kernel's
+        // initial auxv and envp, in place for the life of the process.
+        unsafe {
+            if runtime_environ_disables(RUNTIME_ENVP.load(Ordering::SeqCst)) {
                 DISABLED.store(true, Ordering::SeqCst);
             }
-            auxv_via_prctl().or_else(auxv_via_proc)?
+            runtime_auxv_ehdr(auxv)
         }
-        a => a,
     };
     if DISABLED.load(Ordering::SeqCst) {
         return None;
     }
-    // SAFETY: `ehdr` is the kernel's AT_SYSINFO_EHDR: from the runtime, which promised that
-    // in `init_from_runtime`, or from the kernel itself (prctl or /proc/self/auxv).
-    let bytes = unsafe { image_at(ehdr)? };
-    Some((Image::parse(bytes, sysrt_arch::VDSO.machine)?, ehdr))
+    // SAFETY: `ehdr` is the kernel's AT_SYSINFO_EHDR: from the initial auxv the runtime
+    // handed over, or from the kernel itself (prctl or /proc/self/auxv).
+    let bytes = unsafe { image_at(ehdr?)? };
+    Some((Image::parse(bytes, sysrt_arch::VDSO.machine)?, ehdr?))
+}
+
+/// `AT_SYSINFO_EHDR` from the kernel's auxiliary vector at `auxv`.
+///
+/// # Safety
+/// `auxv` points at the kernel's auxiliary vector (pairs up to `AT_NULL`).
+unsafe fn runtime_auxv_ehdr(mut auxv: *const usize) -> Option<usize> {
+    use linux_raw_sys::auxvec::{AT_NULL, AT_SYSINFO_EHDR};
+    loop {
+        // SAFETY: the caller's contract: we stop at AT_NULL, never reading past it.
+        let (key, value) = unsafe { (*auxv, *auxv.add(1)) };
+        match key {
+            k if k == AT_NULL as usize => return None,
+            k if k == AT_SYSINFO_EHDR as usize => return Some(value).filter(|&v| v != 0),
+            // SAFETY: not AT_NULL yet, so another pair follows.
+            _ => auxv = unsafe { auxv.add(2) },
+        }
+    }
+}
+
+/// Whether the first `SYSRT_NO_VDSO` entry of the environment array `envp` asks for the
+/// syscalls (the first of duplicated names wins, as everywhere in sysrt).
+///
+/// # Safety
+/// `envp` is null or points at a NULL-terminated array of NUL-terminated strings.
+unsafe fn runtime_environ_disables(mut envp: *const *const u8) -> bool {
+    const PREFIX: &[u8] = b"SYSRT_NO_VDSO=";
+    if envp.is_null() {
+        return false;
+    }
+    loop {
+        // SAFETY: the caller's contract: we stop at the NULL entry.
+        let entry = unsafe { *envp };
+        if entry.is_null() {
+            return false;
+        }
+        // SAFETY: each entry is a NUL-terminated string.
+        let bytes = unsafe { core::ffi::CStr::from_ptr(entry.cast()) }.to_bytes();
+        if let Some(value) = bytes.strip_prefix(PREFIX) {
+            return no_vdso_value(value);
+        }
+        // SAFETY: not the NULL entry yet, so another follows.
+        envp = unsafe { envp.add(1) };
+    }
 }
 
 /// The vDSO image at `ehdr` as a byte slice: its first page, then as much as its program
