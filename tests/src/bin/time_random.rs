@@ -9,13 +9,42 @@ use sysrt::{Errno, vdso};
 use sysrt_tests::util::{FdBaseline, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 26;
+const PLAN: usize = 27;
 const MIB: usize = 1 << 20;
 
-/// Two 1 MiB buffers and a "seen written" flag per byte.
-static mut A: [u8; MIB] = [0; MIB];
-static mut B: [u8; MIB] = [0; MIB];
-static mut SEEN: [bool; MIB] = [false; MIB];
+/// Two 1 MiB buffers and a "seen written" flag per byte, in one anonymous mapping (no
+/// `static mut`, no allocator).
+struct Buffers {
+    a: &'static mut [u8],
+    b: &'static mut [u8],
+    seen: &'static mut [u8],
+}
+
+fn map_buffers() -> Result<Buffers, Errno> {
+    use linux_raw_sys::general::{MAP_ANONYMOUS, MAP_PRIVATE, PROT_READ, PROT_WRITE};
+    // SAFETY: a fresh anonymous mapping at an address of the kernel's choosing replaces
+    // nothing of ours.
+    let base = unsafe {
+        sysrt::raw_syscall6(
+            sysrt::Sysno::mmap,
+            0,
+            3 * MIB,
+            (PROT_READ | PROT_WRITE) as usize,
+            (MAP_PRIVATE | MAP_ANONYMOUS) as usize,
+            usize::MAX,
+            0,
+        )
+    }?;
+    // SAFETY: three disjoint 1 MiB parts of the new, zero-filled mapping, never unmapped;
+    // each slice is the only reference to its part.
+    Ok(unsafe {
+        Buffers {
+            a: core::slice::from_raw_parts_mut(base as *mut u8, MIB),
+            b: core::slice::from_raw_parts_mut((base + MIB) as *mut u8, MIB),
+            seen: core::slice::from_raw_parts_mut((base + 2 * MIB) as *mut u8, MIB),
+        }
+    })
+}
 
 type Get = fn(&mut [u8], GetRandomFlags) -> Result<usize, Errno>;
 
@@ -23,20 +52,17 @@ type Get = fn(&mut [u8], GetRandomFlags) -> Result<usize, Errno>;
 /// to 8 times, and each byte must come back non-zero at least once (a byte the kernel writes
 /// is zero with probability 1/256 per fill, so a written byte is missed with probability
 /// 2^-64). Also the calls' results (all must be `n`).
-fn every_byte_written(get: Get, n: usize) -> (bool, bool) {
-    // SAFETY: the program is single-threaded and no reference to these statics outlives
-    // this function.
-    let (buf, seen) = unsafe { (&mut *(&raw mut A), &mut *(&raw mut SEEN)) };
-    let (buf, seen) = (&mut buf[..n], &mut seen[..n]);
-    seen.fill(false);
+fn every_byte_written(m: &mut Buffers, get: Get, n: usize) -> (bool, bool) {
+    let (buf, seen) = (&mut m.a[..n], &mut m.seen[..n]);
+    seen.fill(0);
     let mut unseen = n;
     let mut all_full = true;
     for _ in 0..8 {
         buf.fill(0);
         all_full &= get(buf, GetRandomFlags::empty()) == Ok(n);
         for (b, s) in buf.iter().zip(seen.iter_mut()) {
-            if *b != 0 && !*s {
-                *s = true;
+            if *b != 0 && *s == 0 {
+                *s = 1;
                 unseen -= 1;
             }
         }
@@ -49,10 +75,8 @@ fn every_byte_written(get: Get, n: usize) -> (bool, bool) {
 
 /// Whether two calls give different bytes (for fewer than 8 bytes, two equal results happen
 /// by chance: up to 8 tries).
-fn two_calls_differ(get: Get, n: usize) -> bool {
-    // SAFETY: as above.
-    let (a, b) = unsafe { (&mut *(&raw mut A), &mut *(&raw mut B)) };
-    let (a, b) = (&mut a[..n], &mut b[..n]);
+fn two_calls_differ(m: &mut Buffers, get: Get, n: usize) -> bool {
+    let (a, b) = (&mut m.a[..n], &mut m.b[..n]);
     (0..8).any(|_| {
         get(a, GetRandomFlags::empty()) == Ok(n)
             && get(b, GetRandomFlags::empty()) == Ok(n)
@@ -64,6 +88,11 @@ fn main() -> i32 {
     let mut t = Tests::new(PLAN);
     let baseline = FdBaseline::take();
     let qemu = under_qemu();
+    let m = map_buffers();
+    check!(t, "map_two_mib_buffers", m.as_ref().map(drop), Ok(()));
+    let Ok(mut m) = m else {
+        return t.finish();
+    };
 
     let mut probe = [0u8; 16];
     let _ = getrandom(&mut probe, GetRandomFlags::empty());
@@ -113,24 +142,24 @@ fn main() -> i32 {
         ),
     ];
     for (vname, sname, n) in sizes {
-        check!(t, vname, every_byte_written(getrandom, n), (true, true));
+        check!(t, vname, every_byte_written(&mut m, getrandom, n), (true, true));
         check!(
             t,
             sname,
-            every_byte_written(getrandom_syscall, n),
+            every_byte_written(&mut m, getrandom_syscall, n),
             (true, true)
         );
     }
     check!(
         t,
         "getrandom_calls_differ_1_byte_to_1_mib",
-        [1, 2, 16, 4096, MIB].map(|n| two_calls_differ(getrandom, n)),
+        [1, 2, 16, 4096, MIB].map(|n| two_calls_differ(&mut m, getrandom, n)),
         [true; 5]
     );
     check!(
         t,
         "getrandom_syscall_calls_differ_1_byte_to_1_mib",
-        [1, 2, 16, 4096, MIB].map(|n| two_calls_differ(getrandom_syscall, n)),
+        [1, 2, 16, 4096, MIB].map(|n| two_calls_differ(&mut m, getrandom_syscall, n)),
         [true; 5]
     );
     let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
@@ -180,8 +209,7 @@ fn main() -> i32 {
         ),
         (Err(Errno::EINVAL), Err(Errno::EINVAL))
     );
-    // SAFETY: single-threaded; the reference ends with the call.
-    let big = unsafe { &mut *(&raw mut B) };
+    let big = &mut *m.b;
     big.fill(0);
     check!(
         t,

@@ -332,7 +332,7 @@ unsafe fn runtime_environ_disables(mut envp: *const *const u8) -> bool {
 /// # Safety
 /// `ehdr` must be the address the kernel mapped the vDSO at, which stays mapped.
 unsafe fn image_at(ehdr: usize) -> Option<&'static [u8]> {
-    if ehdr % MIN_PAGE != 0 {
+    if !ehdr.is_multiple_of(MIN_PAGE) {
         return None;
     }
     // SAFETY: the kernel maps the vDSO as whole pages starting at its header (see MIN_PAGE),
