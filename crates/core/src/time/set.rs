@@ -273,7 +273,8 @@ pub fn adjtimex(buf: &mut Timex) -> Result<ClockState> {
 /// `EINVAL` for an unknown clock.
 ///
 /// # References
-/// `man 2 clock_adjtime`.
+/// `man 2 clock_adjtime`. Go: `unix.ClockAdjtime` (x/sys/unix).
+#[doc(alias = "ClockAdjtime")]
 #[inline]
 pub fn clock_adjtime(clock: ClockId, buf: &mut Timex) -> Result<ClockState> {
     // SAFETY: as in `adjtimex`: one `struct __kernel_timex` read and written at `buf`.

@@ -109,6 +109,9 @@ impl<'a> Image<'a> {
     /// Returns `None` for anything that is not a 64-bit little-endian `ET_DYN` image of that
     /// machine with a `PT_LOAD`, a `PT_DYNAMIC`, a symbol table, a string table and at least
     /// one of `DT_GNU_HASH`/`DT_HASH`, all inside `bytes`.
+    ///
+    /// # References
+    /// `man 5 elf`; the System V gABI's "Dynamic Section" and "Symbol Versioning".
     pub fn parse(bytes: &'a [u8], machine: u16) -> Option<Image<'a>> {
         let ident: [u8; 16] = read(bytes, offset_of!(e::Elf64_Ehdr, e_ident))?;
         if ident[..4] != e::ELFMAG[..4]

@@ -148,6 +148,9 @@ const MAX_IMAGE: usize = 256 * 1024;
 /// the same way, first thing. Without it, sysrt finds the vDSO itself on first use (see the
 /// module documentation).
 ///
+/// # References
+/// `man 3 getauxval` (`AT_SYSINFO_EHDR`), `man 7 vdso`.
+///
 /// # Safety
 /// `auxv` must point at the auxiliary vector the kernel placed on this process's initial
 /// stack (key/value pairs up to `AT_NULL`) and `envp` at its NULL-terminated environment
@@ -165,15 +168,17 @@ fn no_vdso_value(v: &[u8]) -> bool {
 
 /// Makes every later call use its syscall rather than the vDSO, as `SYSRT_NO_VDSO=1` does.
 /// Calls already running finish on the path they took.
+///
+/// # References
+/// `man 7 vdso`.
 pub fn disable() {
     DISABLED.store(true, Ordering::SeqCst);
     clear();
 }
 
 fn clear() {
-    for s in [&CLOCK_GETTIME, &CLOCK_GETRES] {
-        s.store(None);
-    }
+    CLOCK_GETTIME.store(None);
+    CLOCK_GETRES.store(None);
     GETTIMEOFDAY.store(None);
     TIME.store(None);
     GETCPU.store(None);
@@ -201,6 +206,9 @@ pub struct Symbols {
 }
 
 /// Which calls use the vDSO in this process (see [`Symbols`]).
+///
+/// # References
+/// `man 7 vdso`.
 pub fn symbols() -> Symbols {
     let clock_gettime = CLOCK_GETTIME.address();
     Symbols {
