@@ -11,13 +11,13 @@ use core::time::Duration;
 
 use linux_raw_sys::general::{__kernel_old_timeval, __kernel_timespec, CAP_SYS_TIME};
 use sysrt::process::Pid;
-use sysrt::signal::Signal;
+use sysrt::signal::{self, Handler, SigAction, Signal};
 use sysrt::time::{
     self, AdjModes, ClockId, ClockState, TimerFlags, Timespec, Timeval, Timex, clock_getres,
     clock_gettime, clock_nanosleep, nanosleep,
 };
 use sysrt::{Errno, Sysno, vdso};
-use sysrt_tests::rawsig;
+use sysrt_tests::itimer;
 use sysrt_tests::util::{FdBaseline, as_nobody, has_cap, is_root, under_qemu};
 use sysrt_tests::{Tests, check};
 
@@ -95,7 +95,7 @@ fn agree(clock: ClockId) -> (bool, bool) {
 
 static ALARMS: AtomicU32 = AtomicU32::new(0);
 
-extern "C" fn on_alarm(_sig: i32) {
+extern "C" fn on_alarm(_sig: Signal) {
     ALARMS.fetch_add(1, Ordering::SeqCst);
 }
 
@@ -407,15 +407,18 @@ fn main() -> i32 {
     );
 
     // R60: an interrupted sleep reports EINTR and the time left, between 0 and the request.
+    // SAFETY: the handler only increments an atomic.
+    let installed =
+        unsafe { signal::sigaction(Signal::ALRM, &SigAction::new(Handler::Plain(on_alarm))) };
     check!(
         t,
         "install_sigalrm_handler_without_sa_restart",
-        rawsig::set_action(Signal::ALRM, Some(on_alarm), 0),
+        installed.map(drop),
         Ok(())
     );
     let request = Timespec::new(2, 0);
     let mut left = Timespec::new(-7, -7);
-    let _ = rawsig::itimer(50_000, 0);
+    let _ = itimer::arm(50_000, 0);
     let slept = nanosleep(&request, Some(&mut left));
     check!(
         t,
@@ -430,7 +433,7 @@ fn main() -> i32 {
         true
     );
     let mut left = Timespec::new(-7, -7);
-    let _ = rawsig::itimer(50_000, 0);
+    let _ = itimer::arm(50_000, 0);
     let slept = clock_nanosleep(
         ClockId::MONOTONIC,
         TimerFlags::empty(),
@@ -450,7 +453,7 @@ fn main() -> i32 {
     let target = mono()
         .checked_add(Duration::from_secs(2))
         .unwrap_or_default();
-    let _ = rawsig::itimer(50_000, 0);
+    let _ = itimer::arm(50_000, 0);
     let slept = clock_nanosleep(
         ClockId::MONOTONIC,
         TimerFlags::ABSTIME,
@@ -463,11 +466,11 @@ fn main() -> i32 {
         (slept, left),
         (Err(Errno::EINTR), Timespec::new(-7, -7))
     );
-    let _ = rawsig::itimer(0, 0);
+    let _ = itimer::arm(0, 0);
     check!(
         t,
         "restore_sigalrm_default",
-        rawsig::set_action(Signal::ALRM, None, 0),
+        signal::reset(Signal::ALRM).map(drop),
         Ok(())
     );
 

@@ -142,7 +142,12 @@ fn main() -> i32 {
         ),
     ];
     for (vname, sname, n) in sizes {
-        check!(t, vname, every_byte_written(&mut m, getrandom, n), (true, true));
+        check!(
+            t,
+            vname,
+            every_byte_written(&mut m, getrandom, n),
+            (true, true)
+        );
         check!(
             t,
             sname,

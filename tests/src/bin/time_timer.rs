@@ -11,13 +11,12 @@ use core::time::Duration;
 
 use linux_raw_sys::general::SI_TIMER;
 use sysrt::process::{self, Pid};
-use sysrt::signal::{SigSet, Signal};
+use sysrt::signal::{self, How, SigSet, Signal};
 use sysrt::time::{
     ClockId, ItimerSpec, SigEvent, Timer, TimerFlags, Timespec, clock_gettime, nanosleep,
     timer_create, timer_delete, timer_getoverrun, timer_gettime, timer_settime,
 };
 use sysrt::{Errno, Sysno};
-use sysrt_tests::rawsig::{self, Info};
 use sysrt_tests::util::{FdBaseline, file_contents, under_qemu};
 use sysrt_tests::{Tests, check};
 
@@ -46,10 +45,10 @@ fn raw_gettime(id: i32) -> Result<usize, Errno> {
     unsafe { sysrt::raw_syscall(Sysno::timer_gettime, id as usize, &raw mut cur as usize, 0) }
 }
 
-/// Waits for one `sig`: its (signo, code, value, timer id).
+/// Waits for one `sig` (blocked): its (signo, code, value, timer id).
 fn wait(sig: Signal) -> Result<(i32, i32, usize, i32), Errno> {
-    rawsig::timedwait(SigSet::EMPTY.with(sig), PATIENCE_MS)
-        .map(|i: Info| (i.signo, i.code, i.value, i.timerid))
+    signal::rt_sigtimedwait(SigSet::EMPTY.with(sig), Some(ms(PATIENCE_MS)))
+        .map(|i| (i.signo(), i.code(), i.value(), i.timer_id()))
 }
 
 fn main() -> i32 {
@@ -61,7 +60,7 @@ fn main() -> i32 {
     check!(
         t,
         "block_sigusr1_sigusr2",
-        rawsig::block(SigSet::EMPTY.with(usr1).with(usr2)),
+        signal::rt_sigprocmask(How::Block, SigSet::EMPTY.with(usr1).with(usr2)),
         Ok(SigSet::EMPTY)
     );
 
@@ -165,7 +164,7 @@ fn main() -> i32 {
         Ok(ms(1))
     );
     // Drain a signal the last expiries may have queued before the disarm.
-    let _ = rawsig::timedwait(SigSet::EMPTY.with(usr1), 0);
+    let _ = signal::rt_sigtimedwait(SigSet::EMPTY.with(usr1), Some(Timespec::ZERO));
 
     // Absolute expiry on CLOCK_REALTIME.
     let at = clock_gettime(ClockId::REALTIME)
@@ -309,13 +308,14 @@ fn main() -> i32 {
     check!(
         t,
         "no_signal_left_pending",
-        rawsig::timedwait(SigSet::EMPTY.with(usr1).with(usr2), 0).map(|i| i.signo),
+        signal::rt_sigtimedwait(SigSet::EMPTY.with(usr1).with(usr2), Some(Timespec::ZERO))
+            .map(|i| i.signo()),
         Err(Errno::EAGAIN)
     );
     check!(
         t,
         "unblock_signals",
-        rawsig::set_mask(SigSet::EMPTY),
+        signal::rt_sigprocmask(How::SetMask, SigSet::EMPTY),
         Ok(SigSet::EMPTY.with(usr1).with(usr2))
     );
     baseline.check(&mut t);

@@ -8,18 +8,18 @@
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 
-use linux_raw_sys::general::{
-    MAP_ANONYMOUS, MAP_PRIVATE, PROT_NONE, PROT_READ, PROT_WRITE, SA_ONSTACK,
-};
+use linux_raw_sys::general::{MAP_ANONYMOUS, MAP_PRIVATE, PROT_NONE, PROT_READ, PROT_WRITE};
 use sysrt::process::{self, getcpu};
 use sysrt::random::{GetRandomFlags, getrandom};
-use sysrt::signal::{SigSet, Signal};
+use sysrt::signal::{
+    self, Handler, How, SaFlags, SigAction, SigSet, SigStack, SigStackFlags, Signal,
+};
 use sysrt::time::{self, ClockId, Timespec, clock_gettime};
 use sysrt::vdso::{self, Image};
 use sysrt::{Errno, Sysno};
 use sysrt_tests::synth::{self, Synth};
 use sysrt_tests::util::{FdBaseline, raw_pipe, under_qemu};
-use sysrt_tests::{Tests, check, rawsig};
+use sysrt_tests::{Tests, check, itimer};
 
 const PLAN: usize = 23;
 /// The argument that makes this program a child that reports whether it uses the vDSO.
@@ -231,7 +231,7 @@ fn vdso_calls() -> bool {
         && getcpu().is_ok()
 }
 
-extern "C" fn on_small_stack(_sig: i32) {
+extern "C" fn on_small_stack(_sig: Signal) {
     let marker = 0u8;
     let sp = core::hint::black_box(&raw const marker) as usize;
     USED.store(
@@ -245,12 +245,12 @@ extern "C" fn on_small_stack(_sig: i32) {
     CALLS_OK.store(vdso_calls(), Ordering::SeqCst);
 }
 
-/// `raise(SIGUSR1)` through the raw layer (tgkill to this thread).
-fn raise_usr1() -> Result<(), Errno> {
-    let pid = process::getpid().raw() as usize;
-    let tid = process::gettid().raw() as usize;
-    // SAFETY: tgkill takes integers only.
-    unsafe { sysrt::raw_syscall(Sysno::tgkill, pid, tid, Signal::USR1.raw() as usize) }.map(drop)
+/// Installs `f` for `sig` with `flags`.
+fn install(sig: Signal, f: extern "C" fn(Signal), flags: SaFlags) -> Result<(), Errno> {
+    // SAFETY: the handlers of this program touch only atomics and their locals, and make
+    // only syscalls and vDSO calls, which are async-signal-safe.
+    unsafe { signal::sigaction(sig, &SigAction::new(Handler::Plain(f)).with_flags(flags)) }
+        .map(drop)
 }
 
 /// An anonymous mapping through the raw layer: (address, length).
@@ -283,8 +283,16 @@ fn run_on_altstack(size: usize) -> Result<(bool, usize, usize), Errno> {
     STACK_LO.store(lo, Ordering::SeqCst);
     STACK_TOP.store(lo + size, Ordering::SeqCst);
     CALLS_OK.store(false, Ordering::SeqCst);
-    let ran = rawsig::set_altstack(lo, size).and_then(|()| raise_usr1());
-    let _ = rawsig::set_altstack(0, 0);
+    let stack = SigStack {
+        sp: lo as *mut u8,
+        size,
+        flags: SigStackFlags::empty(),
+    };
+    // SAFETY: `lo .. lo + size` is our own fresh mapping, used by nothing else, and the
+    // stack is removed again before the mapping is.
+    let ran =
+        unsafe { signal::sigaltstack(Some(&stack)) }.and_then(|_| signal::raise(Signal::USR1));
+    let _ = signal::sigaltstack_disable();
     // SAFETY: our own mapping, no longer the signal stack.
     let _ = unsafe { sysrt::raw_syscall(Sysno::munmap, base, len, 0) };
     ran?;
@@ -298,7 +306,7 @@ fn run_on_altstack(size: usize) -> Result<(bool, usize, usize), Errno> {
 static TICKS: AtomicU32 = AtomicU32::new(0);
 static TICK_FAILURES: AtomicU32 = AtomicU32::new(0);
 
-extern "C" fn on_tick(_sig: i32) {
+extern "C" fn on_tick(_sig: Signal) {
     TICKS.fetch_add(1, Ordering::SeqCst);
     if !vdso_calls() {
         TICK_FAILURES.fetch_add(1, Ordering::SeqCst);
@@ -309,8 +317,8 @@ extern "C" fn on_tick(_sig: i32) {
 /// the same: (handler runs, handler failures, main's backward steps, main's failures).
 fn interrupted_loop() -> (u32, u32, u32, u32) {
     TICKS.store(0, Ordering::SeqCst);
-    let _ = rawsig::set_action(Signal::ALRM, Some(on_tick), 0);
-    let _ = rawsig::itimer(1_000, 1_000);
+    let _ = install(Signal::ALRM, on_tick, SaFlags::empty());
+    let _ = itimer::arm(1_000, 1_000);
     let start = clock_gettime(ClockId::MONOTONIC).unwrap_or_default();
     let mut prev = start;
     let (mut backwards, mut failures) = (0, 0);
@@ -331,8 +339,8 @@ fn interrupted_loop() -> (u32, u32, u32, u32) {
             break;
         }
     }
-    let _ = rawsig::itimer(0, 0);
-    let _ = rawsig::set_action(Signal::ALRM, None, 0);
+    let _ = itimer::arm(0, 0);
+    let _ = signal::reset(Signal::ALRM);
     (
         TICKS.load(Ordering::SeqCst),
         TICK_FAILURES.load(Ordering::SeqCst),
@@ -579,7 +587,7 @@ fn main() -> i32 {
     // stack measures the handler's frame (the signal frame and its own); the second leaves
     // exactly 4 KiB below it.
     let _ = vdso_calls(); // look everything up and map the getrandom pool on the main stack
-    let _ = rawsig::set_action(Signal::USR1, Some(on_small_stack), SA_ONSTACK);
+    let _ = install(Signal::USR1, on_small_stack, SaFlags::ONSTACK);
     let roomy = run_on_altstack(64 * 1024);
     let used = roomy.map_or(0, |(_, used, _)| used);
     check!(
@@ -599,7 +607,7 @@ fn main() -> i32 {
     if let Ok((_, _, free)) = small {
         sysrt_rt::println!("  (the handler's calls ran with {free} bytes of stack left below it)");
     }
-    let _ = rawsig::set_action(Signal::USR1, None, 0);
+    let _ = signal::reset(Signal::USR1);
     // R53: a handler that reads the clock and random bytes interrupts main doing the same.
     let (ticks, tick_failures, backwards, failures) = interrupted_loop();
     check!(
@@ -611,7 +619,7 @@ fn main() -> i32 {
     check!(
         t,
         "signal_mask_untouched",
-        rawsig::block(SigSet::EMPTY),
+        signal::rt_sigprocmask(How::Block, SigSet::EMPTY),
         Ok(SigSet::EMPTY)
     );
     baseline.check(&mut t);

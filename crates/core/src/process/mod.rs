@@ -20,7 +20,6 @@ pub use spawn::{
 
 use crate::{Sysno, arch};
 
-
 /// A process or thread ID, as the kernel's `pid_t`.
 #[derive(Copy, Clone, Eq, PartialEq, Hash, Ord, PartialOrd)]
 #[repr(transparent)]
