@@ -288,10 +288,10 @@ fn run_on_altstack(size: usize) -> Result<(bool, usize, usize), Errno> {
         size,
         flags: SigStackFlags::empty(),
     };
-    // SAFETY: `lo .. lo + size` is our own fresh mapping, used by nothing else, and the
-    // stack is removed again before the mapping is.
-    let ran =
-        unsafe { signal::sigaltstack(Some(&stack)) }.and_then(|_| signal::raise(Signal::USR1));
+    // `lo .. lo + size` is our own fresh mapping, used by nothing else.
+    // SAFETY: so; and the stack is removed again before the mapping is.
+    let installed = unsafe { signal::sigaltstack(Some(&stack)) };
+    let ran = installed.and_then(|_| signal::raise(Signal::USR1));
     let _ = signal::sigaltstack_disable();
     // SAFETY: our own mapping, no longer the signal stack.
     let _ = unsafe { sysrt::raw_syscall(Sysno::munmap, base, len, 0) };
