@@ -215,6 +215,19 @@ impl crate::UserRegsAccess for UserRegs {
     }
 }
 
+/// The vDSO's symbols on aarch64 (`arch/arm64/kernel/vdso/vdso.lds.S`): no `time` or
+/// `getcpu`; `getrandom` since Linux 6.12.
+pub(crate) const VDSO: crate::VdsoSymbols = crate::VdsoSymbols {
+    machine: linux_raw_sys::elf_uapi::EM_AARCH64 as u16,
+    version: "LINUX_2.6.39",
+    clock_gettime: Some("__kernel_clock_gettime"),
+    clock_getres: Some("__kernel_clock_getres"),
+    gettimeofday: Some("__kernel_gettimeofday"),
+    time: None,
+    getcpu: None,
+    getrandom: Some("__kernel_getrandom"),
+};
+
 /// `clone_then_call(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with three
 /// arguments that give the child no new stack, and in the child calls `child(arg)` on the
 /// parent's stack, below the stack pointer it had: vfork's way, which needs no stack buffer and

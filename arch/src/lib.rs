@@ -115,6 +115,38 @@ pub trait UserRegsAccess {
     fn set_return_value(&mut self, value: u64);
 }
 
+/// What the vDSO of this architecture's kernel exports: the ELF machine it is built for, the
+/// symbol version its calls are defined under, and each call's symbol name, `None` where the
+/// architecture's vDSO has no such call. The per-arch values are [`VDSO`].
+///
+/// The names differ by architecture (`__vdso_clock_gettime` on x86_64 and riscv64,
+/// `__kernel_clock_gettime` on aarch64), and so does the version (`LINUX_2.6`, `LINUX_4.15`,
+/// `LINUX_2.6.39`): each is taken from the kernel's `arch/*/…/vdso.lds.S` version script.
+/// A call this table names may still be missing from an older kernel's vDSO (`getrandom`
+/// appeared in Linux 6.11 on x86_64); the lookup then finds nothing and the syscall is used.
+#[derive(Copy, Clone, Debug)]
+pub struct VdsoSymbols {
+    /// `e_machine` of the vDSO image (`EM_X86_64`, …): an image of another machine is refused.
+    pub machine: u16,
+    /// The version every call below is defined under (`LINUX_2.6` on x86_64).
+    pub version: &'static str,
+    /// `clock_gettime(clockid_t, struct __kernel_timespec *) -> int`.
+    pub clock_gettime: Option<&'static str>,
+    /// `clock_getres(clockid_t, struct __kernel_timespec *) -> int`.
+    pub clock_getres: Option<&'static str>,
+    /// `gettimeofday(struct __kernel_old_timeval *, struct timezone *) -> int`.
+    pub gettimeofday: Option<&'static str>,
+    /// `time(__kernel_old_time_t *) -> __kernel_old_time_t`.
+    pub time: Option<&'static str>,
+    /// `getcpu(unsigned *cpu, unsigned *node, void *unused) -> long`.
+    pub getcpu: Option<&'static str>,
+    /// `getrandom(void *buf, size_t len, unsigned flags, void *state, size_t state_len) -> ssize_t`.
+    pub getrandom: Option<&'static str>,
+}
+
+/// The vDSO symbols of the architecture being built.
+pub const VDSO: VdsoSymbols = imp::VDSO;
+
 /// A Linux syscall number for the architecture being built.
 ///
 /// The associated constants are the kernel's own numbers, taken from `linux-raw-sys` (generated

@@ -178,6 +178,19 @@ impl crate::UserRegsAccess for UserRegs {
     }
 }
 
+/// The vDSO's symbols on riscv64 (`arch/riscv/kernel/vdso/vdso.lds.S`): no `time`; `getcpu`
+/// is a syscall inside the vDSO; `getrandom` only in recent kernels.
+pub(crate) const VDSO: crate::VdsoSymbols = crate::VdsoSymbols {
+    machine: linux_raw_sys::elf_uapi::EM_RISCV as u16,
+    version: "LINUX_4.15",
+    clock_gettime: Some("__vdso_clock_gettime"),
+    clock_getres: Some("__vdso_clock_getres"),
+    gettimeofday: Some("__vdso_gettimeofday"),
+    time: None,
+    getcpu: Some("__vdso_getcpu"),
+    getrandom: Some("__vdso_getrandom"),
+};
+
 /// `clone_then_call(nr, a0, a1, a2, child, arg)`: makes `clone` or `clone3` (`nr`) with three
 /// arguments that give the child no new stack, and in the child calls `child(arg)` on the
 /// parent's stack, below the stack pointer it had: vfork's way, which needs no stack buffer and

@@ -284,6 +284,19 @@ pub unsafe fn clone_then_call(
     ret
 }
 
+/// The vDSO's symbols on x86_64 (`arch/x86/entry/vdso/vdso.lds.S`): every call, `getrandom`
+/// since Linux 6.11.
+pub(crate) const VDSO: crate::VdsoSymbols = crate::VdsoSymbols {
+    machine: linux_raw_sys::elf_uapi::EM_X86_64 as u16,
+    version: "LINUX_2.6",
+    clock_gettime: Some("__vdso_clock_gettime"),
+    clock_getres: Some("__vdso_clock_getres"),
+    gettimeofday: Some("__vdso_gettimeofday"),
+    time: Some("__vdso_time"),
+    getcpu: Some("__vdso_getcpu"),
+    getrandom: Some("__vdso_getrandom"),
+};
+
 // Items for one arch only, for the crates above this one.
 
 /// Compiles the items inside on x86_64 only; on the other arches they do not exist. How code

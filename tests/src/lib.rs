@@ -19,7 +19,12 @@ pub mod check;
 pub mod child;
 pub mod fault;
 pub mod procfs;
+pub mod itimer;
 pub mod spawn;
+/// Synthetic vDSO images: the builder sysrt's own unit tests use, shared so both test the
+/// parser on the same images.
+#[path = "../../crates/core/src/vdso/synth.rs"]
+pub mod synth;
 pub mod util;
 
 pub use check::Tests;

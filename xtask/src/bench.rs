@@ -172,7 +172,82 @@ pub fn bench() -> Result<bool> {
     let status = build::cargo()
         .args(["bench", "-p", "sysrt", "--bench", "getppid", "--quiet"])
         .status()?;
-    Ok(status.success())
+
+    vdso_rows(objdump.as_deref())?;
+    println!("\n## vDSO against glibc, rustix and the syscall (host, std program, interleaved)");
+    let time_status = build::cargo()
+        .args(["bench", "-p", "sysrt", "--bench", "time", "--quiet"])
+        .status()?;
+    Ok(status.success() && time_status.success())
+}
+
+/// Whether `insn` is a call through a register (the vDSO call).
+fn is_indirect_call(arch: Arch, insn: &str) -> bool {
+    let op = insn.split_whitespace().next().unwrap_or("");
+    match arch {
+        Arch::X86_64 => op.starts_with("call") && insn.contains('*'),
+        Arch::Aarch64 => op == "blr",
+        Arch::Riscv64 => op == "jalr" && !insn.contains("zero"),
+    }
+}
+
+/// `bench_time` on every arch: the shape of the clock_gettime fast path, and sysrt's vDSO
+/// paths against the raw syscalls (under QEMU there is no vDSO: the fallback's cost).
+fn vdso_rows(objdump: Option<&std::path::Path>) -> Result<()> {
+    println!("\n## clock_gettime and getrandom through the vDSO (libc-free, every arch)");
+    for arch in Arch::ALL {
+        let mut cmd = build::cargo();
+        cmd.args([
+            "--config",
+            ".cargo/libc-free.toml",
+            "build",
+            "--profile",
+            "release-syms",
+        ]);
+        cmd.args([
+            "--target",
+            arch.triple(),
+            "-p",
+            build::TEST_PACKAGE,
+            "--bin",
+            "bench_time",
+        ]);
+        if !cmd.status()?.success() {
+            return Err(format!("bench_time build for {arch} failed").into());
+        }
+        let bin = build::target_dir()
+            .join(arch.triple())
+            .join("release-syms")
+            .join("bench_time");
+        if let Some(objdump) = objdump {
+            let insns = disassemble(objdump, &bin, "bench_sysrt_clock_gettime_loop")?;
+            let indirect = insns.iter().filter(|i| is_indirect_call(arch, i)).count();
+            let traps = insns.iter().filter(|i| i.starts_with(trap(arch))).count();
+            println!(
+                "{arch}: bench_sysrt_clock_gettime_loop is {} instructions: {indirect} indirect \
+                 call (the vDSO), {traps} `{}` (the fallback)",
+                insns.len(),
+                trap(arch),
+            );
+        }
+        let out = run_with_timeout(
+            {
+                let mut c = command_for(arch, &bin);
+                c.arg(if arch.is_host() { "1000000" } else { "50000" });
+                c
+            },
+            std::time::Duration::from_secs(180),
+        )?;
+        let note = if arch.is_host() {
+            "native"
+        } else {
+            "under QEMU: no vDSO, emulation cost"
+        };
+        for l in String::from_utf8_lossy(&out.stdout).lines() {
+            println!("  {arch} ({note}): {l}");
+        }
+    }
+    Ok(())
 }
 
 /// Builds `xtask/bench-peers/{stem}.rs` for `target` with plain rustc (release-like flags,

@@ -262,6 +262,21 @@ coverage_map! {
     "Ioperm" => covered(sysrt::system::ioperm; sys_admin: "ioperm_beyond_port_65535_einval", sys_admin: "iopl_0_and_ioperm_revoke_ok", sys_admin: "iopl_3_and_ioperm_grant_without_cap_eperm"),
     "Iopl" => covered(sysrt::system::iopl; sys_admin: "iopl_4_einval", sys_admin: "iopl_0_and_ioperm_revoke_ok", sys_admin: "iopl_3_and_ioperm_grant_without_cap_eperm"),
 
+    // time
+    "Gettimeofday" => covered(sysrt::time::gettimeofday; time_clock: "gettimeofday_between_two_realtime_reads", time_clock: "gettimeofday_vdso_and_syscall_ordered"),
+    "Time" => covered(sysrt::time::time; time_clock: "time_within_a_second_of_realtime"),
+    "Nanosleep" => covered(sysrt::time::nanosleep; time_clock: "nanosleep_10ms_sleeps_at_least_10ms", time_clock: "nanosleep_nsec_1e9_einval", time_clock: "r60_nanosleep_remaining_between_0_and_request"),
+    "Settimeofday" => covered(sysrt::time::settimeofday; time_clock: "settimeofday_usec_1e6_einval", time_clock: "settimeofday_unprivileged_eperm"),
+    "Adjtimex" => covered(sysrt::time::adjtimex; time_clock: "adjtimex_read_only_gives_a_state", time_clock: "adjtimex_tick_0_einval_as_root_else_eperm", time_clock: "adjtimex_set_unprivileged_eperm"),
+    "NsecToTimespec" => covered(sysrt::time::Timespec; time_clock: "nsec_to_timespec_negative_keeps_nsec_in_range", time_clock: "timespec_to_nsec_round_trips_i64_extremes"),
+    "TimespecToNsec" => covered(sysrt::time::Timespec; time_clock: "timespec_to_nsec_round_trips_i64_extremes", time_clock: "timespec_nano_overflow_eoverflow_invalid_einval"),
+    "Timespec.Nano" => covered(sysrt::time::Timespec; time_clock: "timespec_nano_overflow_eoverflow_invalid_einval"),
+    "Timespec.Unix" => covered(sysrt::time::Timespec; time_clock: "nsec_to_timespec_negative_keeps_nsec_in_range"),
+    "NsecToTimeval" => covered(sysrt::time::Timeval; time_clock: "nsec_to_timeval_rounds_up_to_a_microsecond"),
+    "TimevalToNsec" => covered(sysrt::time::Timeval; time_clock: "timeval_to_nsec_and_nano_checked"),
+    "Timeval.Nano" => covered(sysrt::time::Timeval; time_clock: "timeval_to_nsec_and_nano_checked"),
+    "Timeval.Unix" => covered(sysrt::time::Timeval; time_clock: "nsec_to_timeval_rounds_up_to_a_microsecond"),
+
     // x/sys/unix extras
     "Openat2" => covered(sysrt::fs::openat2; fs_misc: "openat2_beneath_dotdot_exdev", fs_misc: "openat2_sets_cloexec"),
     "Statx" => covered(sysrt::fs::statx; fs_stat: "fstatat_and_statx_agree_r14", fs_stat: "statx_missing_enoent"),
@@ -307,6 +322,11 @@ coverage_map! {
     "PtracePokeUser" => reason("arch-specific: as PtracePeekUser; ptrace::setregs (PTRACE_SETREGSET) writes the registers on every arch"),
     "SignalName" => covered(sysrt::signal::Signal; signal_send: "signal_name_and_from_name"),
     "SignalNum" => covered(sysrt::signal::Signal; signal_send: "signal_name_and_from_name"),
+    "ClockGettime" => covered(sysrt::time::clock_gettime; time_clock: "clock_gettime_monotonic", time_clock: "vdso_and_syscall_agree_within_1ms_monotonic", time_clock: "clock_gettime_invalid_clock_99_einval_via_vdso_fallback"),
+    "ClockGetres" => covered(sysrt::time::clock_getres; time_clock: "clock_getres_monotonic_1ns", time_clock: "clock_getres_invalid_clock_99_einval"),
+    "ClockNanosleep" => covered(sysrt::time::clock_nanosleep; time_clock: "clock_nanosleep_relative_10ms_at_least_10ms", time_clock: "clock_nanosleep_abstime_wakes_at_or_after_target", time_clock: "r60_clock_nanosleep_interrupted_remaining"),
+    "ClockSettime" => covered(sysrt::time::clock_settime; time_clock: "clock_settime_monotonic_einval", time_clock: "clock_settime_unprivileged_eperm"),
+    "Getrandom" => covered(sysrt::random::getrandom; time_random: "getrandom_1_mib_filled", time_random: "getrandom_syscall_1_mib_filled", time_random: "getrandom_random_and_insecure_einval_both_paths"),
     "ErrnoName" => covered(sysrt::Errno; errno: "errno_table_round_trip_all", errno: "errno_unknown_name"),
     "Msync" => covered(sysrt::mm::msync; mm_map: "shared_file_mapping_flush_msync_ok", mm_map: "msync_async_and_sync_together_einval"),
     "Mremap" => covered(sysrt::mm::mremap; mm_map: "mremap_grow_keeps_contents_new_zero", mm_map: "mremap_shrink_keeps_prefix", mm_map: "resize_grow_file_mapping_einval"),

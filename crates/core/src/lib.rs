@@ -34,9 +34,11 @@ pub mod mm;
 pub mod path;
 pub mod process;
 pub mod ptrace;
+pub mod random;
 pub mod signal;
 pub mod system;
 pub mod time;
+pub mod vdso;
 
 pub use errno::{Errno, ErrorKind, Result};
 pub use sysrt_arch::Sysno;

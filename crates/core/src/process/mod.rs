@@ -186,6 +186,7 @@ pub unsafe fn fork() -> crate::Result<Option<Pid>> {
 }
 
 mod caps;
+mod cpu;
 mod id;
 mod limits;
 mod ns;
@@ -197,6 +198,7 @@ mod status;
 mod wait;
 
 pub use caps::*;
+pub use cpu::*;
 pub use id::*;
 pub use limits::*;
 pub use ns::*;

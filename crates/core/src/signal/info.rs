@@ -100,6 +100,29 @@ impl SigInfo {
         unsafe { self.head()._sifields._sigchld._status }
     }
 
+    /// `si_value` (a POSIX timer's signal, `SI_TIMER`, or a queued one, `SI_QUEUE`): the value
+    /// its sender attached ([`SigEvent`](crate::time::SigEvent)'s `value`, `sigqueue`'s), as
+    /// `si_ptr` (its low 32 bits are `si_int`).
+    pub fn value(&self) -> usize {
+        // SAFETY: `_timer` and `_rt` both hold `sigval` 8 bytes into the fields, after two
+        // ints; it is read as the pointer-sized number it overlays (see `head`).
+        unsafe { self.head()._sifields._timer._sigval.sival_ptr as usize }
+    }
+
+    /// `si_timerid` (`SI_TIMER`): the id of the POSIX timer that expired
+    /// ([`Timer::raw`](crate::time::Timer::raw)).
+    pub fn timer_id(&self) -> i32 {
+        // SAFETY: as for `value`; `_timer._tid` is an int.
+        unsafe { self.head()._sifields._timer._tid }
+    }
+
+    /// `si_overrun` (`SI_TIMER`): the timer's expiries missed before this signal was taken
+    /// (as [`timer_getoverrun`](crate::time::timer_getoverrun) then reports).
+    pub fn overrun(&self) -> i32 {
+        // SAFETY: as for `value`; `_timer._overrun` is an int.
+        unsafe { self.head()._sifields._timer._overrun }
+    }
+
     /// `si_addr` (`SIGSEGV`, `SIGBUS`, `SIGILL`, `SIGFPE`, `SIGTRAP`): the faulting address.
     pub fn addr(&self) -> usize {
         // SAFETY: as for `pid`; `_sigfault._addr` is a pointer-sized value, read as a number.
@@ -147,5 +170,10 @@ mod tests {
         assert_eq!(s.uid(), 65534);
         assert_eq!(s.status(), 7);
         assert_eq!(s.addr(), 65534 << 32 | 1234);
+        // The timer fields: si_timerid at 16, si_overrun at 20, si_value at 24.
+        assert_eq!((s.timer_id(), s.overrun()), (1234, 65534));
+        // SAFETY: writes inside the 128-byte value.
+        unsafe { bytes.add(24).cast::<u64>().write(0x5157) };
+        assert_eq!(s.value(), 0x5157);
     }
 }
