@@ -18,8 +18,8 @@
 pub mod check;
 pub mod child;
 pub mod fault;
-pub mod procfs;
 pub mod itimer;
+pub mod procfs;
 pub mod spawn;
 /// Synthetic vDSO images: the builder sysrt's own unit tests use, shared so both test the
 /// parser on the same images.
