@@ -88,6 +88,14 @@ pub unsafe fn set_initial(envp: *const *const u8) {
     INITIAL.store(envp.cast_mut(), Ordering::Release);
 }
 
+/// Whether this module knows the program's environment: the runtime recorded it with
+/// [`set_initial`], or std started the program (the `std` feature). Otherwise [`getenv`] sees
+/// only the program's own changes, and a caller that needs the environment the program was
+/// started with must look elsewhere (`/proc/self/environ`).
+pub(crate) fn has_initial() -> bool {
+    cfg!(feature = "std") || !INITIAL.load(Ordering::Acquire).is_null()
+}
+
 /// The initial environment array, or null for an empty one.
 fn initial() -> *const *const u8 {
     let p = INITIAL.load(Ordering::Acquire);

@@ -26,14 +26,12 @@ pub const STARTUP_FAILURE_EXIT_STATUS: i32 = 127;
 /// V ABI's "Process Initialization").
 ///
 /// Before `main`, in this order:
-/// 1. the auxiliary vector and environment are handed to
-///    [`sysrt::vdso::init_from_runtime`] (two stores; the vDSO is looked up on first use);
-/// 2. fds 0, 1 and 2 are checked with one `ppoll` and any that is closed is opened on
+/// 1. fds 0, 1 and 2 are checked with one `ppoll` and any that is closed is opened on
 ///    `/dev/null`, as Rust's std does: `sysrt::fd::STDOUT` and friends are safe constants,
 ///    which is only sound if those numbers can never be handed out to a new file;
-/// 3. a program with a `PT_TLS` segment is stopped with a message (there is no thread pointer
+/// 2. a program with a `PT_TLS` segment is stopped with a message (there is no thread pointer
 ///    yet, so its first thread-local access would crash);
-/// 4. the `.preinit_array` and `.init_array` constructors run, with `(argc, argv, envp)` as
+/// 3. the `.preinit_array` and `.init_array` constructors run, with `(argc, argv, envp)` as
 ///    glibc passes them: the `ctor` and `inventory` crates, and the outlined atomics' CPU probe
 ///    on aarch64, rely on them.
 ///
@@ -60,9 +58,6 @@ pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
         sysrt::auxv::set_vector(auxv);
         (argc, argv, envp)
     };
-    // Where sysrt's clock and random calls find the vDSO and SYSRT_NO_VDSO, on first use.
-    // SAFETY: the kernel's initial auxv and envp, which stay in place for the process's life.
-    unsafe { sysrt::vdso::init_from_runtime(AUXV.load(Ordering::Relaxed), envp) };
     open_stdio();
     refuse_tls();
     // SAFETY: called once, before `main`, with the process's own argc/argv/envp.

@@ -8,19 +8,17 @@
 //! older kernel), or the function declines a request (`-ENOSYS`), the syscall answers
 //! instead, with the same result.
 //!
-//! Where the vDSO is found:
-//! - in a program started by `sysrt-rt`, from the auxiliary vector (`AT_SYSINFO_EHDR`), which
-//!   the runtime hands over at start with [`init_from_runtime`] (no syscall, and read only
-//!   when first needed);
-//! - anywhere else (sysrt inside a std program), on first use, from `prctl(PR_GET_AUXV)`
-//!   (Linux 6.4 and later), else from `/proc/self/auxv`; where neither answers (an older
-//!   kernel with no /proc mounted), the syscalls are used.
+//! Where the vDSO is found: at `AT_SYSINFO_EHDR` in the auxiliary vector ([`crate::auxv`]:
+//! the one the runtime recorded at start, with no syscall; in a program the runtime did not
+//! start, `prctl(PR_GET_AUXV)` on Linux 6.4 and later, else `/proc/self/auxv`). Where none
+//! answers (an older kernel with no /proc mounted) or the kernel passed no vDSO, the syscalls
+//! are used.
 //!
 //! `SYSRT_NO_VDSO=1` in the environment (any value but empty or `0`) makes every call use the
-//! syscall, for tools such as valgrind that follow syscalls but not the vDSO: read from the
-//! environment the process started with (the runtime's envp, or `/proc/self/environ` in a
-//! program the runtime did not start) when the vDSO is first needed.
-//! [`disable`] does the same from code.
+//! syscall, for tools such as valgrind that follow syscalls but not the vDSO. It is read once,
+//! when the vDSO is first needed, from sysrt's environment ([`crate::env`]: the one the
+//! program started with, plus its own changes), or from `/proc/self/environ` in a program
+//! that neither the runtime nor std started. [`disable`] does the same from code.
 //!
 //! The image is read with a parser that trusts nothing in it ([`Image`]): an image of another
 //! architecture or a corrupted one gives no symbols, never a crash.
@@ -35,14 +33,14 @@ pub(crate) mod synth;
 
 use core::ffi::{c_int, c_long, c_uint, c_void};
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use linux_raw_sys::general::{__kernel_old_time_t, __kernel_old_timeval, __kernel_timespec};
 
 pub use elf::{Image, gnu_hash, mapped_extent, sysv_hash};
 
 use crate::fs::{self, Mode, OFlags};
-use crate::{Errno, Sysno, arch, io};
+use crate::{auxv, env, io};
 
 /// `clock_gettime(clock, ts) -> int` in the vDSO.
 pub(crate) type ClockGettimeFn = unsafe extern "C" fn(c_int, *mut __kernel_timespec) -> c_int;
@@ -124,10 +122,6 @@ pub(crate) static TIME: Slot<TimeFn> = Slot::new();
 pub(crate) static GETCPU: Slot<GetcpuFn> = Slot::new();
 pub(crate) static GETRANDOM: Slot<GetrandomFn> = Slot::new();
 
-/// The auxiliary vector and environment the runtime handed over at start (null: no runtime
-/// did; discover on first use).
-static RUNTIME_AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
-static RUNTIME_ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 /// Set by `SYSRT_NO_VDSO` or [`disable`]: every call uses its syscall.
 static DISABLED: AtomicBool = AtomicBool::new(false);
 /// The vDSO address the lookup used (0: none).
@@ -139,27 +133,6 @@ const MIN_PAGE: usize = 4096;
 /// The largest image the lookup reads. Today's vDSOs are two to four pages; a header that
 /// claims more than this is corrupt, and what it claims may not be mapped.
 const MAX_IMAGE: usize = 256 * 1024;
-
-/// Tells sysrt where the kernel put a program's auxiliary vector and environment at start, so
-/// that the vDSO (`AT_SYSINFO_EHDR`) and `SYSRT_NO_VDSO` are read from them on first use. Two
-/// stores: no syscall, no memory read now, no code a program that never reads a clock needs.
-///
-/// `sysrt-rt` calls this before `main`; a program with a runtime of its own should call it
-/// the same way, first thing. Without it, sysrt finds the vDSO itself on first use (see the
-/// module documentation).
-///
-/// # References
-/// `man 3 getauxval` (`AT_SYSINFO_EHDR`), `man 7 vdso`.
-///
-/// # Safety
-/// `auxv` must point at the auxiliary vector the kernel placed on this process's initial
-/// stack (key/value pairs up to `AT_NULL`) and `envp` at its NULL-terminated environment
-/// array of NUL-terminated strings, both left in place and unchanged for the life of the
-/// process (as the initial stack is).
-pub unsafe fn init_from_runtime(auxv: *const usize, envp: *const *const u8) {
-    RUNTIME_ENVP.store(envp.cast_mut(), Ordering::SeqCst);
-    RUNTIME_AUXV.store(auxv.cast_mut(), Ordering::SeqCst);
-}
 
 /// Whether a `SYSRT_NO_VDSO` value asks for the syscalls: anything but empty or `0`.
 fn no_vdso_value(v: &[u8]) -> bool {
@@ -265,72 +238,27 @@ fn resolve_all() {
 
 /// The vDSO image and its address, if there is one to use.
 fn find() -> Option<(Image<'static>, usize)> {
-    let auxv = RUNTIME_AUXV.load(Ordering::SeqCst);
-    let ehdr = if auxv.is_null() {
-        if environ_disables() {
-            DISABLED.store(true, Ordering::SeqCst);
-        }
-        auxv_via_prctl().or_else(auxv_via_proc)
-    } else {
-        // SAFETY: the runtime promised (in `init_from_runtime`) that these are the kernel's
-        // initial auxv and envp, in place for the life of the process.
-        unsafe {
-            if runtime_environ_disables(RUNTIME_ENVP.load(Ordering::SeqCst)) {
-                DISABLED.store(true, Ordering::SeqCst);
-            }
-            runtime_auxv_ehdr(auxv)
-        }
-    };
+    if no_vdso_in_environment() {
+        DISABLED.store(true, Ordering::SeqCst);
+    }
     if DISABLED.load(Ordering::SeqCst) {
         return None;
     }
-    // SAFETY: `ehdr` is the kernel's AT_SYSINFO_EHDR: from the initial auxv the runtime
-    // handed over, or from the kernel itself (prctl or /proc/self/auxv).
-    let bytes = unsafe { image_at(ehdr?)? };
-    Some((Image::parse(bytes, sysrt_arch::VDSO.machine)?, ehdr?))
+    let ehdr = auxv::getauxval(auxv::SYSINFO_EHDR).filter(|&a| a != 0)?;
+    // SAFETY: `ehdr` is the kernel's AT_SYSINFO_EHDR (the auxv module reads the kernel's own
+    // vector: the one the runtime recorded, or PR_GET_AUXV's or /proc/self/auxv's copy).
+    let bytes = unsafe { image_at(ehdr)? };
+    Some((Image::parse(bytes, sysrt_arch::VDSO.machine)?, ehdr))
 }
 
-/// `AT_SYSINFO_EHDR` from the kernel's auxiliary vector at `auxv`.
-///
-/// # Safety
-/// `auxv` points at the kernel's auxiliary vector (pairs up to `AT_NULL`).
-unsafe fn runtime_auxv_ehdr(mut auxv: *const usize) -> Option<usize> {
-    use linux_raw_sys::auxvec::{AT_NULL, AT_SYSINFO_EHDR};
-    loop {
-        // SAFETY: the caller's contract: we stop at AT_NULL, never reading past it.
-        let (key, value) = unsafe { (*auxv, *auxv.add(1)) };
-        match key {
-            k if k == AT_NULL as usize => return None,
-            k if k == AT_SYSINFO_EHDR as usize => return Some(value).filter(|&v| v != 0),
-            // SAFETY: not AT_NULL yet, so another pair follows.
-            _ => auxv = unsafe { auxv.add(2) },
-        }
-    }
-}
-
-/// Whether the first `SYSRT_NO_VDSO` entry of the environment array `envp` asks for the
-/// syscalls (the first of duplicated names wins, as everywhere in sysrt).
-///
-/// # Safety
-/// `envp` is null or points at a NULL-terminated array of NUL-terminated strings.
-unsafe fn runtime_environ_disables(mut envp: *const *const u8) -> bool {
-    const PREFIX: &[u8] = b"SYSRT_NO_VDSO=";
-    if envp.is_null() {
-        return false;
-    }
-    loop {
-        // SAFETY: the caller's contract: we stop at the NULL entry.
-        let entry = unsafe { *envp };
-        if entry.is_null() {
-            return false;
-        }
-        // SAFETY: each entry is a NUL-terminated string.
-        let bytes = unsafe { core::ffi::CStr::from_ptr(entry.cast()) }.to_bytes();
-        if let Some(value) = bytes.strip_prefix(PREFIX) {
-            return no_vdso_value(value);
-        }
-        // SAFETY: not the NULL entry yet, so another follows.
-        envp = unsafe { envp.add(1) };
+/// Whether the environment sets `SYSRT_NO_VDSO` to a value that asks for the syscalls: the
+/// environment sysrt's [`env`](crate::env) module holds (the runtime's, or std's), else, for a
+/// program that has neither, the one it was started with (`/proc/self/environ`).
+fn no_vdso_in_environment() -> bool {
+    if env::has_initial() {
+        env::getenv("SYSRT_NO_VDSO").is_some_and(no_vdso_value)
+    } else {
+        environ_disables()
     }
 }
 
@@ -354,49 +282,6 @@ unsafe fn image_at(ehdr: usize) -> Option<&'static [u8]> {
         n if n <= MAX_IMAGE => Some(unsafe { core::slice::from_raw_parts(ehdr as *const u8, n) }),
         _ => None,
     }
-}
-
-/// `AT_SYSINFO_EHDR` from `prctl(PR_GET_AUXV)` (Linux 6.4 and later; `EINVAL` before).
-fn auxv_via_prctl() -> Option<usize> {
-    let mut auxv = [0usize; 128];
-    // SAFETY: PR_GET_AUXV copies at most `size_of_val(&auxv)` bytes into `auxv`, which lives
-    // across the call; the two trailing arguments must be 0.
-    let ret = unsafe {
-        arch::syscall5(
-            Sysno::prctl,
-            linux_raw_sys::prctl::PR_GET_AUXV as usize,
-            auxv.as_mut_ptr() as usize,
-            size_of_val(&auxv),
-            0,
-            0,
-        )
-    };
-    let len = Errno::decode(ret).ok()?.min(size_of_val(&auxv));
-    auxv_lookup(auxv.get(..len / size_of::<usize>())?)
-}
-
-/// `AT_SYSINFO_EHDR` from `/proc/self/auxv`.
-fn auxv_via_proc() -> Option<usize> {
-    let mut auxv = [0usize; 128];
-    // SAFETY: any byte pattern is a valid `[usize]`; the view ends with `auxv`'s borrow.
-    let bytes = unsafe {
-        core::slice::from_raw_parts_mut(auxv.as_mut_ptr().cast::<u8>(), size_of_val(&auxv))
-    };
-    // A full buffer ends the read: AT_SYSINFO_EHDR comes early, in the first 1 KiB.
-    let len = read_file(c"/proc/self/auxv", bytes, |_| false)?;
-    auxv_lookup(auxv.get(..len / size_of::<usize>())?)
-}
-
-/// The `AT_SYSINFO_EHDR` value of an auxiliary vector (key, value pairs up to `AT_NULL`).
-fn auxv_lookup(words: &[usize]) -> Option<usize> {
-    use linux_raw_sys::auxvec::{AT_NULL, AT_SYSINFO_EHDR};
-    words
-        .chunks_exact(2)
-        .map(|kv| (kv[0], kv[1]))
-        .take_while(|&(k, _)| k != AT_NULL as usize)
-        .find(|&(k, _)| k == AT_SYSINFO_EHDR as usize)
-        .map(|(_, v)| v)
-        .filter(|&v| v != 0)
 }
 
 /// Whether `/proc/self/environ` (the environment the process was started with) sets
@@ -543,45 +428,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn auxv_lookup_stops_at_at_null() {
-        use linux_raw_sys::auxvec::{AT_NULL, AT_PAGESZ, AT_SYSINFO_EHDR};
-        let ehdr = AT_SYSINFO_EHDR as usize;
-        assert_eq!(
-            auxv_lookup(&[AT_PAGESZ as usize, 4096, ehdr, 0x7000, 0, 0]),
-            Some(0x7000)
-        );
-        assert_eq!(auxv_lookup(&[AT_NULL as usize, 0, ehdr, 0x7000]), None);
-        assert_eq!(auxv_lookup(&[ehdr, 0]), None);
-        assert_eq!(auxv_lookup(&[ehdr]), None);
-        assert_eq!(auxv_lookup(&[]), None);
-    }
-
-    /// The two std-program sources agree with each other and with what std reads itself.
-    #[test]
-    fn prctl_and_proc_give_the_same_vdso() {
-        let proc = auxv_via_proc();
-        let prctl = auxv_via_prctl();
-        let bytes = std::fs::read("/proc/self/auxv").unwrap();
-        let words: std::vec::Vec<usize> = bytes
-            .chunks_exact(8)
-            .map(|c| usize::from_ne_bytes(c.try_into().unwrap()))
-            .collect();
-        let expected = auxv_lookup(&words);
-        assert_eq!(proc, expected);
-        // PR_GET_AUXV is Linux 6.4+; an older kernel gives None.
-        assert!(prctl.is_none() || prctl == expected);
-    }
-
     /// The host's real vDSO: parsed, its calls found under the arch's version, the image
     /// copied and corrupted byte by byte without a panic.
     #[test]
     fn the_real_vdso_parses_and_survives_corruption() {
-        let Some(ehdr) = auxv_via_proc() else {
+        let Some(ehdr) = auxv::getauxval(auxv::SYSINFO_EHDR) else {
             std::eprintln!("no vDSO on this host: skipped");
             return;
         };
-        // SAFETY: the kernel's AT_SYSINFO_EHDR, read from /proc/self/auxv.
+        // SAFETY: the kernel's AT_SYSINFO_EHDR (in this std test program: PR_GET_AUXV's or
+        // /proc/self/auxv's copy).
         let bytes = unsafe { image_at(ehdr) }.expect("the vDSO's extent");
         let names = sysrt_arch::VDSO;
         let image = Image::parse(bytes, names.machine).expect("the vDSO parses");
