@@ -391,4 +391,22 @@ coverage_map! {
     "SetsockoptSockFprog" => reason("not provided yet: needs a typed classic-BPF program (struct sock_filter array) so the kernel's read of the filter is safe; the raw form is the unsafe net::sockopt::setsockopt"),
     "SendmsgBuffers" => covered(sysrt::net::sendmsg; net_unix: "sendmsg_gathers_two_buffers_to_path"),
     "RecvmsgBuffers" => covered(sysrt::net::recvmsg; net_unix: "recvmsg_scatters_with_sender_address"),
+
+    // event: epoll, eventfd, timerfd, poll, select (issue 8); inotify lives in sysrt::fs
+    "EpollCreate1" => covered(sysrt::event::epoll_create1; event_epoll: "epoll_create1_has_cloexec"),
+    "EpollCreate" => covered(sysrt::event::epoll_create1; event_epoll: "epoll_create1_has_cloexec"),
+    "EpollCtl" => covered(sysrt::event::epoll_ctl; event_epoll: "epoll_add_level_triggered", event_epoll: "oneshot_rearmed_by_modify", event_epoll: "epoll_delete", event_epoll: "add_twice_eexist", event_epoll: "modify_and_delete_unknown_enoent", event_epoll: "add_regular_file_eperm", event_epoll: "exclusive_add_then_modify_einval"),
+    "EpollWait" => covered(sysrt::event::epoll_wait; event_epoll: "level_reported_again_until_read", event_epoll: "edge_not_again_with_data_left", event_epoll: "thousand_socketpairs_each_reported_once", event_epoll: "blocking_epoll_wait_interrupted_eintr"),
+    "InotifyInit" => covered(sysrt::fs::inotify_init1; fs_misc: "inotify_init1", fs_misc: "inotify_init1_sets_cloexec"),
+    "InotifyInit1" => covered(sysrt::fs::inotify_init1; fs_misc: "inotify_init1", fs_misc: "inotify_nonblock_read_no_events_eagain"),
+    "InotifyAddWatch" => covered(sysrt::fs::inotify_add_watch; fs_misc: "inotify_add_watch_on_dir", fs_misc: "inotify_create_event_exact_name", fs_misc: "inotify_add_watch_missing_path_enoent"),
+    "InotifyRmWatch" => covered(sysrt::fs::inotify_rm_watch; fs_misc: "inotify_rm_watch", fs_misc: "inotify_rm_watch_again_einval"),
+    "Select" => covered(sysrt::event::select; event_fds: "select_readable_set_keeps_only_ready", event_fds: "select_nfds_1025_einval_before_call", event_fds: "select_closed_fd_ebadf", event_fds: "poll_select_epoll_agree"),
+    "Eventfd" => covered(sysrt::event::eventfd; event_fds: "eventfd_writes_add_up_read_resets", event_fds: "eventfd_semaphore_reads_1_three_times", event_fds: "eventfd_has_cloexec"),
+    "TimerfdCreate" => covered(sysrt::event::timerfd_create; event_fds: "timerfd_has_cloexec", event_fds: "timerfd_blocking_read_one_expiration"),
+    "TimerfdSettime" => covered(sysrt::event::timerfd_settime; event_fds: "timerfd_settime_returns_old_zero", event_fds: "timerfd_abstime_in_past_fires_at_once", event_fds: "timerfd_settime_nsec_1e9_einval"),
+    "TimerfdGettime" => covered(sysrt::event::timerfd_gettime; event_fds: "timerfd_gettime_armed_left_at_most_50ms", event_fds: "timerfd_one_shot_disarmed_after_firing"),
+    "Poll" => covered(sysrt::event::poll; event_fds: "poll_readable_after_peer_write", event_fds: "poll_closed_fd_pollnval", event_fds: "blocking_poll_interrupted_eintr"),
+    "Ppoll" => covered(sysrt::event::ppoll; event_fds: "ppoll_timeout_1ms_nothing_ready", event_fds: "ppoll_bad_timeout_einval"),
+    "Pselect" => covered(sysrt::event::pselect6; event_fds: "pselect6_timeout_1ms_nothing_ready"),
 }

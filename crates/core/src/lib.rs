@@ -27,6 +27,7 @@ mod arg;
 pub mod auxv;
 pub mod env;
 pub mod errno;
+pub mod event;
 pub mod fd;
 pub mod fs;
 pub mod io;
