@@ -409,4 +409,9 @@ coverage_map! {
     "Poll" => covered(sysrt::event::poll; event_fds: "poll_readable_after_peer_write", event_fds: "poll_closed_fd_pollnval", event_fds: "blocking_poll_interrupted_eintr"),
     "Ppoll" => covered(sysrt::event::ppoll; event_fds: "ppoll_timeout_1ms_nothing_ready", event_fds: "ppoll_bad_timeout_einval"),
     "Pselect" => covered(sysrt::event::pselect6; event_fds: "pselect6_timeout_1ms_nothing_ready"),
+
+    // net: netlink (issue 8)
+    "NetlinkRIB" => covered(sysrt::net::netlink::netlink_rib; net_netlink: "netlink_rib_getlink_dump_completes", net_netlink: "netlink_rib_getaddr_dump_completes", net_netlink: "netlink_rib_unknown_request_type_error_answer", net_netlink: "netlink_rib_buffer_too_small_enobufs"),
+    "ParseNetlinkMessage" => covered(sysrt::net::netlink::parse_netlink_message; net_netlink: "lo_has_iff_up_and_iff_loopback", net_netlink: "real_lo_message_every_truncation_einval"),
+    "ParseNetlinkRouteAttr" => covered(sysrt::net::netlink::parse_netlink_route_attr; net_netlink: "lo_index_matches_sysfs", net_netlink: "address_127_0_0_1_on_lo_prefix_8_label_lo"),
 }

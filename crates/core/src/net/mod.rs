@@ -1,7 +1,7 @@
 //! Sockets: creating and connecting them ([`socket`], [`bind`], [`listen`], [`accept4`],
 //! [`connect`]…), sending and receiving ([`send`], [`recvfrom`], [`sendmsg`], [`recvmsg`],
 //! [`sendmmsg`], [`recvmmsg`]), addresses ([`SockAddr`]), options ([`sockopt`]) and control
-//! messages ([`CmsgWriter`], [`RecvCmsgs`]).
+//! messages ([`CmsgWriter`], [`RecvCmsgs`]); [`netlink`] lists links and addresses.
 //!
 //! Every call that makes a descriptor ([`socket`], [`socketpair`], [`accept4`], and the
 //! descriptors [`recvmsg`] receives) sets close-on-exec. Addresses are decoded from the
@@ -24,6 +24,7 @@
 mod addr;
 mod cmsg;
 mod msg;
+pub mod netlink;
 mod socket;
 pub mod sockopt;
 mod types;
