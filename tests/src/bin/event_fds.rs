@@ -7,13 +7,13 @@
 use core::time::Duration;
 
 use sysrt::event::{
-    self, EfdFlags, EpollCreateFlags, EpollEvent, EpollFlags, FdSet, Itimerspec, PollFd, PollFlags,
-    TfdFlags, TfdTimerFlags, TimerfdClock,
+    self, EfdFlags, EpollCreateFlags, EpollEvent, EpollFlags, FdSet, PollFd, PollFlags, TfdFlags,
+    TfdTimerFlags,
 };
 use sysrt::fd::OwnedFd;
 use sysrt::net::SocketType;
 use sysrt::signal::SigSet;
-use sysrt::time::Timespec;
+use sysrt::time::{ClockId, ItimerSpec, Timespec};
 use sysrt::{Errno, io};
 use sysrt_tests::sock::{alarm_every, install_alarm_handler, remove_alarm_handler, unix_pair};
 use sysrt_tests::util::{FdBaseline, cloexec, closed_fd, lowest_free_fd};
@@ -119,7 +119,7 @@ fn ms(n: i64) -> Timespec {
 }
 
 fn timerfds(t: &mut Tests) {
-    let tf = event::timerfd_create(TimerfdClock::Monotonic, TfdFlags::empty());
+    let tf = event::timerfd_create(ClockId::MONOTONIC, TfdFlags::empty());
     check!(
         t,
         "timerfd_has_cloexec",
@@ -131,17 +131,17 @@ fn timerfds(t: &mut Tests) {
         t,
         "timerfd_unarmed_gettime_zero",
         event::timerfd_gettime(&tf),
-        Ok(Itimerspec::default())
+        Ok(ItimerSpec::DISARMED)
     );
-    let one_shot = Itimerspec {
-        interval: Timespec::default(),
+    let one_shot = ItimerSpec {
+        interval: Timespec::ZERO,
         value: ms(50),
     };
     check!(
         t,
         "timerfd_settime_returns_old_zero",
         event::timerfd_settime(&tf, TfdTimerFlags::empty(), &one_shot),
-        Ok(Itimerspec::default())
+        Ok(ItimerSpec::DISARMED)
     );
     // Armed: some time left, not more than set (no lower bound: the machine may be slow).
     let left = event::timerfd_gettime(&tf)
@@ -150,7 +150,7 @@ fn timerfds(t: &mut Tests) {
         t,
         "timerfd_gettime_armed_left_at_most_50ms",
         left,
-        Ok((Timespec::default(), true))
+        Ok((Timespec::ZERO, true))
     );
     check!(
         t,
@@ -162,11 +162,11 @@ fn timerfds(t: &mut Tests) {
         t,
         "timerfd_one_shot_disarmed_after_firing",
         event::timerfd_gettime(&tf),
-        Ok(Itimerspec::default())
+        Ok(ItimerSpec::DISARMED)
     );
     // Periodic, read after at least two periods: at least 2 expirations, counted since the
     // last read (no upper bound: the machine may be slow).
-    let periodic = Itimerspec {
+    let periodic = ItimerSpec {
         interval: ms(10),
         value: ms(10),
     };
@@ -178,10 +178,10 @@ fn timerfds(t: &mut Tests) {
         event::timerfd_read(&tf).map(|n| n >= 2),
         Ok(true)
     );
-    let _ = event::timerfd_settime(&tf, TfdTimerFlags::empty(), &Itimerspec::default());
+    let _ = event::timerfd_settime(&tf, TfdTimerFlags::empty(), &ItimerSpec::DISARMED);
     // Absolute time in the past: expires at once.
-    let past = Itimerspec {
-        interval: Timespec::default(),
+    let past = ItimerSpec {
+        interval: Timespec::ZERO,
         value: Timespec::new(0, 1),
     };
     check!(
@@ -191,17 +191,17 @@ fn timerfds(t: &mut Tests) {
             event::timerfd_settime(&tf, TfdTimerFlags::ABSTIME, &past),
             event::timerfd_read(&tf)
         ),
-        (Ok(Itimerspec::default()), Ok(1))
+        (Ok(ItimerSpec::DISARMED), Ok(1))
     );
-    let nb = event::timerfd_create(TimerfdClock::Boottime, TfdFlags::NONBLOCK);
+    let nb = event::timerfd_create(ClockId::BOOTTIME, TfdFlags::NONBLOCK);
     check!(
         t,
         "timerfd_nonblock_unexpired_read_eagain",
         nb.as_ref().map(event::timerfd_read),
         Ok(Err(Errno::EAGAIN))
     );
-    let bad = Itimerspec {
-        interval: Timespec::default(),
+    let bad = ItimerSpec {
+        interval: Timespec::ZERO,
         value: Timespec::new(0, 1_000_000_000),
     };
     check!(

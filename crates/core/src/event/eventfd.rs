@@ -7,7 +7,7 @@ use bitflags::bitflags;
 use linux_raw_sys::general::{self as g, __kernel_itimerspec};
 
 use crate::fd::{AsFd, OwnedFd, RawFd};
-use crate::time::Timespec;
+use crate::time::{ClockId, ItimerSpec, Timespec};
 use crate::{Errno, Result, Sysno, arch, arg, io};
 
 bitflags! {
@@ -90,39 +90,6 @@ pub fn eventfd_write(fd: impl AsFd, value: u64) -> Result<()> {
     }
 }
 
-/// The clock of a [`timerfd_create`] timer.
-#[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
-pub enum TimerfdClock {
-    /// `CLOCK_REALTIME`: wall-clock time (moves when the clock is set).
-    #[doc(alias = "CLOCK_REALTIME")]
-    Realtime,
-    /// `CLOCK_MONOTONIC`: time since boot, not counting suspend; never set.
-    #[doc(alias = "CLOCK_MONOTONIC")]
-    Monotonic,
-    /// `CLOCK_BOOTTIME`: as `Monotonic`, counting suspend.
-    #[doc(alias = "CLOCK_BOOTTIME")]
-    Boottime,
-    /// `CLOCK_REALTIME_ALARM`: as `Realtime`, waking the system from suspend (needs
-    /// `CAP_WAKE_ALARM`).
-    #[doc(alias = "CLOCK_REALTIME_ALARM")]
-    RealtimeAlarm,
-    /// `CLOCK_BOOTTIME_ALARM`: as `Boottime`, waking the system (needs `CAP_WAKE_ALARM`).
-    #[doc(alias = "CLOCK_BOOTTIME_ALARM")]
-    BoottimeAlarm,
-}
-
-impl TimerfdClock {
-    const fn raw(self) -> u32 {
-        match self {
-            TimerfdClock::Realtime => g::CLOCK_REALTIME,
-            TimerfdClock::Monotonic => g::CLOCK_MONOTONIC,
-            TimerfdClock::Boottime => g::CLOCK_BOOTTIME,
-            TimerfdClock::RealtimeAlarm => g::CLOCK_REALTIME_ALARM,
-            TimerfdClock::BoottimeAlarm => g::CLOCK_BOOTTIME_ALARM,
-        }
-    }
-}
-
 bitflags! {
     /// Flags of [`timerfd_create`].
     #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
@@ -153,59 +120,48 @@ bitflags! {
     }
 }
 
-/// A timer setting: when it first expires and the period after that; `struct itimerspec`
-/// with 64-bit times.
-///
-/// Go: `unix.ItimerSpec` (x/sys/unix).
-#[doc(alias = "itimerspec")]
-#[doc(alias = "ItimerSpec")]
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Itimerspec {
-    /// `it_interval`: the period after the first expiration (zero: one-shot).
-    pub interval: Timespec,
-    /// `it_value`: the first expiration, relative (or absolute with `ABSTIME`); zero
-    /// disarms the timer. Read back: the time left, zero if disarmed.
-    pub value: Timespec,
+/// The kernel's layout of a timer setting.
+#[inline]
+fn itimerspec_to_kernel(v: &ItimerSpec) -> __kernel_itimerspec {
+    __kernel_itimerspec {
+        it_interval: v.interval.to_kernel(),
+        it_value: v.value.to_kernel(),
+    }
 }
 
-impl Itimerspec {
-    fn to_kernel(self) -> __kernel_itimerspec {
-        __kernel_itimerspec {
-            it_interval: self.interval.to_kernel(),
-            it_value: self.value.to_kernel(),
-        }
-    }
-
-    fn from_kernel(k: __kernel_itimerspec) -> Itimerspec {
-        Itimerspec {
-            interval: Timespec::from_kernel(k.it_interval),
-            value: Timespec::from_kernel(k.it_value),
-        }
+/// A timer setting from the kernel's layout.
+#[inline]
+fn itimerspec_from_kernel(k: __kernel_itimerspec) -> ItimerSpec {
+    ItimerSpec {
+        interval: Timespec::from_kernel(k.it_interval),
+        value: Timespec::from_kernel(k.it_value),
     }
 }
 
 /// `timerfd_create(clock, flags)` — a new, disarmed timer descriptor; close-on-exec
-/// (`TFD_CLOEXEC` is always added).
+/// (`TFD_CLOEXEC` is always added). The clock is one of `REALTIME`, `MONOTONIC`, `BOOTTIME`,
+/// `REALTIME_ALARM`, `BOOTTIME_ALARM`; others are `EINVAL`.
 ///
 /// Arm it with [`timerfd_settime`]; a read ([`timerfd_read`]) blocks until it expires and
 /// returns how many expirations happened since the last read. Readable for poll/epoll once
 /// it has expired.
 ///
 /// # Errors
-/// `EINVAL` (unknown flags), `EPERM` (an alarm clock without `CAP_WAKE_ALARM`), `EMFILE`,
+/// `EINVAL` (unknown flags, or a clock timerfd does not support), `EPERM` (an alarm clock
+/// without `CAP_WAKE_ALARM`), `EMFILE`,
 /// `ENFILE`, `ENODEV`, `ENOMEM`.
 ///
 /// # References
 /// `man 2 timerfd_create`. Go: `unix.TimerfdCreate` (x/sys/unix).
 #[doc(alias = "TimerfdCreate")]
 #[inline]
-pub fn timerfd_create(clock: TimerfdClock, flags: TfdFlags) -> Result<OwnedFd> {
+pub fn timerfd_create(clock: ClockId, flags: TfdFlags) -> Result<OwnedFd> {
     let flags = flags | TfdFlags::CLOEXEC;
     // SAFETY: `timerfd_create` takes integers only and writes no user memory.
     let ret = unsafe {
         arch::syscall2_readonly(
             Sysno::timerfd_create,
-            arg::uint(clock.raw()),
+            arg::raw_fd(clock.raw()),
             arg::uint(flags.bits()),
         )
     };
@@ -228,10 +184,10 @@ pub fn timerfd_create(clock: TimerfdClock, flags: TfdFlags) -> Result<OwnedFd> {
 pub fn timerfd_settime(
     fd: impl AsFd,
     flags: TfdTimerFlags,
-    new: &Itimerspec,
-) -> Result<Itimerspec> {
-    let new = new.to_kernel();
-    let mut old = Itimerspec::default().to_kernel();
+    new: &ItimerSpec,
+) -> Result<ItimerSpec> {
+    let new = itimerspec_to_kernel(new);
+    let mut old = itimerspec_to_kernel(&ItimerSpec::DISARMED);
     // SAFETY: the kernel reads one itimerspec from `new` and writes one into `old`; both
     // are live locals of that type.
     Errno::decode(unsafe {
@@ -243,7 +199,7 @@ pub fn timerfd_settime(
             &raw mut old as usize,
         )
     })?;
-    Ok(Itimerspec::from_kernel(old))
+    Ok(itimerspec_from_kernel(old))
 }
 
 /// `timerfd_gettime(fd)` — the timer's setting, with the time left until the next
@@ -256,8 +212,8 @@ pub fn timerfd_settime(
 /// `man 2 timerfd_gettime`. Go: `unix.TimerfdGettime` (x/sys/unix).
 #[doc(alias = "TimerfdGettime")]
 #[inline]
-pub fn timerfd_gettime(fd: impl AsFd) -> Result<Itimerspec> {
-    let mut cur = Itimerspec::default().to_kernel();
+pub fn timerfd_gettime(fd: impl AsFd) -> Result<ItimerSpec> {
+    let mut cur = itimerspec_to_kernel(&ItimerSpec::DISARMED);
     // SAFETY: the kernel writes one itimerspec into `cur`, a live local of that type.
     Errno::decode(unsafe {
         arch::syscall2(
@@ -266,7 +222,7 @@ pub fn timerfd_gettime(fd: impl AsFd) -> Result<Itimerspec> {
             &raw mut cur as usize,
         )
     })?;
-    Ok(Itimerspec::from_kernel(cur))
+    Ok(itimerspec_from_kernel(cur))
 }
 
 /// `read(fd, &u64)` — waits for the timer to expire (unless `TFD_NONBLOCK`) and returns how

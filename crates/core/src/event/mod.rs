@@ -1,7 +1,8 @@
 //! Event I/O: waiting on many descriptors ([`epoll_create1`] and [`epoll_wait`], [`poll`],
 //! [`select`]) and descriptors that are events ([`eventfd`], [`timerfd_create`]).
 //!
-//! Every descriptor made here is close-on-exec. Signals as descriptors are
+//! Every descriptor made here is close-on-exec. Timer settings and clocks are
+//! [`time::ItimerSpec`](crate::time::ItimerSpec) and [`time::ClockId`](crate::time::ClockId). Signals as descriptors are
 //! [`signal::signalfd4`](crate::signal::signalfd4) and [`signal::Notify`](crate::signal::Notify);
 //! file-system events are [`fs::inotify_init1`](crate::fs::inotify_init1) (Go puts inotify
 //! in this category).
@@ -27,7 +28,7 @@ pub use epoll::{
     epoll_delete, epoll_modify, epoll_pwait, epoll_pwait2, epoll_wait,
 };
 pub use eventfd::{
-    EfdFlags, Itimerspec, TfdFlags, TfdTimerFlags, TimerfdClock, eventfd, eventfd_read,
-    eventfd_write, timerfd_create, timerfd_gettime, timerfd_read, timerfd_settime,
+    EfdFlags, TfdFlags, TfdTimerFlags, eventfd, eventfd_read, eventfd_write, timerfd_create,
+    timerfd_gettime, timerfd_read, timerfd_settime,
 };
 pub use poll::{FD_SETSIZE, FdSet, PollFd, PollFlags, poll, ppoll, pselect6, select};

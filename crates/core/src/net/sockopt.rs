@@ -27,6 +27,7 @@ use linux_raw_sys::net::{self as n, ip_mreq, ip_mreqn, ipv6_mreq, linger, tcp_in
 use super::addr::SockAddr;
 use super::types::{AddressFamily, Protocol, SocketType, Ucred, bytes_at, put};
 use crate::fd::AsFd;
+use crate::time::Timeval;
 use crate::{Errno, Result, Sysno, arch, arg};
 
 /// `SOL_SOCKET`.
@@ -182,62 +183,76 @@ pub fn setsockopt_inet4addr(fd: impl AsFd, level: u32, name: u32, addr: Ipv4Addr
     unsafe { setsockopt_bytes(fd, level, name, &addr.octets()) }
 }
 
-/// A timeout as `struct timeval` bytes: `None` and zero are "no timeout" (0); a nonzero
-/// duration below a microsecond becomes 1 µs rather than 0.
-fn timeval_bytes(d: Option<Duration>) -> Result<[u8; size_of::<__kernel_old_timeval>()]> {
-    let (sec, usec) = match d {
-        None => (0, 0),
-        Some(d) => {
-            let sec = i64::try_from(d.as_secs()).map_err(|_| Errno::EINVAL)?;
-            let usec = i64::from(d.subsec_micros());
-            if sec == 0 && usec == 0 && d.subsec_nanos() > 0 {
-                (0, 1)
-            } else {
-                (sec, usec)
-            }
-        }
-    };
+/// The bytes of a `struct timeval`.
+fn timeval_to_bytes(tv: Timeval) -> [u8; size_of::<__kernel_old_timeval>()] {
+    let k = tv.to_kernel();
     let mut b = [0u8; size_of::<__kernel_old_timeval>()];
     put(
         &mut b,
         offset_of!(__kernel_old_timeval, tv_sec),
-        &sec.to_ne_bytes(),
+        &k.tv_sec.to_ne_bytes(),
     );
     put(
         &mut b,
         offset_of!(__kernel_old_timeval, tv_usec),
-        &usec.to_ne_bytes(),
+        &k.tv_usec.to_ne_bytes(),
     );
-    Ok(b)
+    b
+}
+
+/// A timeout as `struct timeval` bytes: `None` and zero are "no timeout" (0); a nonzero
+/// duration below a microsecond becomes 1 µs rather than 0.
+fn timeval_bytes(d: Option<Duration>) -> Result<[u8; size_of::<__kernel_old_timeval>()]> {
+    let tv = match d {
+        None => Timeval::ZERO,
+        Some(d) => {
+            let sec = i64::try_from(d.as_secs()).map_err(|_| Errno::EINVAL)?;
+            let usec = i64::from(d.subsec_micros());
+            if sec == 0 && usec == 0 && d.subsec_nanos() > 0 {
+                Timeval::new(0, 1)
+            } else {
+                Timeval::new(sec, usec)
+            }
+        }
+    };
+    Ok(timeval_to_bytes(tv))
 }
 
 /// `GetsockoptTimeval(fd, level, name)` — a `struct timeval` option (`SO_RCVTIMEO`,
-/// `SO_SNDTIMEO`), as a `Duration`.
+/// `SO_SNDTIMEO`).
 ///
 /// # Errors
-/// As [`getsockopt_int`]; `EINVAL` if the kernel's value is negative.
+/// As [`getsockopt_int`].
 ///
 /// # References
 /// `man 7 socket`. Go: `unix.GetsockoptTimeval` (x/sys/unix).
 #[doc(alias = "GetsockoptTimeval")]
 #[inline]
-pub fn getsockopt_timeval(fd: impl AsFd, level: u32, name: u32) -> Result<Duration> {
+pub fn getsockopt_timeval(fd: impl AsFd, level: u32, name: u32) -> Result<Timeval> {
     let mut b = [0u8; size_of::<__kernel_old_timeval>()];
     getsockopt_into(fd, level, name, &mut b)?;
-    let sec = i64::from_ne_bytes(bytes_at(&b, offset_of!(__kernel_old_timeval, tv_sec)));
-    let usec = i64::from_ne_bytes(bytes_at(&b, offset_of!(__kernel_old_timeval, tv_usec)));
-    let sec = u64::try_from(sec).map_err(|_| Errno::EINVAL)?;
-    let usec = u32::try_from(usec)
+    Ok(Timeval::new(
+        i64::from_ne_bytes(bytes_at(&b, offset_of!(__kernel_old_timeval, tv_sec))),
+        i64::from_ne_bytes(bytes_at(&b, offset_of!(__kernel_old_timeval, tv_usec))),
+    ))
+}
+
+/// A socket timeout read back: `None` for zero ("forever"); `EINVAL` for a value that is not
+/// a valid non-negative time (never from the kernel).
+fn timeout_of(tv: Timeval) -> Result<Option<Duration>> {
+    let sec = u64::try_from(tv.sec).map_err(|_| Errno::EINVAL)?;
+    let usec = u32::try_from(tv.usec)
         .ok()
         .filter(|u| *u < 1_000_000)
         .ok_or(Errno::EINVAL)?;
-    Ok(Duration::new(sec, usec * 1000))
+    let d = Duration::new(sec, usec * 1000);
+    Ok((!d.is_zero()).then_some(d))
 }
 
 /// `SetsockoptTimeval(fd, level, name, tv)` — sets a `struct timeval` option.
 ///
 /// # Errors
-/// As [`setsockopt_int`]; `EINVAL` for more than `i64::MAX` seconds.
+/// As [`setsockopt_int`]; `EDOM`/`EINVAL` for a timeval the option refuses.
 ///
 /// # Safety
 /// As [`setsockopt`]: the 16 bytes must not be read by the option as an address it writes
@@ -247,8 +262,8 @@ pub fn getsockopt_timeval(fd: impl AsFd, level: u32, name: u32) -> Result<Durati
 /// `man 7 socket`. Go: `syscall.SetsockoptTimeval`.
 #[doc(alias = "SetsockoptTimeval")]
 #[inline]
-pub unsafe fn setsockopt_timeval(fd: impl AsFd, level: u32, name: u32, tv: Duration) -> Result<()> {
-    let b = timeval_bytes(Some(tv))?;
+pub unsafe fn setsockopt_timeval(fd: impl AsFd, level: u32, name: u32, tv: &Timeval) -> Result<()> {
+    let b = timeval_to_bytes(*tv);
     // SAFETY: forwarded from the caller.
     unsafe { setsockopt_bytes(fd, level, name, &b) }
 }
@@ -879,7 +894,7 @@ pub fn set_linger(fd: impl AsFd, secs: Option<u32>) -> Result<()> {
 #[doc(alias = "SO_RCVTIMEO")]
 #[inline]
 pub fn get_rcvtimeo(fd: impl AsFd) -> Result<Option<Duration>> {
-    getsockopt_timeval(fd, SOL_SOCKET, n::SO_RCVTIMEO).map(|d| (!d.is_zero()).then_some(d))
+    getsockopt_timeval(fd, SOL_SOCKET, n::SO_RCVTIMEO).and_then(timeout_of)
 }
 
 /// `setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv)` — sets what [`get_rcvtimeo`] reads
@@ -909,7 +924,7 @@ pub fn set_rcvtimeo(fd: impl AsFd, timeout: Option<Duration>) -> Result<()> {
 #[doc(alias = "SO_SNDTIMEO")]
 #[inline]
 pub fn get_sndtimeo(fd: impl AsFd) -> Result<Option<Duration>> {
-    getsockopt_timeval(fd, SOL_SOCKET, n::SO_SNDTIMEO).map(|d| (!d.is_zero()).then_some(d))
+    getsockopt_timeval(fd, SOL_SOCKET, n::SO_SNDTIMEO).and_then(timeout_of)
 }
 
 /// `setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, tv)` — sets what [`get_sndtimeo`] reads.
