@@ -8,6 +8,11 @@
 //! kernel's bytes by a parser that accepts any input ([`SockAddr::parse`]), and encoded from
 //! linux-raw-sys's layouts. Nothing allocates.
 //!
+//! `std::net::SocketAddr` and its V4/V6 forms are `core::net`'s types, which [`SockAddr`]
+//! converts to and from; with the `std` feature, `std::os::unix::net::SocketAddr` converts to
+//! and from [`SockAddrUnix`], and sysrt's [`OwnedFd`](crate::fd::OwnedFd) to and from std's
+//! `TcpStream`, `TcpListener`, `UdpSocket`, `UnixStream`, `UnixListener` and `UnixDatagram`.
+//!
 //! ```no_run
 //! use core::net::{Ipv4Addr, SocketAddrV4};
 //! use sysrt::net::{self, AddressFamily, Protocol, SocketType, sockopt};
@@ -27,6 +32,8 @@ mod msg;
 pub mod netlink;
 mod socket;
 pub mod sockopt;
+#[cfg(feature = "std")]
+mod std_interop;
 mod types;
 
 pub use addr::{
