@@ -12,12 +12,14 @@ use sysrt::net::netlink::{
     self, IFA_LABEL, IFA_LOCAL, IFLA_IFNAME, IFLA_MTU, IfAddrMsg, IfFlags, IfInfoMsg, RTM_GETADDR,
     RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK,
 };
-use sysrt::net::{self, AddressFamily, Protocol, SockAddr, SockAddrNetlink, SocketType};
+use sysrt::net::{
+    self, AddressFamily, Protocol, SockAddr, SockAddrLinkLayer, SockAddrNetlink, SocketType,
+};
 use sysrt::process;
-use sysrt_tests::util::{FdBaseline, cloexec, file_contents};
+use sysrt_tests::util::{FdBaseline, cloexec, file_contents, has_cap};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 14;
+const PLAN: usize = 15;
 
 /// What the link dump found about `lo`.
 #[derive(Debug, PartialEq, Eq, Default, Clone, Copy)]
@@ -184,6 +186,39 @@ fn main() -> i32 {
         (true, lo.index as u32, 8, true)
     );
 
+    // R39 with a real AF_PACKET address from the kernel (12 + halen bytes, not the 20 of
+    // sockaddr_ll): a packet socket bound to lo; nothing is sent on it.
+    if !has_cap(linux_raw_sys::general::CAP_NET_RAW) {
+        t.skip(
+            "packet_socket_getsockname_decodes_link_layer",
+            "needs CAP_NET_RAW",
+        );
+    } else {
+        let eth_p_all = linux_raw_sys::if_ether::ETH_P_ALL as u16;
+        let got = net::socket(
+            AddressFamily::PACKET,
+            SocketType::DGRAM,
+            Protocol::ethernet(eth_p_all),
+        )
+        .and_then(|p| {
+            let lo_addr = SockAddrLinkLayer {
+                protocol: eth_p_all,
+                ifindex: lo.index,
+                ..Default::default()
+            };
+            net::bind(&p, &SockAddr::LinkLayer(lo_addr))?;
+            net::getsockname(&p)
+        });
+        check!(
+            t,
+            "packet_socket_getsockname_decodes_link_layer",
+            got.map(|a| match a {
+                SockAddr::LinkLayer(ll) => Some((ll.protocol, ll.ifindex, ll.hatype, ll.halen)),
+                _ => None,
+            }),
+            Ok(Some((eth_p_all, lo.index, 772, 6)))
+        );
+    }
     check!(
         t,
         "netlink_rib_unknown_request_type_error_answer",

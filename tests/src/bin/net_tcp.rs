@@ -29,7 +29,7 @@ use sysrt_tests::sock::{
 use sysrt_tests::util::{FdBaseline, cloexec, has_cap, tmp_path, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 75;
+const PLAN: usize = 76;
 const WELCOME: &[u8] = b"welcome to sysrt\n";
 const MESSAGE: &[u8] = b"ping over loopback";
 
@@ -354,6 +354,28 @@ fn options(t: &mut Tests) {
         "so_error_none_on_healthy_socket",
         sockopt::get_error(&c),
         Ok(None)
+    );
+    // SO_REUSEPORT: two listeners on one port, both with the option.
+    let shared = (|| {
+        let a = net::socket(AddressFamily::INET, SocketType::STREAM, Protocol::DEFAULT)?;
+        let b = net::socket(AddressFamily::INET, SocketType::STREAM, Protocol::DEFAULT)?;
+        sockopt::set_reuseport(&a, true)?;
+        sockopt::set_reuseport(&b, true)?;
+        net::bind(&a, &v4(0))?;
+        let port = net::getsockname(&a).map(|x| port(&x))?;
+        net::listen(&a, 4)?;
+        net::bind(&b, &v4(port))?;
+        net::listen(&b, 4)?;
+        Ok::<_, Errno>((
+            sockopt::get_reuseport(&b)?,
+            net::getsockname(&b)? == v4(port),
+        ))
+    })();
+    check!(
+        t,
+        "so_reuseport_two_listeners_one_port",
+        shared,
+        Ok((true, true))
     );
     check!(
         t,

@@ -19,7 +19,7 @@ use sysrt_tests::sock::{port, v4, v6};
 use sysrt_tests::util::{FdBaseline, has_cap, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 38;
+const PLAN: usize = 39;
 const QEMU_MULTICAST_IF: &str = "QEMU: its setsockopt/getsockopt translation does not know IP_MULTICAST_IF or \
      IPV6_MULTICAST_IF (ENOPROTOOPT)";
 
@@ -287,7 +287,7 @@ fn ipv6(t: &mut Tests) {
             t.skip("udp_ipv6_round_trip_sender_is_loopback", why);
             t.skip("ipv6_multicast_hops_loop_set_then_get", why);
             t.skip("ipv6_multicast_if_set_then_get", why);
-            t.skip("ipv6_join_non_multicast_group_einval", why);
+            t.skip("ipv6_join_and_leave_non_multicast_group_einval", why);
             t.skip("getsockopt_ipv6_mreq_write_only_option_enoprotoopt", why);
             t.skip("ipv6_pathmtu_connected_mtu_addr_zeroed", why);
             t.skip("icmpv6_filter_set_then_get_on_raw_socket", why);
@@ -344,9 +344,12 @@ fn ipv6(t: &mut Tests) {
     }
     check!(
         t,
-        "ipv6_join_non_multicast_group_einval",
-        sockopt::set_ipv6_join_group(&client, Ipv6Addr::LOCALHOST, 0),
-        Err(Errno::EINVAL)
+        "ipv6_join_and_leave_non_multicast_group_einval",
+        (
+            sockopt::set_ipv6_join_group(&client, Ipv6Addr::LOCALHOST, 0),
+            sockopt::set_ipv6_leave_group(&client, Ipv6Addr::LOCALHOST, 0)
+        ),
+        (Err(Errno::EINVAL), Err(Errno::EINVAL))
     );
     let ip6 = Protocol::IPV6.raw();
     check!(
@@ -455,6 +458,12 @@ fn options(t: &mut Tests) {
         "ip_add_membership_non_multicast_group_einval",
         sockopt::set_ip_add_membership(&s, Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST),
         Err(Errno::EINVAL)
+    );
+    check!(
+        t,
+        "ip_drop_membership_not_a_member_eaddrnotavail",
+        sockopt::set_ip_drop_membership(&s, Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST),
+        Err(Errno::EADDRNOTAVAIL)
     );
     let (ip, ttl) = (Protocol::IP.raw(), linux_raw_sys::net::IP_MULTICAST_TTL);
     check!(
