@@ -435,7 +435,7 @@ impl<'c> RecvCmsgs<'c> {
     /// The offset of the first untaken descriptor slot at or after `pos`.
     fn next_slot(&self, pos: usize) -> Option<usize> {
         let mut it = self.iter();
-        while let Some(Ok((at, m, next))) = it.peek() {
+        while let Some(Ok((at, m, _))) = it.peek() {
             if m.is_rights() {
                 let data_at = at + HDR;
                 for i in 0..m.data.len() / 4 {
@@ -446,7 +446,6 @@ impl<'c> RecvCmsgs<'c> {
                 }
             }
             let _ = it.next();
-            let _ = next;
         }
         None
     }
