@@ -1,4 +1,5 @@
-//! Shared by the example programs: what `copyfile` and `cp` do when run without arguments.
+//! Shared by the example programs: what `copyfile` and `cp` do when run without arguments, and
+//! the echo server and client.
 #![no_std]
 // Only the libc-free example programs use this; a host test build (`clippy --all-targets`)
 // must not load sysrt-rt, whose panic handler would clash with std's.
@@ -174,3 +175,5 @@ pub mod ends {
         Ok((input, output))
     }
 }
+
+pub mod echo;

@@ -20,6 +20,7 @@ pub mod child;
 pub mod fault;
 pub mod itimer;
 pub mod procfs;
+pub mod sock;
 pub mod spawn;
 /// Synthetic vDSO images: the builder sysrt's own unit tests use, shared so both test the
 /// parser on the same images.

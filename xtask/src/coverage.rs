@@ -16,7 +16,7 @@ const GO_SYSCALL: &str = include_str!("../data/go-syscall-linux.tsv");
 const GO_XSYS: &str = include_str!("../data/go-xsys-unix-extras.tsv");
 
 /// The categories whose every row must be mapped (covered or with a reason).
-pub const COMPLETE_CATEGORIES: [&str; 3] = ["file-io", "fs", "signal"];
+pub const COMPLETE_CATEGORIES: [&str; 5] = ["file-io", "fs", "signal", "event", "net"];
 
 /// A row of one of the Go lists: name and category ("xsys" for the extras).
 pub struct GoRow {

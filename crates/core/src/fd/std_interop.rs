@@ -5,8 +5,10 @@
 //!   (`sysrt::io::read(&file, &mut buf)`);
 //! - std's `AsFd`/`AsRawFd` for sysrt's types, so they can be passed to std and to crates
 //!   built on std's traits;
-//! - `From` both ways between the owned and the borrowed types, and from sysrt's
-//!   [`OwnedFd`] into a `std::fs::File` (and back).
+//! - `From` both ways between the owned and the borrowed types, and between sysrt's
+//!   [`OwnedFd`] and `std::fs::File` and std's sockets (`TcpStream`, `TcpListener`,
+//!   `UdpSocket`, `UnixStream`, `UnixListener`, `UnixDatagram`), so a socket made with
+//!   `sysrt::net` can be handed to std and the other way round.
 //!
 //! Why sysrt's `AsFd` is implemented type by type rather than as one blanket
 //! `impl<T: std::os::fd::AsFd> AsFd for T`: such an impl would overlap sysrt's own impls for
@@ -112,6 +114,42 @@ impl From<std::fs::File> for OwnedFd {
     fn from(file: std::fs::File) -> OwnedFd {
         OwnedFd::from(sfd::OwnedFd::from(file))
     }
+}
+
+/// `From` both ways between sysrt's [`OwnedFd`] and std's socket types, through std's
+/// `OwnedFd`.
+macro_rules! socket_conversions {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl From<OwnedFd> for $ty {
+                /// A std socket that owns the descriptor. As with std's own
+                /// `From<std::os::fd::OwnedFd>`, that it is a socket of the right kind is the
+                /// caller's knowledge, not checked: a mismatch gives errors, not undefined
+                /// behaviour.
+                #[inline]
+                fn from(fd: OwnedFd) -> $ty {
+                    <$ty>::from(sfd::OwnedFd::from(fd))
+                }
+            }
+
+            impl From<$ty> for OwnedFd {
+                /// Takes over the socket's descriptor; it stays open.
+                #[inline]
+                fn from(s: $ty) -> OwnedFd {
+                    OwnedFd::from(sfd::OwnedFd::from(s))
+                }
+            }
+        )*
+    };
+}
+
+socket_conversions! {
+    std::net::TcpStream,
+    std::net::TcpListener,
+    std::net::UdpSocket,
+    std::os::unix::net::UnixStream,
+    std::os::unix::net::UnixListener,
+    std::os::unix::net::UnixDatagram,
 }
 
 impl sfd::AsFd for OwnedFd {
