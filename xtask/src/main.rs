@@ -23,6 +23,7 @@ mod coverage_map;
 mod demo;
 mod elf;
 mod hygiene;
+mod parent;
 mod publish;
 mod run;
 mod setup;

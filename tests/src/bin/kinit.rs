@@ -1,0 +1,555 @@
+//! `/init` of the guests `cargo xtask test --kernel` boots under qemu-system: a libc-free PID 1.
+//!
+//! It mounts /proc, /sys, devtmpfs on /dev, tmpfs on /dev/shm, on /tmp (the test programs'
+//! working directory) and on /run (where it keeps each child's output), then runs the plan
+//! xtask wrote into the initramfs as `/plan`: one child per entry, each with exactly the
+//! argv and environment the plan gives, stdin on /dev/null and stdout/stderr in files. After
+//! each child it prints its output between marker lines with the exit status, and once the
+//! plan is done a final marker; then it powers the machine off. xtask finds pass or fail in
+//! those lines only: qemu exits 0 after a power-off and after a kernel panic alike.
+//!
+//! The console protocol (every marker starts a line; `N` byte counts make the sections exact):
+//!
+//! ```text
+//! @@sysrt-init begin LABEL
+//! @@sysrt-init stdout LABEL N          followed by N bytes, then "\n" if they did not end in one
+//! @@sysrt-init stderr LABEL N          likewise
+//! @@sysrt-init file LABEL N            likewise, once per `file` the plan names
+//! @@sysrt-init end LABEL exit C | signal S | timeout
+//! @@sysrt-init done RUNS
+//! ```
+//!
+//! The plan is text, one item per line: `run LABEL` starts an entry; `arg BYTES` (the first
+//! is the program's path), `env BYTES`, `stdout PATH` (fd 1 opened on PATH instead of being
+//! captured), `close FD` (fd 0, 1 or 2 closed in the child) and `file PATH` (a file the child
+//! writes, printed after it ends, then removed) belong to the entry above them. In BYTES,
+//! `\xHH` stands for any byte, so a value may hold newlines, NULs and non-UTF-8 bytes.
+//!
+//! Not PID 1 it refuses to run: mounting over /dev and powering off are for a throwaway
+//! guest only (as root on a host, the same `reboot` call would switch the host off).
+//! With the kernel command-line argument `hang` (after `--`) it prints a marker and blocks
+//! forever, so xtask can test its boot timeout.
+#![no_std]
+#![no_main]
+
+use core::ffi::CStr;
+
+use sysrt::fs::{self, Mode, MountFlags, OFlags};
+use sysrt::io;
+use sysrt_rt::{eprintln, println};
+
+/// The marker every protocol line starts with.
+const MARK: &str = "@@sysrt-init";
+
+/// How long one child may run before it is killed and reported as `timeout`. The slowest
+/// program under TCG takes well under a minute; the boot as a whole has xtask's own timeout.
+const CHILD_TIMEOUT_SECS: i64 = 300;
+
+/// The plan's size limit: a few dozen entries of a few lines each need a few KiB.
+const PLAN_MAX: usize = 64 * 1024;
+
+/// At most this many arguments, and as many environment variables, per entry.
+const MAX_ITEMS: usize = 32;
+
+/// Where each child's stdout and stderr go; on their own tmpfs, not in the tests' /tmp.
+const OUT_PATH: &CStr = c"/run/kinit.stdout";
+const ERR_PATH: &CStr = c"/run/kinit.stderr";
+
+fn main() -> i32 {
+    let pid = sysrt::process::getpid().raw();
+    if pid != 1 {
+        eprintln!("kinit: not PID 1 (pid {pid}): it mounts over /dev and powers off; refusing");
+        return 2;
+    }
+    if sysrt_rt::args::arg(1).map(CStr::to_bytes) == Some(b"hang") {
+        println!("{MARK} hanging");
+        sys::block_forever();
+    }
+    sys::console_raw_output();
+    if let Err(what) = mount_all() {
+        println!("{MARK} fatal {what}");
+        sys::power_off();
+    }
+    let mut plan = [0u8; PLAN_MAX];
+    let runs = match read_plan(&mut plan) {
+        Ok(len) => run_plan(&mut plan[..len]),
+        Err(e) => {
+            println!("{MARK} fatal reading /plan: {e}");
+            sys::power_off();
+        }
+    };
+    println!("{MARK} done {runs}");
+    sys::power_off();
+}
+
+/// The guest's filesystems. tmpfs on /tmp gets room for the 100,000-file fixture (its default
+/// inode limit is half the RAM pages: 65,536 with 512 MiB, and less where the kernel is
+/// bigger).
+fn mount_all() -> Result<(), &'static str> {
+    let none = MountFlags::empty();
+    let nosuid = MountFlags::NOSUID | MountFlags::NODEV;
+    let mounts: [(&CStr, &CStr, MountFlags, Option<&CStr>); 6] = [
+        (c"/proc", c"proc", nosuid | MountFlags::NOEXEC, None),
+        (c"/sys", c"sysfs", nosuid | MountFlags::NOEXEC, None),
+        (c"/dev", c"devtmpfs", MountFlags::NOSUID, Some(c"mode=755")),
+        (c"/dev/shm", c"tmpfs", nosuid, Some(c"mode=1777")),
+        (c"/tmp", c"tmpfs", none, Some(c"mode=1777,nr_inodes=200000")),
+        (c"/run", c"tmpfs", nosuid, Some(c"mode=755")),
+    ];
+    for (target, fstype, flags, data) in mounts {
+        // /dev/shm lives on the devtmpfs just mounted; the others are in the initramfs.
+        match fs::mkdir(target, Mode::from_octal(0o755)) {
+            Ok(()) | Err(sysrt::Errno::EEXIST) => {}
+            Err(_) => return Err("mkdir of a mount point"),
+        }
+        if fs::mount(fstype, target, fstype, flags, data).is_err() {
+            println!("{MARK} mount of {fstype:?} on {target:?} failed");
+            return Err("mount");
+        }
+    }
+    fs::chdir(c"/tmp").map_err(|_| "chdir /tmp")
+}
+
+/// Reads `/plan` into `buf` and ends it with a '\n' (so every line has one); returns its
+/// length.
+fn read_plan(buf: &mut [u8]) -> sysrt::Result<usize> {
+    let fd = fs::open(c"/plan", OFlags::RDONLY, Mode::empty())?;
+    let (mut len, cap) = (0, buf.len() - 1);
+    loop {
+        if len == cap {
+            return Err(sysrt::Errno::EFBIG);
+        }
+        let n = io::read(&fd, &mut buf[len..cap])?;
+        if n == 0 {
+            buf[len] = b'\n';
+            return Ok(len + 1);
+        }
+        len += n;
+    }
+}
+
+/// One plan entry: NUL-terminated strings inside the plan buffer.
+struct Entry<'p> {
+    label: &'p [u8],
+    argv: [*const u8; MAX_ITEMS + 1],
+    argc: usize,
+    envp: [*const u8; MAX_ITEMS + 1],
+    envc: usize,
+    stdout: Option<&'p CStr>,
+    close: [bool; 3],
+    files: [Option<&'p CStr>; 4],
+}
+
+impl Entry<'_> {
+    fn new(label: &[u8]) -> Entry<'_> {
+        Entry {
+            label,
+            argv: [core::ptr::null(); MAX_ITEMS + 1],
+            argc: 0,
+            envp: [core::ptr::null(); MAX_ITEMS + 1],
+            envc: 0,
+            stdout: None,
+            close: [false; 3],
+            files: [None; 4],
+        }
+    }
+}
+
+/// Decodes the plan in place (each value unescaped and NUL-terminated where its line was) and
+/// runs every entry; returns how many ran. Every line ends in '\n' (see [`read_plan`]).
+fn run_plan(plan: &mut [u8]) -> usize {
+    let mut entry: Option<Entry<'_>> = None;
+    let mut runs = 0;
+    let mut rest: &mut [u8] = plan;
+    while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+        // `line` keeps its '\n': the decoded value's NUL goes at the latest there.
+        let (line, tail) = core::mem::take(&mut rest).split_at_mut(end + 1);
+        rest = tail;
+        let Some(space) = line.iter().position(|&b| b == b' ') else {
+            continue; // a blank line
+        };
+        let (key, value) = line.split_at_mut(space);
+        let value = unescape_in_place(&mut value[1..]);
+        let key: &[u8] = key;
+        if key == b"run" {
+            if let Some(e) = entry.take() {
+                run_entry(&e);
+                runs += 1;
+            }
+            entry = Some(Entry::new(value.to_bytes()));
+            continue;
+        }
+        let Some(e) = entry.as_mut() else {
+            println!("{MARK} plan: an item before the first run");
+            continue;
+        };
+        match key {
+            b"arg" if e.argc < MAX_ITEMS => {
+                e.argv[e.argc] = value.as_ptr().cast();
+                e.argc += 1;
+            }
+            b"env" if e.envc < MAX_ITEMS => {
+                e.envp[e.envc] = value.as_ptr().cast();
+                e.envc += 1;
+            }
+            b"stdout" => e.stdout = Some(value),
+            b"close" => match value.to_bytes() {
+                b"0" => e.close[0] = true,
+                b"1" => e.close[1] = true,
+                b"2" => e.close[2] = true,
+                _ => println!("{MARK} plan: bad close {value:?}"),
+            },
+            b"file" => {
+                if let Some(slot) = e.files.iter_mut().find(|f| f.is_none()) {
+                    *slot = Some(value);
+                }
+            }
+            _ => println!("{MARK} plan: bad item {}", Label(key)),
+        }
+    }
+    if let Some(e) = entry.take() {
+        run_entry(&e);
+        runs += 1;
+    }
+    runs
+}
+
+/// Decodes `line` (a value and its '\n') in place: `\xHH` becomes byte HH, and a NUL ends
+/// the result (at the latest where the '\n' was). An interior NUL ends the string early, as
+/// it would in any argv.
+fn unescape_in_place(line: &mut [u8]) -> &CStr {
+    let hex = |b: Option<&u8>| match b? {
+        b @ b'0'..=b'9' => Some(b - b'0'),
+        b @ b'a'..=b'f' => Some(b - b'a' + 10),
+        b @ b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    };
+    let len = line.len() - 1; // without the '\n'
+    let (mut r, mut w) = (0, 0);
+    while r < len {
+        let escaped = if line[r] == b'\\' && line.get(r + 1) == Some(&b'x') && r + 3 < len {
+            hex(line.get(r + 2)).zip(hex(line.get(r + 3)))
+        } else {
+            None
+        };
+        match escaped {
+            Some((hi, lo)) => {
+                line[w] = hi << 4 | lo;
+                r += 4;
+            }
+            None => {
+                line[w] = line[r];
+                r += 1;
+            }
+        }
+        w += 1;
+    }
+    line[w] = 0;
+    CStr::from_bytes_until_nul(line).unwrap_or(c"")
+}
+
+/// Shows a label or key as text (lossy: labels are ASCII names).
+struct Label<'a>(&'a [u8]);
+
+impl core::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for &b in self.0 {
+            let c = if b.is_ascii_graphic() { b as char } else { '?' };
+            core::fmt::Write::write_char(f, c)?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs one entry to its end and prints its sections.
+fn run_entry(e: &Entry<'_>) {
+    let label = Label(e.label);
+    println!("{MARK} begin {label}");
+    let status = match sys::spawn(e) {
+        Ok(pid) => sys::wait_with_timeout(pid, CHILD_TIMEOUT_SECS),
+        Err(err) => {
+            println!("{MARK} spawn failed: {err}");
+            sys::Ended::SpawnFailed
+        }
+    };
+    // Orphans re-parented to us (a program's grandchildren) are reaped here, not left as
+    // zombies for the next program to see.
+    sys::reap_orphans();
+    dump("stdout", &label, OUT_PATH);
+    dump("stderr", &label, ERR_PATH);
+    for path in e.files.iter().flatten() {
+        dump("file", &label, path);
+        let _ = fs::unlink(*path);
+    }
+    match status {
+        sys::Ended::Exited(c) => println!("{MARK} end {label} exit {c}"),
+        sys::Ended::Signaled(s) => println!("{MARK} end {label} signal {s}"),
+        sys::Ended::TimedOut => println!("{MARK} end {label} timeout"),
+        sys::Ended::SpawnFailed => println!("{MARK} end {label} exit 127"),
+    }
+}
+
+/// Prints `path`'s bytes as a section (an empty one when the file does not exist), then
+/// truncates nothing: the next child's `O_TRUNC` does that.
+fn dump(kind: &str, label: &Label<'_>, path: &CStr) {
+    let fd = fs::open(path, OFlags::RDONLY, Mode::empty()).ok();
+    let size = fd
+        .as_ref()
+        .and_then(|f| fs::fstat(f).ok())
+        .map_or(0, |st| st.size);
+    println!("{MARK} {kind} {label} {size}");
+    let (Some(fd), true) = (fd, size > 0) else {
+        return;
+    };
+    let console = sys::console();
+    let mut buf = [0u8; 4096];
+    let (mut left, mut last) = (size, b'\n');
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(buf.len()));
+        let n = match io::read(&fd, &mut buf[..want]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let _ = io::write_all(console, &buf[..n]);
+        last = buf[n - 1];
+        left -= n as i64;
+    }
+    // The file shrank under us: pad, so the byte count still holds.
+    while left > 0 {
+        let n = buf.len().min(usize::try_from(left).unwrap_or(buf.len()));
+        buf[..n].fill(b'?');
+        let _ = io::write_all(console, &buf[..n]);
+        last = b'?';
+        left -= n as i64;
+    }
+    if last != b'\n' {
+        let _ = io::write_all(console, b"\n");
+    }
+}
+
+/// The calls the typed API does not have yet (execve, wait4 with its status word, pidfd_open,
+/// ppoll, kill, reboot, the console's termios), through the raw layer in one place: swap
+/// them for typed ones as they land.
+mod sys {
+    use core::ffi::CStr;
+
+    use linux_raw_sys::general as g;
+    use sysrt::fd::{BorrowedFd, OwnedFd};
+    use sysrt::fs::{self, Mode, OFlags};
+    use sysrt::process::Pid;
+    use sysrt::{Errno, Sysno};
+
+    use super::{ERR_PATH, Entry, OUT_PATH};
+
+    /// How a child ended.
+    pub enum Ended {
+        Exited(i32),
+        Signaled(i32),
+        TimedOut,
+        SpawnFailed,
+    }
+
+    /// fd 1, which the kernel opened on /dev/console before starting us.
+    pub fn console() -> BorrowedFd<'static> {
+        // SAFETY: fd 1 is open for the whole life of the process: the runtime opened
+        // /dev/null there at start if the kernel had not, and nothing here closes it.
+        unsafe { BorrowedFd::borrow_raw(1) }
+    }
+
+    /// Turns off output post-processing on the console (`OPOST`: "\n" to "\r\n"), so the
+    /// bytes of a child's output reach xtask as they were written and the byte counts hold.
+    pub fn console_raw_output() {
+        // SAFETY: an all-zero `termios` is a valid value of this plain C struct.
+        let mut t: g::termios = unsafe { core::mem::zeroed() };
+        let fd = console().as_raw_fd() as usize;
+        let tcgets = linux_raw_sys::ioctl::TCGETS as usize;
+        let tcsets = linux_raw_sys::ioctl::TCSETS as usize;
+        // SAFETY: TCGETS writes one `struct termios` (the kernel's, as linux-raw-sys lays it
+        // out for this arch) into `t`, which outlives the call.
+        if unsafe { sysrt::raw_syscall(Sysno::ioctl, fd, tcgets, &raw mut t as usize) }.is_ok() {
+            t.c_oflag &= !g::OPOST;
+            // SAFETY: TCSETS reads one `struct termios` from `t`.
+            let _ = unsafe { sysrt::raw_syscall(Sysno::ioctl, fd, tcsets, &raw const t as usize) };
+        }
+    }
+
+    /// Forks a child that runs `e`; returns its pid.
+    pub fn spawn(e: &Entry<'_>) -> sysrt::Result<Pid> {
+        if e.argc == 0 {
+            return Err(Errno::EINVAL);
+        }
+        // SAFETY: this process is single-threaded, so the child is a complete copy.
+        match unsafe { sysrt::process::fork() }? {
+            Some(pid) => Ok(pid),
+            None => child(e),
+        }
+    }
+
+    /// The child: stdin from /dev/null, stdout and stderr into the capture files (or stdout
+    /// where the plan says), the closes the plan asks for, then execve. Never returns.
+    fn child(e: &Entry<'_>) -> ! {
+        let creat = OFlags::WRONLY | OFlags::CREAT | OFlags::TRUNC;
+        let out = match e.stdout {
+            Some(p) => fs::open(p, OFlags::WRONLY, Mode::empty()),
+            None => fs::open(OUT_PATH, creat, Mode::from_octal(0o644)),
+        };
+        let err = fs::open(ERR_PATH, creat, Mode::from_octal(0o644));
+        let null = fs::open(c"/dev/null", OFlags::RDONLY, Mode::empty());
+        let (Ok(out), Ok(err), Ok(null)) = (out, err, null) else {
+            sysrt::process::exit_group(126);
+        };
+        for (fd, target) in [(&null, 0), (&out, 1), (&err, 2)] {
+            install(fd, target);
+        }
+        for (fd, closed) in e.close.iter().enumerate() {
+            if *closed {
+                // SAFETY: close takes an integer; fds 0-2 are ours to close in this child.
+                let _ = unsafe { sysrt::raw_syscall(Sysno::close, fd, 0, 0) };
+            }
+        }
+        // SAFETY: `argv` and `envp` are NULL-terminated arrays of pointers to NUL-terminated
+        // strings in the plan buffer, which lives until exec replaces this image; argv[0] is
+        // the path.
+        let ret = unsafe {
+            sysrt::raw_syscall(
+                Sysno::execve,
+                e.argv[0] as usize,
+                e.argv.as_ptr() as usize,
+                e.envp.as_ptr() as usize,
+            )
+        };
+        // SAFETY: argv[0] is a NUL-terminated string in the plan buffer (checked non-empty).
+        let path = unsafe { CStr::from_ptr(e.argv[0].cast()) };
+        if let Err(errno) = ret {
+            sysrt_rt::eprintln!("kinit: execve {path:?}: {errno}");
+        }
+        sysrt::process::exit_group(127);
+    }
+
+    /// Makes `target` (0, 1 or 2) refer to `fd`'s file without close-on-exec.
+    fn install(fd: &OwnedFd, target: usize) {
+        // SAFETY: dup3 takes integers; `target` is a standard number this child replaces.
+        let _ = unsafe {
+            sysrt::raw_syscall(Sysno::dup3, fd.as_fd().as_raw_fd() as usize, target, 0)
+        };
+    }
+
+    /// Waits for `pid`, killing it after `secs` seconds. A pidfd made readable by the child's
+    /// exit lets `ppoll` wait with a timeout (pidfd_open: Linux 5.3).
+    pub fn wait_with_timeout(pid: Pid, secs: i64) -> Ended {
+        let raw_pid = pid.raw() as usize;
+        // SAFETY: pidfd_open takes integers and returns a new descriptor we own.
+        let pidfd = unsafe { sysrt::raw_syscall(Sysno::pidfd_open, raw_pid, 0, 0) }
+            // SAFETY: on success the number is a new descriptor nothing else owns.
+            .map(|fd| unsafe { OwnedFd::from_raw_fd(fd as i32) });
+        let mut timed_out = false;
+        if let Ok(pidfd) = &pidfd {
+            let mut pfd = g::pollfd {
+                fd: pidfd.as_fd().as_raw_fd(),
+                events: g::POLLIN as i16,
+                revents: 0,
+            };
+            let ts = g::__kernel_timespec {
+                tv_sec: secs,
+                tv_nsec: 0,
+            };
+            // SAFETY: ppoll reads and writes the one `pollfd` and reads the timespec, both
+            // outliving the call; no signal mask is passed.
+            let ready = unsafe {
+                sysrt::raw_syscall6(
+                    Sysno::ppoll,
+                    &raw mut pfd as usize,
+                    1,
+                    &raw const ts as usize,
+                    0,
+                    0,
+                    0,
+                )
+            };
+            if ready == Ok(0) {
+                timed_out = true;
+                // SAFETY: kill takes integers; the child is not reaped yet, so the pid is
+                // still ours.
+                let _ = unsafe { sysrt::raw_syscall(Sysno::kill, raw_pid, g::SIGKILL as usize, 0) };
+            }
+        }
+        let mut status: i32 = 0;
+        loop {
+            // SAFETY: wait4 writes one int into `status`, which outlives the call; no rusage.
+            let r = unsafe {
+                sysrt::raw_syscall6(
+                    Sysno::wait4,
+                    raw_pid,
+                    &raw mut status as usize,
+                    0,
+                    0,
+                    0,
+                    0,
+                )
+            };
+            match r {
+                Err(Errno::EINTR) => continue,
+                Err(_) => return Ended::SpawnFailed,
+                Ok(_) => break,
+            }
+        }
+        if timed_out {
+            Ended::TimedOut
+        } else if status & 0x7f == 0 {
+            Ended::Exited((status >> 8) & 0xff)
+        } else {
+            Ended::Signaled(status & 0x7f)
+        }
+    }
+
+    /// Reaps every child that has already ended (orphans the kernel gave to PID 1).
+    pub fn reap_orphans() {
+        loop {
+            let mut status: i32 = 0;
+            // SAFETY: wait4 writes one int into `status`, which outlives the call.
+            let r = unsafe {
+                sysrt::raw_syscall6(
+                    Sysno::wait4,
+                    usize::MAX, // -1: any child
+                    &raw mut status as usize,
+                    g::WNOHANG as usize,
+                    0,
+                    0,
+                    0,
+                )
+            };
+            if !matches!(r, Ok(pid) if pid != 0) {
+                return;
+            }
+        }
+    }
+
+    /// Blocks forever (ppoll on no descriptors, no timeout): the `hang` mode.
+    pub fn block_forever() -> ! {
+        loop {
+            // SAFETY: no descriptors and no timeout: ppoll reads and writes no memory.
+            let _ = unsafe { sysrt::raw_syscall6(Sysno::ppoll, 0, 0, 0, 0, 0, 0) };
+        }
+    }
+
+    /// `reboot(LINUX_REBOOT_CMD_POWER_OFF)`: ends the guest (qemu exits). Only PID 1 gets
+    /// here: `main` returned early otherwise.
+    pub fn power_off() -> ! {
+        if sysrt::process::getpid().raw() == 1 {
+            // SAFETY: reboot takes integers only; with POWER_OFF it does not return on
+            // success, and this process is the guest's init.
+            let _ = unsafe {
+                sysrt::raw_syscall(
+                    Sysno::reboot,
+                    g::LINUX_REBOOT_MAGIC1 as usize,
+                    g::LINUX_REBOOT_MAGIC2 as usize,
+                    g::LINUX_REBOOT_CMD_POWER_OFF as usize,
+                )
+            };
+        }
+        // Returning from PID 1 panics the kernel, which xtask also reports (no `done`).
+        sysrt::process::exit_group(1);
+    }
+}
+
+sysrt_rt::main!(main);
