@@ -10,7 +10,7 @@ pub type Verdict = std::result::Result<(), String>;
 
 /// One program run and how to judge it.
 pub struct ParentCase {
-    pub name: &'static str,
+    pub name: String,
     pub program: &'static str,
     pub args: Vec<Vec<u8>>,
     /// Descriptors (0, 1, 2) closed when the program starts.
@@ -26,12 +26,12 @@ pub struct ParentCase {
 
 impl ParentCase {
     fn new(
-        name: &'static str,
+        name: impl Into<String>,
         program: &'static str,
         judge: impl Fn(&Outcome, &str) -> Verdict + 'static,
     ) -> ParentCase {
         ParentCase {
-            name,
+            name: name.into(),
             program,
             args: vec![],
             closed: &[],
@@ -53,11 +53,8 @@ pub const JUDGED_PROGRAMS: [&str; 5] = ["exitcode", "panic", "mainresult", "prin
 /// The cases, in the order they run.
 pub fn cases() -> Vec<ParentCase> {
     let mut v = vec![];
-    for (name, code) in [
-        ("exit_status_0_reaches_parent", 0),
-        ("exit_status_1_reaches_parent", 1),
-        ("exit_status_255_reaches_parent", 255),
-    ] {
+    for code in [0, 1, 255] {
+        let name = format!("exit_status_{code}_reaches_parent");
         v.push(
             ParentCase::new(name, "exitcode", move |out, _| {
                 expect_status(out, Status::Exited(code))
