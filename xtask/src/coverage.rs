@@ -64,7 +64,10 @@ pub fn check_map() -> Vec<String> {
                 // xtask's own cases are in test.rs, or in parent.rs when the kernel guests
                 // run them too.
                 let files = if *program == "xtask" {
-                    vec![root().join("xtask/src/test.rs"), root().join("xtask/src/parent.rs")]
+                    vec![
+                        root().join("xtask/src/test.rs"),
+                        root().join("xtask/src/parent.rs"),
+                    ]
                 } else {
                     vec![root().join("tests/src/bin").join(format!("{program}.rs"))]
                 };

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use crate::arch::Arch;
 use crate::build::Profile;
-use crate::run::{Outcome, Status, command_for, run_with_stdout, run_with_timeout};
 use crate::parent::{self, ParentCase, expect_output, expect_status};
+use crate::run::{Outcome, Status, command_for, run_with_stdout, run_with_timeout};
 use crate::{Result, build, elf, setup};
 
 /// The fixed arguments and environment of the `startup` program; it asserts exactly these.

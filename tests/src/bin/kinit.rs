@@ -1,11 +1,11 @@
 //! `/init` of the guests `cargo xtask test --kernel` boots under qemu-system: a libc-free PID 1.
 //!
-//! It mounts /proc, /sys, devtmpfs on /dev, tmpfs on /dev/shm, on /tmp (the test programs'
-//! working directory) and on /run (where it keeps each child's output), then runs the plan
-//! xtask wrote into the initramfs as `/plan`: one child per entry, each with exactly the
-//! argv and environment the plan gives, stdin on /dev/null and stdout/stderr in files. After
-//! each child it prints its output between marker lines with the exit status, and once the
-//! plan is done a final marker; then it powers the machine off. xtask finds pass or fail in
+//! It mounts /proc, /sys, devtmpfs on /dev, devpts on /dev/pts, tmpfs on /dev/shm, on /tmp
+//! (the test programs' working directory) and on /run (where it keeps each child's output),
+//! then runs the plan xtask wrote into the initramfs as `/plan`: one child per entry, each
+//! with exactly the argv and environment the plan gives, stdin on /dev/null and stdout/stderr
+//! in files. After each child it prints its output between marker lines with the exit status,
+//! and once the plan is done a final marker; then it powers the machine off. xtask finds pass or fail in
 //! those lines only: qemu exits 0 after a power-off and after a kernel panic alike.
 //!
 //! The console protocol (every marker starts a line; `N` byte counts make the sections exact):
@@ -82,22 +82,35 @@ fn main() -> i32 {
     sys::power_off();
 }
 
-/// The guest's filesystems. tmpfs on /tmp gets room for the 100,000-file fixture (its default
-/// inode limit is half the RAM pages: 65,536 with 512 MiB, and less where the kernel is
-/// bigger).
+/// The guest's filesystems, as a distribution's init sets them up. /tmp and /dev/shm are two
+/// tmpfs mounts (a rename between them is EXDEV), each with room for the 100,000-file fixture:
+/// tmpfs's default inode limit is half the RAM pages (65,536 at 512 MiB, fewer once the
+/// kernel has its share).
 fn mount_all() -> Result<(), &'static str> {
     let none = MountFlags::empty();
     let nosuid = MountFlags::NOSUID | MountFlags::NODEV;
-    let mounts: [(&CStr, &CStr, MountFlags, Option<&CStr>); 6] = [
+    let mounts: [(&CStr, &CStr, MountFlags, Option<&CStr>); 7] = [
         (c"/proc", c"proc", nosuid | MountFlags::NOEXEC, None),
         (c"/sys", c"sysfs", nosuid | MountFlags::NOEXEC, None),
         (c"/dev", c"devtmpfs", MountFlags::NOSUID, Some(c"mode=755")),
-        (c"/dev/shm", c"tmpfs", nosuid, Some(c"mode=1777")),
+        (
+            c"/dev/pts",
+            c"devpts",
+            MountFlags::NOSUID | MountFlags::NOEXEC,
+            Some(c"mode=620,ptmxmode=666"),
+        ),
+        (
+            c"/dev/shm",
+            c"tmpfs",
+            nosuid,
+            Some(c"mode=1777,nr_inodes=200000"),
+        ),
         (c"/tmp", c"tmpfs", none, Some(c"mode=1777,nr_inodes=200000")),
         (c"/run", c"tmpfs", nosuid, Some(c"mode=755")),
     ];
     for (target, fstype, flags, data) in mounts {
-        // /dev/shm lives on the devtmpfs just mounted; the others are in the initramfs.
+        // /dev/pts and /dev/shm live on the devtmpfs just mounted; the others are in the
+        // initramfs.
         match fs::mkdir(target, Mode::from_octal(0o755)) {
             Ok(()) | Err(sysrt::Errno::EEXIST) => {}
             Err(_) => return Err("mkdir of a mount point"),
@@ -106,6 +119,12 @@ fn mount_all() -> Result<(), &'static str> {
             println!("{MARK} mount of {fstype:?} on {target:?} failed");
             return Err("mount");
         }
+    }
+    // devtmpfs has no /dev/ptmx node of its own here; the devpts instance's multiplexer is
+    // what a pty opener needs (as udev and systemd link it).
+    match fs::symlink(c"pts/ptmx", c"/dev/ptmx") {
+        Ok(()) | Err(sysrt::Errno::EEXIST) => {}
+        Err(_) => return Err("symlink /dev/ptmx"),
     }
     fs::chdir(c"/tmp").map_err(|_| "chdir /tmp")
 }
@@ -407,9 +426,9 @@ mod sys {
                 let _ = unsafe { sysrt::raw_syscall(Sysno::close, fd, 0, 0) };
             }
         }
-        // SAFETY: `argv` and `envp` are NULL-terminated arrays of pointers to NUL-terminated
-        // strings in the plan buffer, which lives until exec replaces this image; argv[0] is
-        // the path.
+        // argv[0] is the path; both arrays end with a NULL (MAX_ITEMS + 1 slots).
+        // SAFETY: the pointers lead to NUL-terminated strings in the plan buffer, which lives
+        // until exec replaces this image.
         let ret = unsafe {
             sysrt::raw_syscall(
                 Sysno::execve,
@@ -429,9 +448,8 @@ mod sys {
     /// Makes `target` (0, 1 or 2) refer to `fd`'s file without close-on-exec.
     fn install(fd: &OwnedFd, target: usize) {
         // SAFETY: dup3 takes integers; `target` is a standard number this child replaces.
-        let _ = unsafe {
-            sysrt::raw_syscall(Sysno::dup3, fd.as_fd().as_raw_fd() as usize, target, 0)
-        };
+        let _ =
+            unsafe { sysrt::raw_syscall(Sysno::dup3, fd.as_fd().as_raw_fd() as usize, target, 0) };
     }
 
     /// Waits for `pid`, killing it after `secs` seconds. A pidfd made readable by the child's
@@ -477,15 +495,7 @@ mod sys {
         loop {
             // SAFETY: wait4 writes one int into `status`, which outlives the call; no rusage.
             let r = unsafe {
-                sysrt::raw_syscall6(
-                    Sysno::wait4,
-                    raw_pid,
-                    &raw mut status as usize,
-                    0,
-                    0,
-                    0,
-                    0,
-                )
+                sysrt::raw_syscall6(Sysno::wait4, raw_pid, &raw mut status as usize, 0, 0, 0, 0)
             };
             match r {
                 Err(Errno::EINTR) => continue,

@@ -130,7 +130,10 @@ r\n\
         let c = parse(text);
         assert_eq!(c.runs.len(), 2);
         assert_eq!(c.runs[0].label, "a");
-        assert_eq!(c.runs[0].outcome.stdout, b"x [OK]\n@@sysrt-init done 9\nno nl");
+        assert_eq!(
+            c.runs[0].outcome.stdout,
+            b"x [OK]\n@@sysrt-init done 9\nno nl"
+        );
         assert_eq!(c.runs[0].outcome.status, Status::Exited(3));
         assert_eq!(c.runs[1].outcome.stderr, b"err\n");
         assert_eq!(c.runs[1].files, vec![b"r\n".to_vec()]);

@@ -103,7 +103,11 @@ fn debian_mirrors() -> Result<(String, Option<String>)> {
             .args(["indextargets", "--format", "$(ORIGIN)|$(LABEL)|$(REPO_URI)"])
             .stderr(Stdio::inherit())
             .output()
-            .map_err(|e| format!("cannot run apt-get ({e}): the kernels come from Debian's archive through apt"))?;
+            .map_err(|e| {
+                format!(
+                    "cannot run apt-get ({e}): the kernels come from Debian's archive through apt"
+                )
+            })?;
         let text = String::from_utf8_lossy(&out.stdout);
         let uri = |label: &str| {
             text.lines().find_map(|l| {
@@ -220,11 +224,10 @@ fn exact_kernel(depends: &str) -> Option<(String, String)> {
 
 /// Downloads, checks and unpacks the kernel into `dir`; returns its package and version.
 fn download(kernel: Kernel, dir: &Path) -> Result<String> {
-    let state = build::target_dir().join("kernels").join("apt").join(format!(
-        "{}-{}",
-        kernel.debian_arch(),
-        kernel.suite
-    ));
+    let state = build::target_dir()
+        .join("kernels")
+        .join("apt")
+        .join(format!("{}-{}", kernel.debian_arch(), kernel.suite));
     let apt = Apt::new(kernel, &state)?;
     apt.run("apt-get", &["-q", "update"], &state).map_err(|e| {
         format!("{e}\n(no network? the Debian mirror must be reachable the first time)")
@@ -333,9 +336,8 @@ fn unpack_boot(deb: &Path, into: &Path) -> Result<()> {
 /// compresses the payload with xz; `xz --single-stream` stops at the stream's end, before the
 /// 4-byte size the kernel build appends.
 pub fn pvh_vmlinux(bz: &[u8]) -> Result<Vec<u8>> {
-    let u32_at = |o: usize| -> Option<u32> {
-        Some(u32::from_le_bytes(bz.get(o..o + 4)?.try_into().ok()?))
-    };
+    let u32_at =
+        |o: usize| -> Option<u32> { Some(u32::from_le_bytes(bz.get(o..o + 4)?.try_into().ok()?)) };
     if bz.get(0x202..0x206) != Some(b"HdrS") {
         return Err("not a bzImage (no HdrS header at 0x202)".into());
     }
@@ -383,7 +385,10 @@ mod tests {
         );
         assert_eq!(
             exact_kernel("linux-image-6.12.117+deb13-riscv64 (= 6.12.117-1), other"),
-            Some(("linux-image-6.12.117+deb13-riscv64".into(), "6.12.117-1".into()))
+            Some((
+                "linux-image-6.12.117+deb13-riscv64".into(),
+                "6.12.117-1".into()
+            ))
         );
         assert_eq!(exact_kernel("linux-image-6.1.0-57-amd64"), None);
     }

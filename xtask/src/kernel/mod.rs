@@ -612,7 +612,10 @@ mod tests {
     fn the_plan_names_every_test_program_and_parent_case_once() {
         let plan = plan(None).unwrap();
         let text = String::from_utf8(encode_plan(&plan)).unwrap();
-        assert!(text.contains("run io_rw\narg /bin/io_rw\nenv PATH="), "{text}");
+        assert!(
+            text.contains("run io_rw\narg /bin/io_rw\nenv PATH="),
+            "{text}"
+        );
         assert!(text.contains("run print_to_dev_full_ignored_checked_writer_reports\n"));
         assert!(text.contains("stdout /dev/full\n"));
         assert!(!text.contains("run kinit\n") && !text.contains("run bench_getppid\n"));
@@ -634,7 +637,10 @@ mod tests {
                 .collect();
             let append = args.last().unwrap();
             assert!(args.contains(&"-no-reboot".to_string()), "{arch}");
-            assert!(append.contains("panic=-1") && append.ends_with("-- hang"), "{append}");
+            assert!(
+                append.contains("panic=-1") && append.ends_with("-- hang"),
+                "{append}"
+            );
         }
     }
 }

@@ -411,7 +411,8 @@ bitflags! {
         #[doc(alias = "RWF_SYNC")]
         const SYNC = g::RWF_SYNC;
         /// `RWF_NOWAIT`: do not wait for data that is not immediately available (not in the
-        /// page cache, or a lock held): fail with `EAGAIN` instead.
+        /// page cache, or a lock held): fail with `EAGAIN` instead. A filesystem without
+        /// support refuses it with `EOPNOTSUPP` (tmpfs does, as of Linux 6.18).
         #[doc(alias = "RWF_NOWAIT")]
         const NOWAIT = g::RWF_NOWAIT;
         /// `RWF_APPEND`: this write appends to the end of the file (per-call `O_APPEND`); the
