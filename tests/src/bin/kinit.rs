@@ -346,17 +346,18 @@ fn dump(kind: &str, label: &Label<'_>, path: &CStr) {
     }
 }
 
-/// The calls the typed API does not have yet (execve, wait4 with its status word, pidfd_open,
-/// ppoll, kill, reboot, the console's termios), through the raw layer in one place: swap
-/// them for typed ones as they land.
+/// The process plumbing. What the typed API does not have yet (execve, ppoll, reboot, the
+/// console's termios) goes through the raw layer here, in one place, to be swapped for typed
+/// calls as they land.
 mod sys {
     use core::ffi::CStr;
 
     use linux_raw_sys::general as g;
-    use sysrt::fd::{BorrowedFd, OwnedFd};
+    use sysrt::fd::BorrowedFd;
     use sysrt::fs::{self, Mode, OFlags};
-    use sysrt::process::Pid;
-    use sysrt::{Errno, Sysno};
+    use sysrt::process::{self, Pid, PidfdFlags, WaitOptions, WaitTarget};
+    use sysrt::signal::{self, Signal};
+    use sysrt::{Errno, Sysno, io};
 
     use super::{ERR_PATH, Entry, OUT_PATH};
 
@@ -417,9 +418,12 @@ mod sys {
         let (Ok(out), Ok(err), Ok(null)) = (out, err, null) else {
             sysrt::process::exit_group(126);
         };
-        for (fd, target) in [(&null, 0), (&out, 1), (&err, 2)] {
-            install(fd, target);
-        }
+        // Inheritable copies on 0-2; the originals close on exec.
+        let _ = (
+            io::dup2_stdin(&null),
+            io::dup2_stdout(&out),
+            io::dup2_stderr(&err),
+        );
         for (fd, closed) in e.close.iter().enumerate() {
             if *closed {
                 // SAFETY: close takes an integer; fds 0-2 are ours to close in this child.
@@ -445,25 +449,13 @@ mod sys {
         sysrt::process::exit_group(127);
     }
 
-    /// Makes `target` (0, 1 or 2) refer to `fd`'s file without close-on-exec.
-    fn install(fd: &OwnedFd, target: usize) {
-        // SAFETY: dup3 takes integers; `target` is a standard number this child replaces.
-        let _ =
-            unsafe { sysrt::raw_syscall(Sysno::dup3, fd.as_fd().as_raw_fd() as usize, target, 0) };
-    }
-
-    /// Waits for `pid`, killing it after `secs` seconds. A pidfd made readable by the child's
-    /// exit lets `ppoll` wait with a timeout (pidfd_open: Linux 5.3).
+    /// Waits for `pid`, killing it after `secs` seconds. A pidfd, readable once the child
+    /// has exited, lets `ppoll` wait with a timeout (pidfd_open: Linux 5.3).
     pub fn wait_with_timeout(pid: Pid, secs: i64) -> Ended {
-        let raw_pid = pid.raw() as usize;
-        // SAFETY: pidfd_open takes integers and returns a new descriptor we own.
-        let pidfd = unsafe { sysrt::raw_syscall(Sysno::pidfd_open, raw_pid, 0, 0) }
-            // SAFETY: on success the number is a new descriptor nothing else owns.
-            .map(|fd| unsafe { OwnedFd::from_raw_fd(fd as i32) });
         let mut timed_out = false;
-        if let Ok(pidfd) = &pidfd {
+        if let Ok(pidfd) = process::pidfd_open(pid, PidfdFlags::empty()) {
             let mut pfd = g::pollfd {
-                fd: pidfd.as_fd().as_raw_fd(),
+                fd: pidfd.as_raw_fd(),
                 events: g::POLLIN as i16,
                 revents: 0,
             };
@@ -486,52 +478,28 @@ mod sys {
             };
             if ready == Ok(0) {
                 timed_out = true;
-                // SAFETY: kill takes integers; the child is not reaped yet, so the pid is
-                // still ours.
-                let _ = unsafe { sysrt::raw_syscall(Sysno::kill, raw_pid, g::SIGKILL as usize, 0) };
+                // The child is not reaped yet, so the pid is still ours.
+                let _ = signal::kill(pid, Signal::KILL);
             }
         }
-        let mut status: i32 = 0;
-        loop {
-            // SAFETY: wait4 writes one int into `status`, which outlives the call; no rusage.
-            let r = unsafe {
-                sysrt::raw_syscall6(Sysno::wait4, raw_pid, &raw mut status as usize, 0, 0, 0, 0)
-            };
-            match r {
+        let status = loop {
+            match process::wait4(WaitTarget::Child(pid), WaitOptions::empty()) {
                 Err(Errno::EINTR) => continue,
-                Err(_) => return Ended::SpawnFailed,
-                Ok(_) => break,
+                Ok(Some((_, status))) => break status,
+                Ok(None) | Err(_) => return Ended::SpawnFailed,
             }
-        }
-        if timed_out {
-            Ended::TimedOut
-        } else if status & 0x7f == 0 {
-            Ended::Exited((status >> 8) & 0xff)
-        } else {
-            Ended::Signaled(status & 0x7f)
+        };
+        match (timed_out, status.exit_status(), status.signal()) {
+            (true, _, _) => Ended::TimedOut,
+            (false, Some(code), _) => Ended::Exited(i32::from(code)),
+            (false, None, Some(sig)) => Ended::Signaled(sig.raw()),
+            (false, None, None) => Ended::SpawnFailed,
         }
     }
 
     /// Reaps every child that has already ended (orphans the kernel gave to PID 1).
     pub fn reap_orphans() {
-        loop {
-            let mut status: i32 = 0;
-            // SAFETY: wait4 writes one int into `status`, which outlives the call.
-            let r = unsafe {
-                sysrt::raw_syscall6(
-                    Sysno::wait4,
-                    usize::MAX, // -1: any child
-                    &raw mut status as usize,
-                    g::WNOHANG as usize,
-                    0,
-                    0,
-                    0,
-                )
-            };
-            if !matches!(r, Ok(pid) if pid != 0) {
-                return;
-            }
-        }
+        while let Ok(Some(_)) = process::wait4(WaitTarget::AnyChild, WaitOptions::NOHANG) {}
     }
 
     /// Blocks forever (ppoll on no descriptors, no timeout): the `hang` mode.
