@@ -581,8 +581,9 @@ bitflags! {
 /// Numbers in the range that are not open are ignored. Never blocks.
 ///
 /// # Errors
-/// `EINVAL` (`first > last`, or an unknown flag), `ENOMEM` (`UNSHARE` could not copy the
-/// table), `ENOSYS` (kernels before 5.9).
+/// `EINVAL` (`first > last`, or an unknown flag: `CLOEXEC` is one before Linux 5.11),
+/// `ENOMEM` (`UNSHARE` could not copy the table), `ENOSYS` (kernels before 5.9; there is no
+/// fallback: close the numbers one by one, or list `/proc/self/fd`).
 ///
 /// # Safety
 /// Unless `flags` has `CLOEXEC`, every descriptor in the range is closed: none of them may be
