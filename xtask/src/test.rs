@@ -752,6 +752,10 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         if !arch.is_host() {
             continue;
         }
+        // The kernel the native runs met (the guests of `--kernel` name theirs).
+        if let Some(l) = lines.last_mut() {
+            l.push_str(&format!(" (natively, Linux {})", crate::kernel::host_kernel()));
+        }
         let id = UNPRIVILEGED_ID;
         match unprivileged_pass_blocker() {
             Some(why) => lines.push(format!("{arch}: no second pass as uid {id}: {why}")),

@@ -86,7 +86,13 @@ pub fn fetch(kernel: Kernel) -> Result<Fetched> {
     }
     let what = format!("the {} kernel of Debian {}", kernel.arch, kernel.suite);
     eprintln!("xtask: fetching {what} into {}", dir.display());
-    let release = download(kernel, &dir).map_err(|e| format!("fetching {what}: {e}"))?;
+    let release = download(kernel, &dir).map_err(|e| {
+        format!(
+            "fetching {what}: {e}\n(without apt, put a bootable image at {} and its name in {})",
+            image.display(),
+            release_file.display()
+        )
+    })?;
     std::fs::write(&release_file, format!("{release}\n"))?;
     Ok(Fetched {
         kernel,
@@ -230,7 +236,7 @@ fn download(kernel: Kernel, dir: &Path) -> Result<String> {
         .join(format!("{}-{}", kernel.debian_arch(), kernel.suite));
     let apt = Apt::new(kernel, &state)?;
     apt.run("apt-get", &["-q", "update"], &state).map_err(|e| {
-        format!("{e}\n(no network? the Debian mirror must be reachable the first time)")
+        format!("{e}\n(no network? the Debian mirror must be reachable once)")
     })?;
     // One exact package: `linux-image-6.1.0-*-amd64` would match every kernel of the suite.
     let meta = apt.run(
@@ -250,7 +256,8 @@ fn download(kernel: Kernel, dir: &Path) -> Result<String> {
     let dl = state.join("download");
     let _ = std::fs::remove_dir_all(&dl);
     std::fs::create_dir_all(&dl)?;
-    apt.run("apt-get", &["-q", "download", &spec], &dl)?;
+    apt.run("apt-get", &["-q", "download", &spec], &dl)
+        .map_err(|e| format!("{e}\n(no network? the Debian mirror must be reachable once)"))?;
     let deb = std::fs::read_dir(&dl)?
         .flatten()
         .map(|e| e.path())

@@ -591,7 +591,7 @@ fn quiet_tally(plan: &[Entry], b: &Boot) -> Tally {
 }
 
 /// The host's kernel release (`uname -r`).
-fn host_kernel() -> String {
+pub fn host_kernel() -> String {
     std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .map(|s| s.trim().to_owned())
         .unwrap_or_else(|_| "unknown".into())
