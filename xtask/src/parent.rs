@@ -8,6 +8,9 @@ use crate::run::{Outcome, Status};
 /// What a case concludes: `Err` says what was wrong.
 pub type Verdict = std::result::Result<(), String>;
 
+/// How a case judges a run: its outcome and the report's text (empty without one).
+pub type JudgeFn = Box<dyn Fn(&Outcome, &str) -> Verdict>;
+
 /// One program run and how to judge it.
 pub struct ParentCase {
     pub name: String,
@@ -20,8 +23,8 @@ pub struct ParentCase {
     /// Whether the program's last argument is a file it writes a report into; the runner
     /// appends the path and hands the file's text to `judge`.
     pub report: bool,
-    /// Judges the run: its outcome and the report's text (empty without one).
-    pub judge: Box<dyn Fn(&Outcome, &str) -> Verdict>,
+    /// Judges the run.
+    pub judge: JudgeFn,
 }
 
 impl ParentCase {

@@ -754,7 +754,10 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         }
         // The kernel the native runs met (the guests of `--kernel` name theirs).
         if let Some(l) = lines.last_mut() {
-            l.push_str(&format!(" (natively, Linux {})", crate::kernel::host_kernel()));
+            l.push_str(&format!(
+                " (natively, Linux {})",
+                crate::kernel::host_kernel()
+            ));
         }
         let id = UNPRIVILEGED_ID;
         match unprivileged_pass_blocker() {

@@ -96,7 +96,7 @@ fn vdso_cases(t: &mut Tests) {
     // life of the process; an ELF64 header is 64 bytes and the image is at least a page.
     let header = ehdr.map(|a| unsafe { core::slice::from_raw_parts(a as *const u8, 64) });
     let mut exe = [0u8; 64];
-    let own = file_contents("/proc/self/exe", &mut exe).map(|h| e_machine(h));
+    let own = file_contents("/proc/self/exe", &mut exe).map(e_machine);
     let shape = header.map(|h| {
         (
             &h[..4],

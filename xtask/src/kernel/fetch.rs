@@ -235,9 +235,8 @@ fn download(kernel: Kernel, dir: &Path) -> Result<String> {
         .join("apt")
         .join(format!("{}-{}", kernel.debian_arch(), kernel.suite));
     let apt = Apt::new(kernel, &state)?;
-    apt.run("apt-get", &["-q", "update"], &state).map_err(|e| {
-        format!("{e}\n(no network? the Debian mirror must be reachable once)")
-    })?;
+    apt.run("apt-get", &["-q", "update"], &state)
+        .map_err(|e| format!("{e}\n(no network? the Debian mirror must be reachable once)"))?;
     // One exact package: `linux-image-6.1.0-*-amd64` would match every kernel of the suite.
     let meta = apt.run(
         "apt-cache",

@@ -139,7 +139,7 @@ fn plan(filter: Option<&str>) -> Result<Vec<Entry>> {
 fn escape(bytes: &[u8]) -> String {
     let mut s = String::new();
     for &b in bytes {
-        if b < 0x20 || b >= 0x7f || b == b'\\' {
+        if !(0x20..0x7f).contains(&b) || b == b'\\' {
             s.push_str(&format!("\\x{b:02x}"));
         } else {
             s.push(b as char);
