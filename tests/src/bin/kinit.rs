@@ -16,6 +16,7 @@
 //! @@sysrt-init stderr LABEL N          likewise
 //! @@sysrt-init file LABEL N            likewise, once per `file` the plan names
 //! @@sysrt-init end LABEL exit C | signal S | timeout
+//! @@sysrt-init klog - N                what the kernel logged meanwhile (`<level>` lines)
 //! @@sysrt-init done RUNS
 //! ```
 //!
@@ -66,6 +67,11 @@ fn main() -> i32 {
         sys::block_forever();
     }
     sys::console_raw_output();
+    // Kernel messages written to the console in the middle of a child's output would break
+    // its byte count: from here on only emergencies (a panic) go to the console, and the
+    // rest of what the tests make the kernel say is printed after the plan.
+    sys::klog_console_level(1);
+    sys::klog_clear();
     if let Err(what) = mount_all() {
         println!("{MARK} fatal {what}");
         sys::power_off();
@@ -78,8 +84,22 @@ fn main() -> i32 {
             sys::power_off();
         }
     };
+    dump_klog();
     println!("{MARK} done {runs}");
+    sys::klog_console_level(4);
     sys::power_off();
+}
+
+/// Prints what the kernel logged while the plan ran (warnings included, as `<level>` lines)
+/// as the `klog` section.
+fn dump_klog() {
+    let mut buf = [0u8; 64 * 1024];
+    let n = sys::klog_read(&mut buf);
+    println!("{MARK} klog - {n}");
+    let _ = io::write_all(sys::console(), &buf[..n]);
+    if n > 0 && buf[n - 1] != b'\n' {
+        let _ = io::write_all(sys::console(), b"\n");
+    }
 }
 
 /// The guest's filesystems, as a distribution's init sets them up. /tmp and /dev/shm are two
@@ -346,8 +366,8 @@ fn dump(kind: &str, label: &Label<'_>, path: &CStr) {
     }
 }
 
-/// The process plumbing. What the typed API does not have yet (execve, ppoll, reboot, the
-/// console's termios) goes through the raw layer here, in one place, to be swapped for typed
+/// The process plumbing. What the typed API does not have yet (execve, ppoll, reboot, syslog,
+/// the console's termios) goes through the raw layer here, in one place, to be swapped for typed
 /// calls as they land.
 mod sys {
     use core::ffi::CStr;
@@ -500,6 +520,39 @@ mod sys {
     /// Reaps every child that has already ended (orphans the kernel gave to PID 1).
     pub fn reap_orphans() {
         while let Ok(Some(_)) = process::wait4(WaitTarget::AnyChild, WaitOptions::NOHANG) {}
+    }
+
+    // syslog(2) actions: include/linux/syslog.h, which linux-raw-sys does not carry.
+    const SYSLOG_ACTION_READ_ALL: usize = 3;
+    const SYSLOG_ACTION_CLEAR: usize = 5;
+    const SYSLOG_ACTION_CONSOLE_LEVEL: usize = 8;
+
+    /// Only messages more urgent than `level` go to the console (`dmesg -n`).
+    pub fn klog_console_level(level: usize) {
+        // SAFETY: this action takes an integer and touches no memory of ours.
+        let _ = unsafe { sysrt::raw_syscall(Sysno::syslog, SYSLOG_ACTION_CONSOLE_LEVEL, 0, level) };
+    }
+
+    /// Empties the kernel's log buffer, so a later read holds only what came after.
+    pub fn klog_clear() {
+        // SAFETY: this action takes no buffer.
+        let _ = unsafe { sysrt::raw_syscall(Sysno::syslog, SYSLOG_ACTION_CLEAR, 0, 0) };
+    }
+
+    /// Copies the kernel's log buffer (its newest `buf.len()` bytes) into `buf`; returns the
+    /// length (0 on an error).
+    pub fn klog_read(buf: &mut [u8]) -> usize {
+        // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which outlives the
+        // call.
+        let n = unsafe {
+            sysrt::raw_syscall(
+                Sysno::syslog,
+                SYSLOG_ACTION_READ_ALL,
+                buf.as_mut_ptr() as usize,
+                buf.len(),
+            )
+        };
+        n.unwrap_or(0).min(buf.len())
     }
 
     /// Blocks forever (ppoll on no descriptors, no timeout): the `hang` mode.

@@ -28,6 +28,25 @@ pub struct Console {
     pub hanging: bool,
     /// A `begin` without its `end`: the run the guest stopped in.
     pub unfinished: Option<String>,
+    /// What the kernel logged while the plan ran: `<level>[time] text` lines.
+    pub klog: Vec<u8>,
+}
+
+impl Console {
+    /// The kernel's messages of level warning or more urgent (0 to 4) from the plan's run,
+    /// without their `<priority>` prefix.
+    pub fn kernel_warnings(&self) -> Vec<String> {
+        String::from_utf8_lossy(&self.klog)
+            .lines()
+            .filter_map(|l| {
+                let rest = l.strip_prefix('<')?;
+                let (level, text) = rest.split_once('>')?;
+                // `<N>` is a syslog priority: facility * 8 + level (`<12>` is a user
+                // process's warning through /dev/kmsg).
+                (level.parse::<u32>().ok()? & 7 <= 4).then(|| text.to_owned())
+            })
+            .collect()
+    }
 }
 
 /// Parses the console output of one boot.
@@ -63,7 +82,7 @@ pub fn parse(bytes: &[u8]) -> Console {
                     files: vec![],
                 });
             }
-            [kind @ ("stdout" | "stderr" | "file"), _label, n] => {
+            [kind @ ("stdout" | "stderr" | "file" | "klog"), _label, n] => {
                 let n: usize = n.parse().unwrap_or(0);
                 let take = n.min(bytes.len() - pos);
                 let data = bytes[pos..pos + take].to_vec();
@@ -72,7 +91,9 @@ pub fn parse(bytes: &[u8]) -> Console {
                 if data.last().is_some_and(|&b| b != b'\n') && bytes.get(pos) == Some(&b'\n') {
                     pos += 1;
                 }
-                if let Some(run) = current.as_mut() {
+                if *kind == "klog" {
+                    c.klog = data;
+                } else if let Some(run) = current.as_mut() {
                     match *kind {
                         "stdout" => run.outcome.stdout = data,
                         "stderr" => run.outcome.stderr = data,
@@ -125,6 +146,8 @@ err\n\
 @@sysrt-init file b 2\n\
 r\n\
 @@sysrt-init end b signal 9\n\
+@@sysrt-init klog - 66\n\
+<6>[    1.0] info\n<4>[    1.1] warning: w\n<7>x\n<12>[    1.2] kmsg\n\
 @@sysrt-init done 2\n\
 [    2.7] reboot: Power down\r\n";
         let c = parse(text);
@@ -139,6 +162,10 @@ r\n\
         assert_eq!(c.runs[1].files, vec![b"r\n".to_vec()]);
         assert_eq!(c.runs[1].outcome.status, Status::Signaled(9));
         assert_eq!(c.done, Some(2));
+        assert_eq!(
+            c.kernel_warnings(),
+            vec!["[    1.1] warning: w".to_string(), "[    1.2] kmsg".into()]
+        );
         assert!(c.panic.is_none() && c.problems.is_empty() && c.unfinished.is_none());
     }
 

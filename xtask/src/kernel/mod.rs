@@ -334,6 +334,10 @@ fn judge(label: &str, plan: &[Entry], b: &Boot, timeout: Duration) -> Tally {
             ),
         }
     }
+    // Shown, not judged: a test may make the kernel warn on purpose (an empty argv).
+    for w in b.console.kernel_warnings() {
+        println!("  [{label}] kernel: {w}");
+    }
     let verdict = boot_verdict(b, plan.len(), timeout);
     if verdict.is_err() {
         for l in tail(&b.qemu.stdout, 15) {
@@ -362,8 +366,8 @@ struct SelfTest {
     expect: fn(&Boot, &Tally, &Verdict) -> Verdict,
 }
 
-/// The tool's own tests: a failing program, a kernel panic and a hung guest, each a real
-/// boot, must each come out as a failure.
+/// The tool's own tests, each a real boot: a failing program, a kernel panic and a hung guest
+/// must each come out as a failure, and what the kernel logs during the run must be shown.
 fn self_tests() -> Vec<SelfTest> {
     let mut failing = Entry::program("exitcode");
     failing.label = "deliberately_failing_exitcode_3".into();
@@ -390,6 +394,24 @@ fn self_tests() -> Vec<SelfTest> {
                     Ok(())
                 }
                 _ => Err(format!("boot {v:?}, qemu {}", b.qemu.status)),
+            },
+        },
+        SelfTest {
+            name: "kernel_log_of_the_run_is_shown",
+            // hello's one line, written to /dev/kmsg, is logged at the default level (4).
+            plan: vec![Entry {
+                stdout: Some("/dev/kmsg"),
+                ..Entry::program("hello")
+            }],
+            extra: "",
+            timeout: boot_timeout(),
+            expect: |b, _, v| {
+                let w = b.console.kernel_warnings();
+                if v.is_ok() && w.iter().any(|l| l.ends_with("] hello, world")) {
+                    Ok(())
+                } else {
+                    Err(format!("boot {v:?}, kernel warnings {w:?}"))
+                }
             },
         },
         SelfTest {
