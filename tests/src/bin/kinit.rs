@@ -1,8 +1,8 @@
 //! `/init` of the guests `cargo xtask test --kernel` boots under qemu-system: a libc-free PID 1.
 //!
-//! It mounts /proc, /sys, devtmpfs on /dev, devpts on /dev/pts, tmpfs on /dev/shm, on /tmp
-//! (the test programs' working directory) and on /run (where it keeps each child's output),
-//! then runs the plan xtask wrote into the initramfs as `/plan`: one child per entry, each
+//! It mounts /proc, /sys, cgroup2 on /sys/fs/cgroup, devtmpfs on /dev, devpts on /dev/pts,
+//! tmpfs on /dev/shm, on /tmp (the test programs' working directory) and on /run (where it
+//! keeps each child's output), then runs the plan xtask wrote into the initramfs as `/plan`: one child per entry, each
 //! with exactly the argv and environment the plan gives, stdin on /dev/null and stdout/stderr
 //! in files. After each child it prints its output between marker lines with the exit status,
 //! and once the plan is done a final marker; then it powers the machine off. xtask finds pass or fail in
@@ -109,9 +109,11 @@ fn dump_klog() {
 fn mount_all() -> Result<(), &'static str> {
     let none = MountFlags::empty();
     let nosuid = MountFlags::NOSUID | MountFlags::NODEV;
-    let mounts: [(&CStr, &CStr, MountFlags, Option<&CStr>); 7] = [
-        (c"/proc", c"proc", nosuid | MountFlags::NOEXEC, None),
-        (c"/sys", c"sysfs", nosuid | MountFlags::NOEXEC, None),
+    let noexec = nosuid | MountFlags::NOEXEC;
+    let mounts: [(&CStr, &CStr, MountFlags, Option<&CStr>); 8] = [
+        (c"/proc", c"proc", noexec, None),
+        (c"/sys", c"sysfs", noexec, None),
+        (c"/sys/fs/cgroup", c"cgroup2", noexec, None),
         (c"/dev", c"devtmpfs", MountFlags::NOSUID, Some(c"mode=755")),
         (
             c"/dev/pts",
@@ -129,8 +131,8 @@ fn mount_all() -> Result<(), &'static str> {
         (c"/run", c"tmpfs", nosuid, Some(c"mode=755")),
     ];
     for (target, fstype, flags, data) in mounts {
-        // /dev/pts and /dev/shm live on the devtmpfs just mounted; the others are in the
-        // initramfs.
+        // /sys/fs/cgroup is sysfs's own directory, /dev/pts and /dev/shm are on the devtmpfs
+        // just mounted; the others are in the initramfs.
         match fs::mkdir(target, Mode::from_octal(0o755)) {
             Ok(()) | Err(sysrt::Errno::EEXIST) => {}
             Err(_) => return Err("mkdir of a mount point"),

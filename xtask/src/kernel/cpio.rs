@@ -11,6 +11,7 @@
 const S_IFDIR: u32 = 0o040000;
 const S_IFREG: u32 = 0o100000;
 const S_IFCHR: u32 = 0o020000;
+const S_IFLNK: u32 = 0o120000;
 
 /// An archive being built in memory; entries appear in the order added (a directory must come
 /// before what it holds).
@@ -40,6 +41,11 @@ impl Archive {
     /// A character device node with the given major and minor numbers.
     pub fn char_dev(&mut self, name: &str, perm: u32, (major, minor): (u32, u32)) {
         self.entry(name, S_IFCHR | perm, (major, minor), b"");
+    }
+
+    /// A symbolic link to `target` (its data is the target path).
+    pub fn symlink(&mut self, name: &str, target: &str) {
+        self.entry(name, S_IFLNK | 0o777, (0, 0), target.as_bytes());
     }
 
     /// Appends the trailer and returns the archive.
@@ -103,6 +109,17 @@ mod tests {
         assert_eq!(&bytes[124..130], b"070701");
         assert_eq!(&bytes[124 + 110..124 + 121], b"TRAILER!!!\0");
         assert_eq!(bytes.len() % 4, 0);
+    }
+
+    #[test]
+    fn a_symlink_holds_its_target_as_data() {
+        let mut a = Archive::new();
+        a.symlink("bin/sh", "busybox");
+        let bytes = a.finish();
+        assert_eq!(field(&bytes, 1), 0o120777);
+        assert_eq!(field(&bytes, 6), 7);
+        // 110 + "bin/sh\0" = 117, padded to 120.
+        assert_eq!(&bytes[120..127], b"busybox");
     }
 
     #[test]

@@ -63,7 +63,7 @@ impl Kernel {
     }
 }
 
-/// A kernel ready to boot.
+/// A kernel ready to boot, and the shell its guest's programs may start.
 pub struct Fetched {
     pub kernel: Kernel,
     /// The image qemu's `-kernel` takes: an ELF vmlinux for x86_64 (booted through PVH), the
@@ -71,33 +71,58 @@ pub struct Fetched {
     pub image: PathBuf,
     /// The package and version, e.g. `linux-image-6.1.0-57-amd64 6.1.192-3`.
     pub release: String,
+    /// Debian's static busybox of the same suite and arch: the guest's `/bin/sh`, `/bin/true`
+    /// and `/bin/false`, which test programs start as a native run starts the host's.
+    pub busybox: PathBuf,
 }
 
-/// The cached kernel, or fetches it. Once cached, no network and no apt are needed.
+/// What is cached for one kernel: `kernel` and its `release`, `busybox` and its
+/// `busybox.release` (the package and version each came from).
+fn cached(dir: &Path, file: &str) -> Option<(PathBuf, String)> {
+    let path = dir.join(file);
+    let release = std::fs::read_to_string(dir.join(format!("{file}.release"))).ok()?;
+    path.is_file().then(|| (path, release.trim().to_owned()))
+}
+
+/// The cached kernel and busybox, or fetches what is missing. Once cached, no network and
+/// no apt are needed.
 pub fn fetch(kernel: Kernel) -> Result<Fetched> {
     let dir = kernel.cache_dir();
-    let (image, release_file) = (dir.join("kernel"), dir.join("release"));
-    if let (true, Ok(release)) = (image.is_file(), std::fs::read_to_string(&release_file)) {
-        return Ok(Fetched {
-            kernel,
-            image,
-            release: release.trim().to_owned(),
-        });
-    }
     let what = format!("the {} kernel of Debian {}", kernel.arch, kernel.suite);
-    eprintln!("xtask: fetching {what} into {}", dir.display());
-    let release = download(kernel, &dir).map_err(|e| {
+    let hint = |e: Box<dyn std::error::Error>| -> Box<dyn std::error::Error> {
         format!(
-            "fetching {what}: {e}\n(without apt, put a bootable image at {} and its name in {})",
-            image.display(),
-            release_file.display()
+            "fetching {what}: {e}\n(without apt, put a bootable image at {} and its name in \
+             kernel.release, and a static busybox at {} with busybox.release)",
+            dir.join("kernel").display(),
+            dir.join("busybox").display()
         )
-    })?;
-    std::fs::write(&release_file, format!("{release}\n"))?;
+        .into()
+    };
+    let mut apt = None;
+    let mut get = |file: &str, find: fn(&Apt, &Path) -> Result<(String, String)>| {
+        if let Some(found) = cached(&dir, file) {
+            return Ok(found);
+        }
+        if apt.is_none() {
+            eprintln!("xtask: fetching {what} into {}", dir.display());
+            apt = Some(Apt::updated(kernel)?);
+        }
+        let apt = apt.as_ref().expect("set above");
+        std::fs::create_dir_all(&dir)?;
+        let (name, version) = find(apt, &dir)?;
+        std::fs::write(
+            dir.join(format!("{file}.release")),
+            format!("{name} {version}\n"),
+        )?;
+        cached(&dir, file).ok_or_else(|| format!("{file} missing after the download").into())
+    };
+    let (image, release) = get("kernel", download_kernel).map_err(hint)?;
+    let (busybox, _) = get("busybox", download_busybox).map_err(hint)?;
     Ok(Fetched {
         kernel,
         image,
         release,
+        busybox,
     })
 }
 
@@ -140,12 +165,27 @@ fn debian_mirrors() -> Result<(String, Option<String>)> {
     Ok((archive, security))
 }
 
-/// apt with private state for `kernel`'s arch and suite under `state`.
+/// apt with private state for one kernel's arch and suite.
 struct Apt {
+    kernel: Kernel,
     opts: Vec<String>,
+    /// `target/kernels/apt/<debian arch>-<suite>/`.
+    state: PathBuf,
 }
 
 impl Apt {
+    /// apt with its own lists for `kernel`'s arch and suite, updated.
+    fn updated(kernel: Kernel) -> Result<Apt> {
+        let state = build::target_dir()
+            .join("kernels")
+            .join("apt")
+            .join(format!("{}-{}", kernel.debian_arch(), kernel.suite));
+        let apt = Apt::new(kernel, &state)?;
+        apt.run("apt-get", &["-q", "update"], &state)
+            .map_err(|e| format!("{e}\n(no network? the Debian mirror must be reachable once)"))?;
+        Ok(apt)
+    }
+
     fn new(kernel: Kernel, state: &Path) -> Result<Apt> {
         let (archive, security) = debian_mirrors()?;
         for d in ["lists/partial", "cache/archives/partial", "sources.list.d"] {
@@ -187,7 +227,49 @@ impl Apt {
             // The download folder is root's; apt's `_apt` user could not write it.
             opts.push("-oAPT::Sandbox::User=root".into());
         }
-        Ok(Apt { opts })
+        Ok(Apt {
+            kernel,
+            opts,
+            state: state.to_owned(),
+        })
+    }
+
+    /// `apt-cache show` of the candidate version of `spec` (`name` or `name=version`).
+    fn show(&self, spec: &str) -> Result<String> {
+        self.run(
+            "apt-cache",
+            &["show", "--no-all-versions", spec],
+            &self.state,
+        )
+    }
+
+    /// Downloads `name=version` into a fresh folder and checks it against the SHA-256 of the
+    /// verified Packages index; returns the .deb's path.
+    fn download_checked(&self, name: &str, version: &str) -> Result<PathBuf> {
+        let spec = format!("{name}={version}");
+        let sha256 = field(&self.show(&spec)?, "SHA256")
+            .ok_or_else(|| format!("no SHA256 for {spec} in its Packages entry"))?
+            .to_owned();
+        let dl = self.state.join("download");
+        let _ = std::fs::remove_dir_all(&dl);
+        std::fs::create_dir_all(&dl)?;
+        self.run("apt-get", &["-q", "download", &spec], &dl)
+            .map_err(|e| format!("{e}\n(no network? the Debian mirror must be reachable once)"))?;
+        let deb = std::fs::read_dir(&dl)?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "deb"))
+            .ok_or("apt-get download left no .deb")?;
+        let got = sha256_of(&deb)?;
+        if got != sha256 {
+            return Err(format!(
+                "{} has SHA-256 {got}, but the verified Packages index says {sha256}",
+                deb.display()
+            )
+            .into());
+        }
+        eprintln!("xtask: {spec}: SHA-256 matches the Packages index ({sha256})");
+        Ok(deb)
     }
 
     fn run(&self, tool: &str, args: &[&str], dir: &Path) -> Result<String> {
@@ -228,55 +310,18 @@ fn exact_kernel(depends: &str) -> Option<(String, String)> {
     Some((name.to_owned(), rest.strip_suffix(')')?.to_owned()))
 }
 
-/// Downloads, checks and unpacks the kernel into `dir`; returns its package and version.
-fn download(kernel: Kernel, dir: &Path) -> Result<String> {
-    let state = build::target_dir()
-        .join("kernels")
-        .join("apt")
-        .join(format!("{}-{}", kernel.debian_arch(), kernel.suite));
-    let apt = Apt::new(kernel, &state)?;
-    apt.run("apt-get", &["-q", "update"], &state)
-        .map_err(|e| format!("{e}\n(no network? the Debian mirror must be reachable once)"))?;
+/// Downloads, checks and unpacks the kernel into `dir/kernel`; returns its package and
+/// version.
+fn download_kernel(apt: &Apt, dir: &Path) -> Result<(String, String)> {
     // One exact package: `linux-image-6.1.0-*-amd64` would match every kernel of the suite.
-    let meta = apt.run(
-        "apt-cache",
-        &["show", "--no-all-versions", &kernel.metapackage()],
-        &state,
-    )?;
+    let meta = apt.show(&apt.kernel.metapackage())?;
     let (name, version) = field(&meta, "Depends")
         .and_then(exact_kernel)
         .ok_or_else(|| format!("no `Depends: linux-image-…` in:\n{meta}"))?;
-    let spec = format!("{name}={version}");
-    let info = apt.run("apt-cache", &["show", "--no-all-versions", &spec], &state)?;
-    let sha256 = field(&info, "SHA256")
-        .ok_or_else(|| format!("no SHA256 for {spec} in its Packages entry"))?
-        .to_owned();
-
-    let dl = state.join("download");
-    let _ = std::fs::remove_dir_all(&dl);
-    std::fs::create_dir_all(&dl)?;
-    apt.run("apt-get", &["-q", "download", &spec], &dl)
-        .map_err(|e| format!("{e}\n(no network? the Debian mirror must be reachable once)"))?;
-    let deb = std::fs::read_dir(&dl)?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "deb"))
-        .ok_or("apt-get download left no .deb")?;
-    let got = sha256_of(&deb)?;
-    if got != sha256 {
-        return Err(format!(
-            "{} has SHA-256 {got}, but the verified Packages index says {sha256}",
-            deb.display()
-        )
-        .into());
-    }
-    eprintln!("xtask: {spec}: SHA-256 matches the Packages index ({sha256})");
-
-    let unpacked = dl.join("unpacked");
-    std::fs::create_dir_all(&unpacked)?;
-    unpack_boot(&deb, &unpacked)?;
-    let boot = unpacked.join("boot");
-    let found = std::fs::read_dir(&boot)?
+    let deb = apt.download_checked(&name, &version)?;
+    let unpacked = deb.with_file_name("unpacked");
+    unpack(&deb, &unpacked, "./boot/vmlinu*")?;
+    let found = std::fs::read_dir(unpacked.join("boot"))?
         .flatten()
         .map(|e| e.path())
         .find(|p| {
@@ -285,18 +330,38 @@ fn download(kernel: Kernel, dir: &Path) -> Result<String> {
                 .is_some_and(|n| n.starts_with("vmlinuz-") || n.starts_with("vmlinux-"))
         })
         .ok_or_else(|| format!("no boot/vmlinu[xz]-* in {}", deb.display()))?;
-    std::fs::create_dir_all(dir)?;
-    let image = dir.join("kernel");
     let tmp = dir.join("kernel.tmp");
-    if kernel.arch == Arch::X86_64 {
+    if apt.kernel.arch == Arch::X86_64 {
         let bz = std::fs::read(&found)?;
         std::fs::write(&tmp, pvh_vmlinux(&bz)?)?;
     } else {
         std::fs::copy(&found, &tmp)?;
     }
-    std::fs::rename(&tmp, &image)?;
-    let _ = std::fs::remove_dir_all(&dl);
-    Ok(format!("{name} {version}"))
+    std::fs::rename(&tmp, dir.join("kernel"))?;
+    let _ = std::fs::remove_dir_all(deb.parent().unwrap_or(dir));
+    Ok((name, version))
+}
+
+/// Downloads, checks and unpacks the suite's `busybox-static` into `dir/busybox`.
+fn download_busybox(apt: &Apt, dir: &Path) -> Result<(String, String)> {
+    let name = "busybox-static";
+    let version = field(&apt.show(name)?, "Version")
+        .ok_or("no Version in busybox-static's Packages entry")?
+        .to_owned();
+    let deb = apt.download_checked(name, &version)?;
+    let unpacked = deb.with_file_name("unpacked");
+    // /bin/busybox, or /usr/bin/busybox once the suite has merged /usr (trixie).
+    unpack(&deb, &unpacked, "*bin/busybox")?;
+    let found = ["bin/busybox", "usr/bin/busybox"]
+        .iter()
+        .map(|p| unpacked.join(p))
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("no bin/busybox in {}", deb.display()))?;
+    let tmp = dir.join("busybox.tmp");
+    std::fs::copy(found, &tmp)?;
+    std::fs::rename(&tmp, dir.join("busybox"))?;
+    let _ = std::fs::remove_dir_all(deb.parent().unwrap_or(dir));
+    Ok((name.to_owned(), version))
 }
 
 /// `sha256sum FILE` (coreutils, on every Debian system).
@@ -309,10 +374,11 @@ fn sha256_of(file: &Path) -> Result<String> {
     }
 }
 
-/// Unpacks only `./boot/` of a .deb: `dpkg-deb --fsys-tarfile DEB | tar -x ./boot` (the
-/// modules, most of the package, are not needed: the guests run from an initramfs with the
-/// kernel's built-in drivers).
-fn unpack_boot(deb: &Path, into: &Path) -> Result<()> {
+/// Unpacks the members of a .deb matching `pattern` into `into`: `dpkg-deb --fsys-tarfile
+/// DEB | tar -x PATTERN`. Only the files needed: a kernel package is mostly modules, which
+/// the guests, running from an initramfs with the built-in drivers, never load.
+fn unpack(deb: &Path, into: &Path, pattern: &str) -> Result<()> {
+    std::fs::create_dir_all(into)?;
     let mut dpkg = Command::new("dpkg-deb")
         .arg("--fsys-tarfile")
         .arg(deb)
@@ -322,7 +388,7 @@ fn unpack_boot(deb: &Path, into: &Path) -> Result<()> {
     let tar = Command::new("tar")
         .args(["-x", "-C"])
         .arg(into)
-        .args(["--wildcards", "./boot/vmlinu*"])
+        .args(["--wildcards", pattern])
         .stdin(dpkg.stdout.take().expect("piped"))
         .status()?;
     let dpkg = dpkg.wait()?;

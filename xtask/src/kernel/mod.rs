@@ -97,14 +97,6 @@ impl Entry {
         e.judge = Judge::Parent(case);
         e
     }
-
-    /// The program this entry runs (its file under `/bin`).
-    fn binary(&self) -> &str {
-        match &self.judge {
-            Judge::Program(p) => p,
-            Judge::Parent(c) => c.program,
-        }
-    }
 }
 
 /// The plan of one guest: every test program, then the parent-side cases, those matching
@@ -131,6 +123,29 @@ fn plan(filter: Option<&str>) -> Result<Vec<Entry>> {
         if wants(&c.name) {
             plan.push(Entry::parent(c));
         }
+    }
+    // The guest's own environment: the shell and the two programs that test programs start
+    // as host programs (busybox stands in for the host's).
+    let shell = "guest_has_sh_true_and_false";
+    if wants(shell) {
+        plan.push(Entry::parent(ParentCase {
+            name: shell.into(),
+            program: "sh",
+            args: ["-c", "/bin/true && ! /bin/false && echo ok; exit 7"]
+                .iter()
+                .map(|a| a.as_bytes().to_vec())
+                .collect(),
+            closed: &[],
+            stdout_full: false,
+            report: false,
+            judge: Box::new(|out, _| {
+                parent::expect_status(out, Status::Exited(7))?;
+                match out.stdout.as_slice() {
+                    b"ok\n" => Ok(()),
+                    other => Err(format!("stdout {:?}", String::from_utf8_lossy(other))),
+                }
+            }),
+        }));
     }
     Ok(plan)
 }
@@ -172,26 +187,31 @@ fn encode_plan(plan: &[Entry]) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// The initramfs: `/init`, `/plan`, the plan's programs under `/bin`, the mount points, and
-/// `/dev/console` for the kernel to open as the first three descriptors.
-fn initramfs(bin_dir: &Path, plan: &[Entry]) -> Result<Vec<u8>> {
+/// The initramfs: `/init`, `/plan`, every test and demo program under `/bin` (a test may
+/// start another, as the spawn tests start `spawn_child` next to themselves), busybox as
+/// `/bin/sh`, `/bin/true` and `/bin/false`, the mount points, and `/dev/console` for the
+/// kernel to open as the first three descriptors.
+fn initramfs(bin_dir: &Path, busybox: &Path, plan: &[Entry]) -> Result<Vec<u8>> {
     let mut a = cpio::Archive::new();
     for d in ["bin", "dev", "proc", "sys", "tmp", "run"] {
         a.dir(d, 0o755);
     }
     a.char_dev("dev/console", 0o600, (5, 1));
     a.char_dev("dev/null", 0o666, (1, 3));
-    a.file("init", 0o755, &std::fs::read(bin_dir.join("kinit"))?);
+    let read = |name: &str| {
+        std::fs::read(bin_dir.join(name))
+            .map_err(|err| format!("{}: {err}", bin_dir.join(name).display()))
+    };
+    a.file("init", 0o755, &read("kinit")?);
     a.file("plan", 0o644, &encode_plan(plan));
-    let mut added: Vec<&str> = vec![];
-    for e in plan {
-        let b = e.binary();
-        if !added.contains(&b) {
-            let bytes = std::fs::read(bin_dir.join(b))
-                .map_err(|err| format!("{}: {err}", bin_dir.join(b).display()))?;
-            a.file(&format!("bin/{b}"), 0o755, &bytes);
-            added.push(b);
-        }
+    let mut programs = build::test_programs()?;
+    programs.extend(build::demo_programs()?);
+    for p in programs.iter().filter(|p| *p != "kinit") {
+        a.file(&format!("bin/{p}"), 0o755, &read(p)?);
+    }
+    a.file("bin/busybox", 0o755, &std::fs::read(busybox)?);
+    for applet in ["sh", "true", "false"] {
+        a.symlink(&format!("bin/{applet}"), "busybox");
     }
     Ok(a.finish())
 }
@@ -463,7 +483,7 @@ pub fn test_kernels(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         let tag = format!("{}-{}", k.debian_arch(), k.suite);
         let initrd = work.join(format!("initramfs-{tag}.cpio"));
         if !plan.is_empty() {
-            std::fs::write(&initrd, initramfs(&bin_dir(k.arch), &plan)?)?;
+            std::fs::write(&initrd, initramfs(&bin_dir(k.arch), &f.busybox, &plan)?)?;
             jobs.push((i, initrd, work.join(format!("console-{tag}.log")), tag));
         }
     }
@@ -476,7 +496,10 @@ pub fn test_kernels(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
     if let Some(f) = selftest_kernel {
         for s in &selftests {
             let initrd = work.join(format!("initramfs-{}.cpio", s.name));
-            std::fs::write(&initrd, initramfs(&bin_dir(f.kernel.arch), &s.plan)?)?;
+            std::fs::write(
+                &initrd,
+                initramfs(&bin_dir(f.kernel.arch), &f.busybox, &s.plan)?,
+            )?;
             self_jobs.push((initrd, work.join(format!("console-{}.log", s.name))));
         }
     }
