@@ -404,9 +404,11 @@ fn unpack(deb: &Path, into: &Path, pattern: &str) -> Result<()> {
 ///
 /// The boot protocol (Documentation/arch/x86/boot.rst) gives `setup_sects` at 0x1f1 and, in
 /// protocol 2.08+, `payload_offset`/`payload_length` at 0x248/0x24c, relative to the
-/// protected-mode code that starts after the `setup_sects + 1` sectors of 512 bytes. Debian
-/// compresses the payload with xz; `xz --single-stream` stops at the stream's end, before the
-/// 4-byte size the kernel build appends.
+/// protected-mode code that starts after the `setup_sects + 1` sectors of 512 bytes. The
+/// kernel build appends the uncompressed size as 4 little-endian bytes to the compressed
+/// stream (`size_append`); the stream is decompressed without them and the result checked
+/// against that size. Debian compresses with xz (Debian 12) or zstd (Debian 13); the tools
+/// come from xz-utils and zstd.
 pub fn pvh_vmlinux(bz: &[u8]) -> Result<Vec<u8>> {
     let u32_at =
         |o: usize| -> Option<u32> { Some(u32::from_le_bytes(bz.get(o..o + 4)?.try_into().ok()?)) };
@@ -424,23 +426,39 @@ pub fn pvh_vmlinux(bz: &[u8]) -> Result<Vec<u8>> {
     let start = (setup_sects + 1) * 512 + offset as usize;
     let payload = bz
         .get(start..start + length as usize)
+        .filter(|p| p.len() > 4)
         .ok_or("the bzImage's payload lies outside the file")?;
-    if !payload.starts_with(b"\xfd7zXZ\0") {
-        return Err("the bzImage's payload is not xz (Debian's x86 kernels use xz)".into());
-    }
-    setup::ensure_debian_package(&["xz"], "xz-utils")?;
-    let mut xz = Command::new("xz")
-        .args(["-dc", "--single-stream"])
+    let (stream, size) = payload.split_at(payload.len() - 4);
+    let size = u32::from_le_bytes(size.try_into().expect("4 bytes")) as usize;
+    let (tool, package) = if stream.starts_with(b"\xfd7zXZ\0") {
+        ("xz", "xz-utils")
+    } else if stream.starts_with(b"\x28\xb5\x2f\xfd") {
+        ("zstd", "zstd")
+    } else {
+        return Err(format!(
+            "the bzImage's payload is neither xz nor zstd (it starts {:02x?})",
+            &stream[..stream.len().min(6)]
+        )
+        .into());
+    };
+    setup::ensure_debian_package(&[tool], package)?;
+    let mut child = Command::new(tool)
+        .arg("-dc")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()?;
-    let mut stdin = xz.stdin.take().expect("piped");
-    let owned = payload.to_vec();
+    let mut stdin = child.stdin.take().expect("piped");
+    let owned = stream.to_vec();
     let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &owned));
-    let out = xz.wait_with_output()?;
+    let out = child.wait_with_output()?;
     let _ = writer.join();
-    if !out.status.success() || !out.stdout.starts_with(b"\x7fELF") {
-        return Err(format!("xz -d of the bzImage's payload failed ({})", out.status).into());
+    if !out.status.success() || !out.stdout.starts_with(b"\x7fELF") || out.stdout.len() != size {
+        return Err(format!(
+            "{tool} -d of the bzImage's payload failed ({}; {} bytes, {size} expected)",
+            out.status,
+            out.stdout.len()
+        )
+        .into());
     }
     Ok(out.stdout)
 }
