@@ -15,6 +15,7 @@
 //! @@sysrt-init stdout LABEL N          followed by N bytes, then "\n" if they did not end in one
 //! @@sysrt-init stderr LABEL N          likewise
 //! @@sysrt-init file LABEL N            likewise, once per `file` the plan names
+//! @@sysrt-init time LABEL MS           how long the child ran, in milliseconds
 //! @@sysrt-init end LABEL exit C | signal S | timeout
 //! @@sysrt-init klog - N                what the kernel logged meanwhile (`<level>` lines)
 //! @@sysrt-init done RUNS
@@ -306,6 +307,7 @@ impl core::fmt::Display for Label<'_> {
 fn run_entry(e: &Entry<'_>) {
     let label = Label(e.label);
     println!("{MARK} begin {label}");
+    let start = sys::monotonic_ms();
     let status = match sys::spawn(e) {
         Ok(pid) => sys::wait_with_timeout(pid, CHILD_TIMEOUT_SECS),
         Err(err) => {
@@ -315,6 +317,7 @@ fn run_entry(e: &Entry<'_>) {
     };
     // Orphans re-parented to us (a program's grandchildren) are reaped here, not left as
     // zombies for the next program to see.
+    let took = sys::monotonic_ms() - start;
     sys::reap_orphans();
     dump("stdout", &label, OUT_PATH);
     dump("stderr", &label, ERR_PATH);
@@ -322,6 +325,7 @@ fn run_entry(e: &Entry<'_>) {
         dump("file", &label, path);
         let _ = fs::unlink(*path);
     }
+    println!("{MARK} time {label} {took}");
     match status {
         sys::Ended::Exited(c) => println!("{MARK} end {label} exit {c}"),
         sys::Ended::Signaled(s) => println!("{MARK} end {label} signal {s}"),
@@ -369,7 +373,7 @@ fn dump(kind: &str, label: &Label<'_>, path: &CStr) {
 }
 
 /// The process plumbing. What the typed API does not have yet (execve, ppoll, reboot, syslog,
-/// the console's termios) goes through the raw layer here, in one place, to be swapped for typed
+/// clock_gettime, the console's termios) goes through the raw layer here, in one place, to be swapped for typed
 /// calls as they land.
 mod sys {
     use core::ffi::CStr;
@@ -522,6 +526,24 @@ mod sys {
     /// Reaps every child that has already ended (orphans the kernel gave to PID 1).
     pub fn reap_orphans() {
         while let Ok(Some(_)) = process::wait4(WaitTarget::AnyChild, WaitOptions::NOHANG) {}
+    }
+
+    /// CLOCK_MONOTONIC in milliseconds (0 if the clock cannot be read).
+    pub fn monotonic_ms() -> i64 {
+        let mut ts = g::__kernel_timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime writes one timespec into `ts`, which outlives the call.
+        let _ = unsafe {
+            sysrt::raw_syscall(
+                Sysno::clock_gettime,
+                g::CLOCK_MONOTONIC as usize,
+                &raw mut ts as usize,
+                0,
+            )
+        };
+        ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
     }
 
     // syslog(2) actions: include/linux/syslog.h, which linux-raw-sys does not carry.

@@ -12,6 +12,8 @@ pub struct GuestRun {
     pub outcome: Outcome,
     /// The files the plan asked for, in order.
     pub files: Vec<Vec<u8>>,
+    /// How long the child ran, as the guest's monotonic clock measured it.
+    pub millis: u64,
 }
 
 /// Everything read from one boot's console.
@@ -80,7 +82,13 @@ pub fn parse(bytes: &[u8]) -> Console {
                         stderr: vec![],
                     },
                     files: vec![],
+                    millis: 0,
                 });
+            }
+            ["time", _label, ms] => {
+                if let Some(run) = current.as_mut() {
+                    run.millis = ms.parse().unwrap_or(0);
+                }
             }
             [kind @ ("stdout" | "stderr" | "file" | "klog"), _label, n] => {
                 let n: usize = n.parse().unwrap_or(0);
@@ -138,6 +146,7 @@ mod tests {
 @@sysrt-init stdout a 32\n\
 x [OK]\n@@sysrt-init done 9\nno nl\n\
 @@sysrt-init stderr a 0\n\
+@@sysrt-init time a 1500\n\
 @@sysrt-init end a exit 3\n\
 @@sysrt-init begin b\n\
 @@sysrt-init stdout b 0\n\
@@ -158,6 +167,7 @@ r\n\
             b"x [OK]\n@@sysrt-init done 9\nno nl"
         );
         assert_eq!(c.runs[0].outcome.status, Status::Exited(3));
+        assert_eq!((c.runs[0].millis, c.runs[1].millis), (1500, 0));
         assert_eq!(c.runs[1].outcome.stderr, b"err\n");
         assert_eq!(c.runs[1].files, vec![b"r\n".to_vec()]);
         assert_eq!(c.runs[1].outcome.status, Status::Signaled(9));

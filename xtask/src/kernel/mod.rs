@@ -544,12 +544,21 @@ pub fn test_kernels(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         let label = format!("{} guest {}", f.kernel.arch, f.release);
         let b = b?;
         let t = judge(&label, &plan, &b, timeout);
+        let mut runs: Vec<_> = b.console.runs.iter().collect();
+        runs.sort_by_key(|r| std::cmp::Reverse(r.millis));
+        let slowest: Vec<String> = runs
+            .iter()
+            .take(3)
+            .map(|r| format!("{} {:.1} s", r.label, r.millis as f64 / 1000.0))
+            .collect();
         println!(
-            "{label}: {} passed, {} failed, {} skipped; boot to power-off {:.1} s (console: {})",
+            "{label}: {} passed, {} failed, {} skipped; boot to power-off {:.1} s, slowest {} \
+             (console: {})",
             t.passed,
             t.failed,
             t.skipped,
             b.took.as_secs_f64(),
+            slowest.join(", "),
             log.display()
         );
         total.add(t);
