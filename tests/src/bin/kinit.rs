@@ -173,9 +173,9 @@ fn read_plan(buf: &mut [u8]) -> sysrt::Result<usize> {
 /// One plan entry: NUL-terminated strings inside the plan buffer.
 struct Entry<'p> {
     label: &'p [u8],
-    argv: [*const u8; MAX_ITEMS + 1],
+    argv: [&'p CStr; MAX_ITEMS],
     argc: usize,
-    envp: [*const u8; MAX_ITEMS + 1],
+    envp: [&'p CStr; MAX_ITEMS],
     envc: usize,
     stdout: Option<&'p CStr>,
     close: [bool; 3],
@@ -186,9 +186,9 @@ impl Entry<'_> {
     fn new(label: &[u8]) -> Entry<'_> {
         Entry {
             label,
-            argv: [core::ptr::null(); MAX_ITEMS + 1],
+            argv: [c""; MAX_ITEMS],
             argc: 0,
-            envp: [core::ptr::null(); MAX_ITEMS + 1],
+            envp: [c""; MAX_ITEMS],
             envc: 0,
             stdout: None,
             close: [false; 3],
@@ -227,11 +227,11 @@ fn run_plan(plan: &mut [u8]) -> usize {
         };
         match key {
             b"arg" if e.argc < MAX_ITEMS => {
-                e.argv[e.argc] = value.as_ptr().cast();
+                e.argv[e.argc] = value;
                 e.argc += 1;
             }
             b"env" if e.envc < MAX_ITEMS => {
-                e.envp[e.envc] = value.as_ptr().cast();
+                e.envp[e.envc] = value;
                 e.envc += 1;
             }
             b"stdout" => e.stdout = Some(value),
@@ -309,8 +309,18 @@ fn run_entry(e: &Entry<'_>) {
     println!("{MARK} begin {label}");
     let start = sys::monotonic_ms();
     let status = match sys::spawn(e) {
-        Ok(pid) => sys::wait_with_timeout(pid, CHILD_TIMEOUT_SECS),
+        Ok(started) => sys::wait_with_timeout(started, CHILD_TIMEOUT_SECS),
         Err(err) => {
+            // The sections of this entry say why, not what the previous child left.
+            let creat = OFlags::WRONLY | OFlags::CREAT | OFlags::TRUNC;
+            let _ = fs::open(OUT_PATH, creat, Mode::from_octal(0o644));
+            if let Ok(f) = fs::open(ERR_PATH, creat, Mode::from_octal(0o644)) {
+                let _ = sysrt_rt::print::try_print_to(
+                    f.as_fd(),
+                    format_args!("kinit: starting the program failed at {err}"),
+                    true,
+                );
+            }
             println!("{MARK} spawn failed: {err}");
             sys::Ended::SpawnFailed
         }
@@ -372,18 +382,18 @@ fn dump(kind: &str, label: &Label<'_>, path: &CStr) {
     }
 }
 
-/// The process plumbing. What the typed API does not have yet (execve, ppoll, reboot, syslog,
-/// clock_gettime, the console's termios) goes through the raw layer here, in one place, to be swapped for typed
-/// calls as they land.
+/// The process plumbing, on the typed API. What it does not have yet (ppoll, clock_gettime,
+/// the console's termios) goes through the raw layer here, in one place.
 mod sys {
-    use core::ffi::CStr;
-
     use linux_raw_sys::general as g;
     use sysrt::fd::BorrowedFd;
     use sysrt::fs::{self, Mode, OFlags};
-    use sysrt::process::{self, Pid, PidfdFlags, WaitOptions, WaitTarget};
+    use sysrt::process::{
+        self, ProcAttr, SpawnError, SpawnStep, Started, SysProcAttr, WaitOptions, WaitTarget,
+    };
     use sysrt::signal::{self, Signal};
-    use sysrt::{Errno, Sysno, io};
+    use sysrt::system::{self, RebootCommand, SyslogAction};
+    use sysrt::{Errno, Sysno};
 
     use super::{ERR_PATH, Entry, OUT_PATH};
 
@@ -419,21 +429,17 @@ mod sys {
         }
     }
 
-    /// Forks a child that runs `e`; returns its pid.
-    pub fn spawn(e: &Entry<'_>) -> sysrt::Result<Pid> {
+    /// Starts the child of `e`: exactly its argv and environment, stdin on /dev/null, stdout
+    /// and stderr in the capture files (stdout where the plan says), the closed descriptors
+    /// the plan asks for; a pidfd comes back for the timeout.
+    pub fn spawn(e: &Entry<'_>) -> Result<Started, SpawnError> {
+        let fail = |errno| SpawnError {
+            step: SpawnStep::Args,
+            errno,
+        };
         if e.argc == 0 {
-            return Err(Errno::EINVAL);
+            return Err(fail(Errno::EINVAL));
         }
-        // SAFETY: this process is single-threaded, so the child is a complete copy.
-        match unsafe { sysrt::process::fork() }? {
-            Some(pid) => Ok(pid),
-            None => child(e),
-        }
-    }
-
-    /// The child: stdin from /dev/null, stdout and stderr into the capture files (or stdout
-    /// where the plan says), the closes the plan asks for, then execve. Never returns.
-    fn child(e: &Entry<'_>) -> ! {
         let creat = OFlags::WRONLY | OFlags::CREAT | OFlags::TRUNC;
         let out = match e.stdout {
             Some(p) => fs::open(p, OFlags::WRONLY, Mode::empty()),
@@ -441,45 +447,30 @@ mod sys {
         };
         let err = fs::open(ERR_PATH, creat, Mode::from_octal(0o644));
         let null = fs::open(c"/dev/null", OFlags::RDONLY, Mode::empty());
-        let (Ok(out), Ok(err), Ok(null)) = (out, err, null) else {
-            sysrt::process::exit_group(126);
-        };
-        // Inheritable copies on 0-2; the originals close on exec.
-        let _ = (
-            io::dup2_stdin(&null),
-            io::dup2_stdout(&out),
-            io::dup2_stderr(&err),
-        );
-        for (fd, closed) in e.close.iter().enumerate() {
-            if *closed {
-                // SAFETY: close takes an integer; fds 0-2 are ours to close in this child.
-                let _ = unsafe { sysrt::raw_syscall(Sysno::close, fd, 0, 0) };
+        let (out, err, null) = (out.map_err(fail)?, err.map_err(fail)?, null.map_err(fail)?);
+        let mut files = [Some(null.as_fd()), Some(out.as_fd()), Some(err.as_fd())];
+        for (slot, closed) in files.iter_mut().zip(e.close) {
+            if closed {
+                *slot = None;
             }
         }
-        // argv[0] is the path; both arrays end with a NULL (MAX_ITEMS + 1 slots).
-        // SAFETY: the pointers lead to NUL-terminated strings in the plan buffer, which lives
-        // until exec replaces this image.
-        let ret = unsafe {
-            sysrt::raw_syscall(
-                Sysno::execve,
-                e.argv[0] as usize,
-                e.argv.as_ptr() as usize,
-                e.envp.as_ptr() as usize,
-            )
+        let sys = SysProcAttr {
+            pidfd: true,
+            ..SysProcAttr::default()
         };
-        // SAFETY: argv[0] is a NUL-terminated string in the plan buffer (checked non-empty).
-        let path = unsafe { CStr::from_ptr(e.argv[0].cast()) };
-        if let Err(errno) = ret {
-            sysrt_rt::eprintln!("kinit: execve {path:?}: {errno}");
-        }
-        sysrt::process::exit_group(127);
+        let attr = ProcAttr::new()
+            .env(&e.envp[..e.envc])
+            .files(&files)
+            .sys(sys);
+        process::start_process(e.argv[0], &e.argv[..e.argc], &attr)
     }
 
-    /// Waits for `pid`, killing it after `secs` seconds. A pidfd, readable once the child
-    /// has exited, lets `ppoll` wait with a timeout (pidfd_open: Linux 5.3).
-    pub fn wait_with_timeout(pid: Pid, secs: i64) -> Ended {
+    /// Waits for the child, killing it after `secs` seconds: its pidfd becomes readable when
+    /// it exits, so `ppoll` can wait with a timeout.
+    pub fn wait_with_timeout(started: Started, secs: i64) -> Ended {
+        let pid = started.pid;
         let mut timed_out = false;
-        if let Ok(pidfd) = process::pidfd_open(pid, PidfdFlags::empty()) {
+        if let Some(pidfd) = &started.pidfd {
             let mut pfd = g::pollfd {
                 fd: pidfd.as_raw_fd(),
                 events: g::POLLIN as i16,
@@ -546,37 +537,23 @@ mod sys {
         ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
     }
 
-    // syslog(2) actions: include/linux/syslog.h, which linux-raw-sys does not carry.
-    const SYSLOG_ACTION_READ_ALL: usize = 3;
-    const SYSLOG_ACTION_CLEAR: usize = 5;
-    const SYSLOG_ACTION_CONSOLE_LEVEL: usize = 8;
-
     /// Only messages more urgent than `level` go to the console (`dmesg -n`).
-    pub fn klog_console_level(level: usize) {
-        // SAFETY: this action takes an integer and touches no memory of ours.
-        let _ = unsafe { sysrt::raw_syscall(Sysno::syslog, SYSLOG_ACTION_CONSOLE_LEVEL, 0, level) };
+    pub fn klog_console_level(level: u8) {
+        let _ = system::syslog(SyslogAction::ConsoleLevel(level));
     }
 
     /// Empties the kernel's log buffer, so a later read holds only what came after.
     pub fn klog_clear() {
-        // SAFETY: this action takes no buffer.
-        let _ = unsafe { sysrt::raw_syscall(Sysno::syslog, SYSLOG_ACTION_CLEAR, 0, 0) };
+        let _ = system::syslog(SyslogAction::Clear);
     }
 
     /// Copies the kernel's log buffer (its newest `buf.len()` bytes) into `buf`; returns the
     /// length (0 on an error).
     pub fn klog_read(buf: &mut [u8]) -> usize {
-        // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which outlives the
-        // call.
-        let n = unsafe {
-            sysrt::raw_syscall(
-                Sysno::syslog,
-                SYSLOG_ACTION_READ_ALL,
-                buf.as_mut_ptr() as usize,
-                buf.len(),
-            )
-        };
-        n.unwrap_or(0).min(buf.len())
+        let len = buf.len();
+        system::syslog(SyslogAction::ReadAll(buf))
+            .unwrap_or(0)
+            .min(len)
     }
 
     /// Blocks forever (ppoll on no descriptors, no timeout): the `hang` mode.
@@ -588,22 +565,14 @@ mod sys {
     }
 
     /// `reboot(LINUX_REBOOT_CMD_POWER_OFF)`: ends the guest (qemu exits). Only PID 1 gets
-    /// here: `main` returned early otherwise.
+    /// here: `main` returned early otherwise, and this checks again, since as root on a host
+    /// the same call would switch the host off.
     pub fn power_off() -> ! {
-        if sysrt::process::getpid().raw() == 1 {
-            // SAFETY: reboot takes integers only; with POWER_OFF it does not return on
-            // success, and this process is the guest's init.
-            let _ = unsafe {
-                sysrt::raw_syscall(
-                    Sysno::reboot,
-                    g::LINUX_REBOOT_MAGIC1 as usize,
-                    g::LINUX_REBOOT_MAGIC2 as usize,
-                    g::LINUX_REBOOT_CMD_POWER_OFF as usize,
-                )
-            };
+        if process::getpid().raw() == 1 {
+            let _ = system::reboot(RebootCommand::PowerOff);
         }
         // Returning from PID 1 panics the kernel, which xtask also reports (no `done`).
-        sysrt::process::exit_group(1);
+        process::exit_group(1);
     }
 }
 

@@ -35,17 +35,17 @@ pub struct Console {
 }
 
 impl Console {
-    /// The kernel's messages of level warning or more urgent (0 to 4) from the plan's run,
-    /// without their `<priority>` prefix.
-    pub fn kernel_warnings(&self) -> Vec<String> {
+    /// The kernel's messages from the plan's run at `level` or more urgent (0 emergency … 4
+    /// warning … 7 debug), without their `<priority>` prefix.
+    pub fn kernel_messages(&self, level: u32) -> Vec<String> {
         String::from_utf8_lossy(&self.klog)
             .lines()
             .filter_map(|l| {
                 let rest = l.strip_prefix('<')?;
-                let (level, text) = rest.split_once('>')?;
+                let (prio, text) = rest.split_once('>')?;
                 // `<N>` is a syslog priority: facility * 8 + level (`<12>` is a user
                 // process's warning through /dev/kmsg).
-                (level.parse::<u32>().ok()? & 7 <= 4).then(|| text.to_owned())
+                (prio.parse::<u32>().ok()? & 7 <= level).then(|| text.to_owned())
             })
             .collect()
     }
@@ -173,9 +173,10 @@ r\n\
         assert_eq!(c.runs[1].outcome.status, Status::Signaled(9));
         assert_eq!(c.done, Some(2));
         assert_eq!(
-            c.kernel_warnings(),
+            c.kernel_messages(4),
             vec!["[    1.1] warning: w".to_string(), "[    1.2] kmsg".into()]
         );
+        assert!(c.kernel_messages(3).is_empty());
         assert!(c.panic.is_none() && c.problems.is_empty() && c.unfinished.is_none());
     }
 
