@@ -382,8 +382,8 @@ fn dump(kind: &str, label: &Label<'_>, path: &CStr) {
     }
 }
 
-/// The process plumbing, on the typed API. What it does not have yet (ppoll, clock_gettime,
-/// the console's termios) goes through the raw layer here, in one place.
+/// The process plumbing, on the typed API. What it does not have yet (ppoll, the console's
+/// termios) goes through the raw layer here, in one place.
 mod sys {
     use linux_raw_sys::general as g;
     use sysrt::fd::BorrowedFd;
@@ -393,6 +393,7 @@ mod sys {
     };
     use sysrt::signal::{self, Signal};
     use sysrt::system::{self, RebootCommand, SyslogAction};
+    use sysrt::time::{self, ClockId};
     use sysrt::{Errno, Sysno};
 
     use super::{ERR_PATH, Entry, OUT_PATH};
@@ -521,20 +522,7 @@ mod sys {
 
     /// CLOCK_MONOTONIC in milliseconds (0 if the clock cannot be read).
     pub fn monotonic_ms() -> i64 {
-        let mut ts = g::__kernel_timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        // SAFETY: clock_gettime writes one timespec into `ts`, which outlives the call.
-        let _ = unsafe {
-            sysrt::raw_syscall(
-                Sysno::clock_gettime,
-                g::CLOCK_MONOTONIC as usize,
-                &raw mut ts as usize,
-                0,
-            )
-        };
-        ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
+        time::clock_gettime(ClockId::MONOTONIC).map_or(0, |t| t.sec * 1000 + t.nsec / 1_000_000)
     }
 
     /// Only messages more urgent than `level` go to the console (`dmesg -n`).
