@@ -194,6 +194,40 @@ pub fn under_qemu() -> bool {
     sysrt_rt::getenv("SYSRT_QEMU").is_some()
 }
 
+/// Whether this run is a child of the `/init` of a throwaway kernel guest (`cargo xtask test
+/// --kernel` sets `SYSRT_TEST_GUEST`, and the parent is then PID 1): root-only cases that
+/// change the machine (mounting over paths, pivot_root) may run there and nowhere else.
+pub fn in_guest() -> bool {
+    sysrt_rt::getenv("SYSRT_TEST_GUEST").is_some() && sysrt::process::getppid().raw() == 1
+}
+
+/// The running kernel's (major, minor) version, from `/proc/sys/kernel/osrelease` ("6.1.0-57-
+/// amd64" gives (6, 1)); `None` when it cannot be read. Under QEMU user-mode this is the
+/// host's kernel, which is the one answering the guest's syscalls.
+pub fn kernel_version() -> Option<(u32, u32)> {
+    let fd = fs::open("/proc/sys/kernel/osrelease", OFlags::RDONLY, Mode::empty()).ok()?;
+    let mut buf = [0u8; 64];
+    let n = io::read(&fd, &mut buf).ok()?;
+    let mut parts = buf[..n].split(|&b| b == b'.' || b == b'-' || b == b'\n');
+    let mut num = || -> Option<u32> {
+        let p = parts.next()?;
+        if p.is_empty() || !p.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        p.iter().try_fold(0u32, |n, &d| {
+            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+        })
+    };
+    Some((num()?, num()?))
+}
+
+/// Whether the running kernel is older than `major.minor`: a case that depends on a newer
+/// feature may then accept the older kernel's documented answer, or skip naming it. `false`
+/// when the version cannot be read, so the case runs and fails loudly rather than skipping.
+pub fn kernel_older_than(major: u32, minor: u32) -> bool {
+    kernel_version().is_some_and(|v| v < (major, minor))
+}
+
 /// A pipe made through the raw layer (read end, write end), close-on-exec, for tests that
 /// need one without depending on the pipe API under test elsewhere.
 pub fn raw_pipe() -> Result<(OwnedFd, OwnedFd), Errno> {

@@ -2,7 +2,7 @@
 //! under QEMU user-mode.
 //!
 //! ```text
-//! cargo xtask test  [--arch x86_64|aarch64|riscv64|all] [FILTER]
+//! cargo xtask test  [--arch x86_64|aarch64|riscv64|all] [--kernel] [FILTER]
 //! cargo xtask demo  [--arch ...]
 //! cargo xtask build [--arch ...]
 //! cargo xtask run   PROGRAM [--arch ...] [-- ARGS...]
@@ -23,6 +23,8 @@ mod coverage_map;
 mod demo;
 mod elf;
 mod hygiene;
+mod kernel;
+mod parent;
 mod publish;
 mod run;
 mod setup;
@@ -43,6 +45,9 @@ commands:
   test  [--arch A] [FILTER]      host unit tests, then every test program on every arch
                                  (x86_64 natively, the others under QEMU); FILTER keeps the
                                  cases whose program or name contains it
+  test --kernel [--arch A] [FILTER]
+                                 every test program on real Linux kernels, one qemu-system
+                                 guest per arch
   demo  [--arch A]               build and run the demo programs; table of size, status, syscalls
   build [--arch A]               cross-build the test and demo programs
   run   PROGRAM [--arch A] [-- ARGS...]
@@ -56,7 +61,7 @@ A (default all): x86_64, aarch64, riscv64, all
 `cargo xtask COMMAND --help` describes one command.";
 
 const TEST_USAGE: &str = "\
-usage: cargo xtask test [--arch A] [FILTER]
+usage: cargo xtask test [--arch A] [--kernel] [FILTER]
 
 Runs the host unit tests (cargo test), then every test program on each arch (x86_64
 natively, aarch64 and riscv64 under QEMU user-mode), and the checks only a parent can
@@ -65,8 +70,17 @@ runs the host arch's programs a second time as uid/gid 65534 with no supplementa
 groups, so a case that passes only with root's powers fails there. Exits 0 when nothing
 failed.
 
+With --kernel it runs the same programs and parent-side checks on real Linux kernels
+instead: one qemu-system guest per arch (TCG), booting Debian's kernel (x86_64 and
+aarch64: Debian 12's 6.1; riscv64: Debian 13's 6.12) with an initramfs whose libc-free
+/init runs every program as its child. It installs qemu-system with apt-get when run as
+root (else it names the command), fetches the kernels once with apt into
+target/kernels/ (each .deb checked against the Packages index apt verified), and ends
+with the kernel matrix. Each boot is killed after SYSRT_KERNEL_TIMEOUT seconds (600).
+
   FILTER        keep the cases whose program or name contains it (no host unit tests)
   --arch A      x86_64, aarch64, riscv64 or all (default all)
+  --kernel      run on the kernel guests instead (see above)
   -h, --help    print this help";
 
 const DEMO_USAGE: &str = "\
@@ -122,6 +136,8 @@ enum Cmd {
     Test {
         arches: Vec<Arch>,
         filter: Option<String>,
+        /// `--kernel`: on the qemu-system guests instead.
+        kernel: bool,
     },
     Demo {
         arches: Vec<Arch>,
@@ -161,6 +177,7 @@ struct Opts {
     positional: Vec<String>,
     passthrough: Vec<String>,
     help: bool,
+    kernel: bool,
 }
 
 /// Parses a command's options; `usage` is appended to errors. `-h`/`--help` anywhere before
@@ -171,6 +188,7 @@ fn parse_opts(args: &[String], usage: &str) -> Result<Opts> {
         positional: vec![],
         passthrough: vec![],
         help: false,
+        kernel: false,
     };
     let mut i = 0;
     while i < args.len() {
@@ -180,6 +198,8 @@ fn parse_opts(args: &[String], usage: &str) -> Result<Opts> {
             break;
         } else if a == "-h" || a == "--help" {
             opts.help = true;
+        } else if a == "--kernel" && usage == TEST_USAGE {
+            opts.kernel = true;
         } else if a == "--arch" {
             let v = args
                 .get(i + 1)
@@ -259,6 +279,7 @@ fn parse(args: &[String]) -> Result<Cmd> {
             Cmd::Test {
                 filter: opts.positional.first().cloned(),
                 arches: opts.arches,
+                kernel: opts.kernel,
             }
         }
         "demo" | "build" => {
@@ -306,7 +327,16 @@ fn real_main() -> Result<u8> {
             let _ = writeln!(std::io::stdout(), "{text}");
             true
         }
-        Cmd::Test { arches, filter } => test::test(&arches, filter.as_deref())?,
+        Cmd::Test {
+            arches,
+            filter,
+            kernel: false,
+        } => test::test(&arches, filter.as_deref())?,
+        Cmd::Test {
+            arches,
+            filter,
+            kernel: true,
+        } => kernel::test_kernels(&arches, filter.as_deref())?,
         Cmd::Demo { arches } => demo::demo(&arches)?,
         Cmd::Build { arches } => {
             setup::ensure_targets(&arches)?;
@@ -410,6 +440,7 @@ mod tests {
             Cmd::Test {
                 arches: vec![Arch::Riscv64],
                 filter: Some("fs_".into()),
+                kernel: false,
             }
         );
         assert_eq!(
@@ -417,6 +448,15 @@ mod tests {
             Cmd::Test {
                 arches: Arch::ALL.to_vec(),
                 filter: None,
+                kernel: false,
+            }
+        );
+        assert_eq!(
+            parse_str("test --kernel --arch aarch64 io_").unwrap(),
+            Cmd::Test {
+                arches: vec![Arch::Aarch64],
+                filter: Some("io_".into()),
+                kernel: true,
             }
         );
         assert_eq!(
@@ -447,6 +487,7 @@ mod tests {
             ("test -v", "unknown option `-v`", TEST_USAGE),
             ("test a b", "unexpected argument `b`", TEST_USAGE),
             ("test -- x", "takes no `-- ARGS`", TEST_USAGE),
+            ("build --kernel", "unknown option `--kernel`", BUILD_USAGE),
             ("build hello", "unexpected argument `hello`", BUILD_USAGE),
             ("run", "exactly one PROGRAM", RUN_USAGE),
             ("run a b", "exactly one PROGRAM", RUN_USAGE),

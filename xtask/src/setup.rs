@@ -48,7 +48,7 @@ pub fn which(program: &str) -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     // /proc/self/status: "Uid:\treal\teffective\t...".
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -66,7 +66,7 @@ pub fn ensure_debian_package(programs: &[&str], package: &str) -> Result<()> {
     if programs.iter().all(|p| which(p).is_some()) {
         return Ok(());
     }
-    let cmd = format!("apt-get update && apt-get install -y {package}");
+    let cmd = format!("apt-get update && apt-get install -y --no-install-recommends {package}");
     if !is_root() || !Path::new("/usr/bin/apt-get").exists() {
         return Err(format!(
             "{} not found; install the `{package}` package (Debian/Ubuntu: `sudo sh -c '{cmd}'`)",

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::arch::Arch;
 use crate::build::Profile;
+use crate::parent::{self, ParentCase, expect_output, expect_status};
 use crate::run::{Outcome, Status, command_for, run_with_stdout, run_with_timeout};
 use crate::{Result, build, elf, setup};
 
@@ -36,14 +37,14 @@ fn timeout() -> Duration {
 }
 
 #[derive(Default, Clone, Copy)]
-struct Tally {
-    passed: usize,
-    failed: usize,
-    skipped: usize,
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
 }
 
 impl Tally {
-    fn add(&mut self, o: Tally) {
+    pub fn add(&mut self, o: Tally) {
         self.passed += o.passed;
         self.failed += o.failed;
         self.skipped += o.skipped;
@@ -151,51 +152,7 @@ impl ArchRun<'_> {
             }
         }
         let out = self.run(cmd)?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let mut t = Tally::default();
-        let mut total_seen = false;
-        for line in stdout.lines() {
-            if line.ends_with("[OK]") {
-                t.passed += 1;
-            } else if line.contains("[FAIL]") {
-                t.failed += 1;
-                println!("  [{}] {program}: {line}", self.label());
-            } else if line.contains("[SKIPPED]") {
-                t.skipped += 1;
-                println!("  [{}] {program}: {line}", self.label());
-            } else if line.starts_with("total: ") {
-                total_seen = true;
-            }
-        }
-        let problem = if !total_seen {
-            Some(format!("no total line: crashed or killed ({})", out.status))
-        } else if t.failed == 0 && out.status != Status::Exited(0) {
-            Some(format!("reported no failure but ended with {}", out.status))
-        } else {
-            None
-        };
-        if let Some(p) = problem {
-            t.failed += 1;
-            println!("  [{}] {program}: {p} [FAIL]", self.label());
-            let err = String::from_utf8_lossy(&out.stderr);
-            for l in err
-                .lines()
-                .rev()
-                .take(10)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-            {
-                println!("  [{}] {program} stderr: {l}", self.label());
-            }
-        }
-        println!(
-            "  [{}] {program:<16} {} passed, {} failed, {} skipped",
-            self.label(),
-            t.passed,
-            t.failed,
-            t.skipped
-        );
+        let t = tally_program(&self.label(), program, &out);
         self.tally.add(t);
         Ok(())
     }
@@ -270,166 +227,13 @@ impl ArchRun<'_> {
                 self.case(name, r);
             }
         }
-        for code in [0, 1, 255] {
-            let name = format!("exit_status_{code}_reaches_parent");
-            if self.wants(&name) {
-                let mut cmd = self.base_command("exitcode");
-                cmd.arg(code.to_string());
-                let out = self.run(cmd)?;
-                self.case(&name, expect_status(&out, Status::Exited(code)));
+        for c in crate::parent::cases() {
+            if self.wants(&c.name) {
+                self.parent_case(&c)?;
             }
-        }
-        if self.wants("exit_status_256_wraps_to_0") {
-            let mut cmd = self.base_command("exitcode");
-            cmd.arg("256");
-            let out = self.run(cmd)?;
-            self.case(
-                "exit_status_256_wraps_to_0",
-                expect_status(&out, Status::Exited(0)),
-            );
-        }
-        if self.wants("panic_exits_101_with_message") {
-            let out = self.run(self.base_command("panic"))?;
-            let err = String::from_utf8_lossy(&out.stderr);
-            let shape = err.starts_with("panicked at tests/src/bin/panic.rs:")
-                && err.ends_with(": boom 42\n")
-                && err.lines().count() == 1;
-            let r = expect_status(&out, Status::Exited(101)).and_then(|()| {
-                if shape {
-                    Ok(())
-                } else {
-                    Err(format!("stderr was {err:?}"))
-                }
-            });
-            self.case("panic_exits_101_with_message", r);
-        }
-        if self.wants("main_result_ok_exits_0") {
-            let mut cmd = self.base_command("mainresult");
-            cmd.arg("ok");
-            let out = self.run(cmd)?;
-            let r = expect_status(&out, Status::Exited(0)).and_then(|()| {
-                if out.stderr.is_empty() {
-                    Ok(())
-                } else {
-                    Err(format!("stderr {:?}", out.stderr))
-                }
-            });
-            self.case("main_result_ok_exits_0", r);
-        }
-        if self.wants("main_result_err_prints_error_exits_1") {
-            let out = self.run(self.base_command("mainresult"))?;
-            let err = String::from_utf8_lossy(&out.stderr);
-            let r = expect_status(&out, Status::Exited(1)).and_then(|()| {
-                // `Debug`, as std's `main` prints it.
-                if err == "Error: ENOENT\n" {
-                    Ok(())
-                } else {
-                    Err(format!("stderr was {err:?}"))
-                }
-            });
-            self.case("main_result_err_prints_error_exits_1", r);
-        }
-        if self.wants("tls_program_refused_at_start") {
-            let out = self.run(self.base_command("tls"))?;
-            let err = String::from_utf8_lossy(&out.stderr);
-            let r = expect_status(&out, Status::Exited(127)).and_then(|()| {
-                let want = "sysrt-rt: this program has thread-local storage (a PT_TLS segment), \
-                            which sysrt-rt does not support yet\n";
-                if err == want && out.stdout.is_empty() {
-                    Ok(())
-                } else {
-                    Err(format!("stdout {:?}, stderr {err:?}", out.stdout))
-                }
-            });
-            self.case("tls_program_refused_at_start", r);
-        }
-        // fds 0-2 closed at start: the runtime opens /dev/null in their place, so a new file
-        // can never get one of those numbers (STDOUT is a safe constant).
-        for (name, redirect) in [
-            ("stdout_closed_at_start_becomes_dev_null", ">&-"),
-            (
-                "stdin_stdout_stderr_closed_at_start_become_dev_null",
-                "<&- >&- 2>&-",
-            ),
-        ] {
-            if !self.wants(name) {
-                continue;
-            }
-            let report = std::env::temp_dir().join(format!(
-                "sysrt-stdio-{}-{}-{name}",
-                std::process::id(),
-                self.arch
-            ));
-            let inner = self.base_command("rtstart");
-            let mut cmd = Command::new("/bin/sh");
-            cmd.arg("-c")
-                .arg(format!("exec \"$@\" {redirect}"))
-                .arg("sh")
-                .arg(inner.get_program())
-                .args(inner.get_args())
-                .arg("stdio")
-                .arg(&report)
-                .env_clear()
-                .envs(inner.get_envs().filter_map(|(k, v)| Some((k, v?))));
-            let out = self.run(cmd)?;
-            let got = std::fs::read_to_string(&report).unwrap_or_default();
-            let _ = std::fs::remove_file(&report);
-            let want_stdin = if redirect.contains("<&-") {
-                "/dev/null"
-            } else {
-                ""
-            };
-            let want_stderr = if redirect.contains("2>&-") {
-                "/dev/null"
-            } else {
-                ""
-            };
-            let lines: Vec<&str> = got.lines().collect();
-            let ok = lines.len() == 4
-                && (want_stdin.is_empty() || lines[0] == "0 /dev/null")
-                && lines[1] == "1 /dev/null"
-                && (want_stderr.is_empty() || lines[2] == "2 /dev/null")
-                && lines[3] == "open 3";
-            let r = expect_status(&out, Status::Exited(0)).and_then(|()| {
-                if ok {
-                    Ok(())
-                } else {
-                    Err(format!("report {got:?}"))
-                }
-            });
-            self.case(name, r);
-        }
-        if self.wants("print_macros_long_output_and_stderr") {
-            let out = self.run(self.base_command("print"))?;
-            let mut want = String::new();
-            for i in 0..60 {
-                want.push_str(&format!("{i:0>100}"));
-            }
-            want.push_str("\nliteral {braces}\nchecked\n");
-            let err = String::from_utf8_lossy(&out.stderr);
-            let r = expect_output(&out, &want).and_then(|()| {
-                if err == "to stderr 42\n" {
-                    Ok(())
-                } else {
-                    Err(format!("stderr {err:?}"))
-                }
-            });
-            self.case("print_macros_long_output_and_stderr", r);
-        }
-        if self.wants("print_to_dev_full_ignored_checked_writer_reports") {
-            let full = std::fs::OpenOptions::new().write(true).open("/dev/full")?;
-            let out = run_with_stdout(self.base_command("print"), timeout(), full.into())?;
-            self.case(
-                "print_to_dev_full_ignored_checked_writer_reports",
-                expect_status(&out, Status::Exited(3)),
-            );
         }
         for program in ["copyfile", "cp"] {
             self.copy_example_cases(program)?;
-        }
-        if self.wants("demo_hello_output") {
-            let out = self.run(self.base_command("hello"))?;
-            self.case("demo_hello_output", expect_output(&out, "hello, world\n"));
         }
         if self.wants("demo_quickstart_output_and_no_file_left") {
             let out = self.run(self.base_command("quickstart"))?;
@@ -488,6 +292,63 @@ impl ArchRun<'_> {
             });
             self.case("demo_supervise_forwards_external_sigterm", r);
         }
+        Ok(())
+    }
+
+    /// Runs one of the shared parent-side cases (see [`crate::parent`]).
+    fn parent_case(&mut self, c: &ParentCase) -> Result<()> {
+        let mut cmd = self.base_command(c.program);
+        cmd.args(c.args.iter().map(|a| OsString::from_vec(a.clone())));
+        let report = c.report.then(|| {
+            std::env::temp_dir().join(format!(
+                "sysrt-report-{}-{}-{}",
+                std::process::id(),
+                self.arch,
+                c.name
+            ))
+        });
+        if let Some(r) = &report {
+            cmd.arg(r);
+        }
+        if !c.closed.is_empty() {
+            // The shell closes the descriptors, then execs the program (QEMU included).
+            let redirect: Vec<&str> = c
+                .closed
+                .iter()
+                .map(|fd| match fd {
+                    0 => "<&-",
+                    1 => ">&-",
+                    _ => "2>&-",
+                })
+                .collect();
+            let inner = cmd;
+            cmd = Command::new("/bin/sh");
+            cmd.arg("-c")
+                .arg(format!("exec \"$@\" {}", redirect.join(" ")))
+                .arg("sh")
+                .arg(inner.get_program())
+                .args(inner.get_args())
+                .env_clear()
+                .envs(inner.get_envs().filter_map(|(k, v)| Some((k, v?))));
+            if let Some(u) = self.user {
+                as_user(&mut cmd, u);
+            }
+        }
+        let out = if c.stdout_full {
+            let full = std::fs::OpenOptions::new().write(true).open("/dev/full")?;
+            run_with_stdout(cmd, timeout(), full.into())?
+        } else {
+            self.run(cmd)?
+        };
+        let got = report
+            .as_ref()
+            .map(|r| {
+                let text = std::fs::read_to_string(r).unwrap_or_default();
+                let _ = std::fs::remove_file(r);
+                text
+            })
+            .unwrap_or_default();
+        self.case(&c.name, (c.judge)(&out, &got));
         Ok(())
     }
 
@@ -710,24 +571,6 @@ impl Drop for UnprivilegedDirs {
     }
 }
 
-fn expect_status(out: &Outcome, want: Status) -> std::result::Result<(), String> {
-    if out.status == want {
-        Ok(())
-    } else {
-        Err(format!("got {}, expected {want}", out.status))
-    }
-}
-
-fn expect_output(out: &Outcome, want: &str) -> std::result::Result<(), String> {
-    expect_status(out, Status::Exited(0))?;
-    let got = String::from_utf8_lossy(&out.stdout);
-    if got == want {
-        Ok(())
-    } else {
-        Err(format!("stdout {got:?}, expected {want:?}"))
-    }
-}
-
 /// `cargo test --workspace`, counted from libtest's `test result:` lines.
 /// Host unit tests: `cargo test --workspace`, then sysrt again with its `std` feature (which a
 /// workspace-wide build cannot turn on: it would put std under the no_std runtime).
@@ -787,6 +630,59 @@ fn count_libtest(args: &[&str]) -> Result<Tally> {
     Ok(t)
 }
 
+/// Counts a test program's `[OK]`/`[FAIL]`/`[SKIPPED]` lines and prints the failed and
+/// skipped ones and a summary line, each tagged `[label]`. A missing total line (a crash or a
+/// kill), or a non-zero status with no failure reported, is one more failure.
+pub fn tally_program(label: &str, program: &str, out: &Outcome) -> Tally {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut t = Tally::default();
+    let mut total_seen = false;
+    for line in stdout.lines() {
+        if line.ends_with("[OK]") {
+            t.passed += 1;
+        } else if line.contains("[FAIL]") {
+            t.failed += 1;
+            println!("  [{label}] {program}: {line}");
+        } else if line.contains("[SKIPPED]") {
+            t.skipped += 1;
+            println!("  [{label}] {program}: {line}");
+        } else if line.starts_with("total: ") {
+            total_seen = true;
+        }
+    }
+    let problem = if !total_seen {
+        Some(format!("no total line: crashed or killed ({})", out.status))
+    } else if t.failed == 0 && out.status != Status::Exited(0) {
+        Some(format!("reported no failure but ended with {}", out.status))
+    } else {
+        None
+    };
+    if let Some(p) = problem {
+        t.failed += 1;
+        println!("  [{label}] {program}: {p} [FAIL]");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = err.lines().collect();
+        for l in &lines[lines.len().saturating_sub(10)..] {
+            println!("  [{label}] {program} stderr: {l}");
+        }
+    }
+    println!(
+        "  [{label}] {program:<16} {} passed, {} failed, {} skipped",
+        t.passed, t.failed, t.skipped
+    );
+    t
+}
+
+/// Whether `program` (a `tests/` binary) reports its own cases. The programs of
+/// [`parent::JUDGED_PROGRAMS`] are judged by their parent instead, `bench_*` programs measure,
+/// `spawn_child` is the child the spawn programs start, and `kinit` is the kernel guests'
+/// /init (`cargo xtask test --kernel`).
+pub fn is_test_program(program: &str) -> bool {
+    !parent::JUDGED_PROGRAMS.contains(&program)
+        && !program.starts_with("bench_")
+        && !matches!(program, "spawn_child" | "kinit")
+}
+
 /// Runs one arch's programs (as `user` when given) and its parent-side cases, and returns its
 /// tally and summary line. The ELF facts are checked once per build, in the run as ourselves.
 fn run_arch(
@@ -808,14 +704,7 @@ fn run_arch(
     if user.is_none() {
         run.elf_cases(programs)?;
     }
-    // exitcode, panic, mainresult and print are judged by their parent (below);
-    // bench_* programs measure; demos are run by the parent-side cases.
-    let is_case_program = |p: &&String| {
-        !matches!(
-            p.as_str(),
-            "exitcode" | "panic" | "mainresult" | "print" | "tls" | "spawn_child"
-        ) && !p.starts_with("bench_")
-    };
+    let is_case_program = |p: &&String| is_test_program(p);
     let tests = build::test_programs()?;
     for p in tests.iter().filter(is_case_program) {
         if filter.is_none_or(|f| p.contains(f)) {
@@ -862,6 +751,13 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
         lines.push(line);
         if !arch.is_host() {
             continue;
+        }
+        // The kernel the native runs met (the guests of `--kernel` name theirs).
+        if let Some(l) = lines.last_mut() {
+            l.push_str(&format!(
+                " (natively, Linux {})",
+                crate::kernel::host_kernel()
+            ));
         }
         let id = UNPRIVILEGED_ID;
         match unprivileged_pass_blocker() {

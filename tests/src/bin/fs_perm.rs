@@ -368,36 +368,77 @@ fn main() -> i32 {
         Ok(Oct(0o640))
     );
     // fchmodat2 (Linux 6.6) refuses to change a symlink's mode: EOPNOTSUPP, target untouched.
-    let nofollow_link = fs::fchmodat(
-        CWD,
-        sym.as_str(),
-        Mode::from_octal(0o600),
-        AtFlags::SYMLINK_NOFOLLOW,
+    // Before 6.6 (and under QEMU 7.2, which lacks fchmodat2) sysrt falls back to O_PATH and
+    // /proc/self/fd as glibc does, with the same answers: the kernel matrix runs both paths.
+    check!(
+        t,
+        "fchmodat_nofollow_on_symlink_eopnotsupp",
+        (
+            fs::fchmodat(
+                CWD,
+                sym.as_str(),
+                Mode::from_octal(0o600),
+                AtFlags::SYMLINK_NOFOLLOW,
+            ),
+            perm(target.as_str())
+        ),
+        (Err(Errno::EOPNOTSUPP), Ok(Oct(0o640)))
     );
-    if under_qemu() && nofollow_link == Err(Errno::ENOSYS) {
-        let why = "ENOSYS under QEMU 7.2: qemu does not implement fchmodat2 (Linux 6.6)";
-        t.skip("fchmodat_nofollow_on_symlink_eopnotsupp", why);
-        t.skip("fchmodat_nofollow_on_regular_file", why);
-    } else {
-        check!(
-            t,
-            "fchmodat_nofollow_on_symlink_eopnotsupp",
-            (nofollow_link, perm(target.as_str())),
-            (Err(Errno::EOPNOTSUPP), Ok(Oct(0o640)))
-        );
-        check!(
-            t,
-            "fchmodat_nofollow_on_regular_file",
+    check!(
+        t,
+        "fchmodat_nofollow_on_regular_file",
+        fs::fchmodat(
+            CWD,
+            target.as_str(),
+            Mode::from_octal(0o444),
+            AtFlags::SYMLINK_NOFOLLOW
+        )
+        .and_then(|()| perm(target.as_str())),
+        Ok(Oct(0o444))
+    );
+    check!(
+        t,
+        "fchmodat_nofollow_relative_to_dirfd",
+        fs::fchmodat(
+            &dfd,
+            "target",
+            Mode::from_octal(0o604),
+            AtFlags::SYMLINK_NOFOLLOW
+        )
+        .and_then(|()| perm(target.as_str())),
+        Ok(Oct(0o604))
+    );
+    // AT_EMPTY_PATH: the descriptor's own file (an O_PATH one: fchmod would say EBADF).
+    let by_fd = fs::open(target.as_str(), OFlags::PATH, Mode::empty()).and_then(|fd| {
+        fs::fchmodat(&fd, "", Mode::from_octal(0o640), AtFlags::EMPTY_PATH)
+            .and_then(|()| perm(target.as_str()))
+    });
+    check!(t, "fchmodat_empty_path_on_o_path_fd", by_fd, Ok(Oct(0o640)));
+    check!(
+        t,
+        "fchmodat_unknown_flag_einval_mode_kept",
+        (
             fs::fchmodat(
                 CWD,
                 target.as_str(),
-                Mode::from_octal(0o444),
-                AtFlags::SYMLINK_NOFOLLOW
-            )
-            .and_then(|()| perm(target.as_str())),
-            Ok(Oct(0o444))
-        );
-    }
+                Mode::from_octal(0o600),
+                AtFlags::SYMLINK_NOFOLLOW | AtFlags::REMOVEDIR,
+            ),
+            perm(target.as_str())
+        ),
+        (Err(Errno::EINVAL), Ok(Oct(0o640)))
+    );
+    check!(
+        t,
+        "fchmodat_nofollow_missing_enoent",
+        fs::fchmodat(
+            &dfd,
+            "missing",
+            Mode::from_octal(0o600),
+            AtFlags::SYMLINK_NOFOLLOW
+        ),
+        Err(Errno::ENOENT)
+    );
     check!(
         t,
         "chmod_missing_enoent",
@@ -790,6 +831,6 @@ fn main() -> i32 {
     t.finish()
 }
 
-const PLAN: usize = 77;
+const PLAN: usize = 81;
 
 sysrt_rt::main!(main);

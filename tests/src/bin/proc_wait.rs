@@ -32,7 +32,8 @@ use sysrt_tests::child::{
     poll_wait4, poll_waitid, raise, raw_kill, reap, sleep_ms, stopped, summary,
 };
 use sysrt_tests::util::{
-    CLOSED_FD, FdBaseline, cloexec, file_contents, raw_mkdir, raw_pipe, tmp_path, under_qemu,
+    CLOSED_FD, FdBaseline, cloexec, file_contents, kernel_older_than, raw_mkdir, raw_pipe,
+    tmp_path, under_qemu,
 };
 use sysrt_tests::{Tests, check};
 
@@ -785,11 +786,15 @@ fn rusage_cases(t: &mut Tests) {
     let me = process::getrusage(RusageWho::Process);
     match (thread, me) {
         (Ok(th), Ok(me)) => {
+            // maxrss is read from the RSS counters, per-CPU since Linux 6.2: a program this
+            // small can stay below the counters' batch and read 0 there (seen in the riscv64
+            // 6.12 guest, one CPU). Before 6.2 the count is exact and must be positive.
+            let maxrss_ok = me.maxrss > 0 || (me.maxrss == 0 && !kernel_older_than(6, 2));
             check!(
                 t,
                 "getrusage_self_maxrss_minflt_positive_unused_fields_0",
                 (
-                    me.maxrss > 0,
+                    maxrss_ok,
                     me.minflt > 0,
                     (me.ixrss, me.idrss, me.isrss, me.nswap, me.msgsnd, me.msgrcv)
                 ),

@@ -4,8 +4,10 @@
 use bitflags::bitflags;
 use linux_raw_sys::general::{self as g, __kernel_timespec};
 
-use crate::fd::{AsFd, CWD};
-use crate::fs::{AtFlags, Mode};
+use core::ffi::CStr;
+
+use crate::fd::{AsFd, BorrowedFd, CWD, RawFd};
+use crate::fs::{AtFlags, Mode, OFlags};
 use crate::path::Arg;
 use crate::time::Timespec;
 use crate::{Errno, Result, Sysno, arch, arg};
@@ -112,16 +114,21 @@ pub fn access(path: impl Arg, mode: Access) -> Result<()> {
 /// caller that is not in the file's group has `S_ISGID` cleared silently.
 ///
 /// With empty `flags` this is the `fchmodat` syscall, which has no flags argument. With
-/// `AtFlags::SYMLINK_NOFOLLOW` (or `EMPTY_PATH`) it is `fchmodat2` (Linux 6.6); on a symlink
-/// the kernel then answers `EOPNOTSUPP`, as Linux cannot change a symlink's mode. Where
-/// `fchmodat2` is missing the call fails with `ENOSYS`: sysrt does not emulate it with
-/// glibc's `O_PATH` and `/proc/self/fd` detour.
+/// `AtFlags::SYMLINK_NOFOLLOW` (or `EMPTY_PATH`) it is `fchmodat2` (Linux 6.6); Linux cannot
+/// change a symlink's mode, so on a symlink the answer is `EOPNOTSUPP`.
+///
+/// Kernels before 6.6 (Debian 12's 6.1 among them) have no `fchmodat2`. There, as glibc and
+/// musl do, the call opens the file with `O_PATH | O_NOFOLLOW`, answers `EOPNOTSUPP` if it is
+/// a symlink, and otherwise changes the mode through `/proc/self/fd/N`, which names exactly
+/// the file just opened (no race with a rename in between). Without /proc mounted that last
+/// step cannot be made and the answer is `EOPNOTSUPP` too.
 ///
 /// # Errors
 /// `EPERM` (not the owner and no `CAP_FOWNER`), `ENOENT`, `ENOTDIR`, `EACCES` (search
 /// permission), `EROFS`, `ELOOP`, `ENAMETOOLONG`, `EOPNOTSUPP` (`SYMLINK_NOFOLLOW` on a
-/// symlink), `EINVAL` (bad flags, or a NUL in `path`), `EBADF`, `ENOSYS` (flags given, no
-/// `fchmodat2`).
+/// symlink; before Linux 6.6 also when /proc is not mounted), `EINVAL` (flags other than
+/// `SYMLINK_NOFOLLOW` and `EMPTY_PATH`, or a NUL in `path`), `EBADF`, `EMFILE` (before
+/// Linux 6.6: no descriptor free for the `O_PATH` step).
 ///
 /// # References
 /// `man 2 fchmodat`. Go: `syscall.Fchmodat`.
@@ -131,31 +138,102 @@ pub fn access(path: impl Arg, mode: Access) -> Result<()> {
 pub fn fchmodat(dirfd: impl AsFd, path: impl Arg, mode: Mode, flags: AtFlags) -> Result<()> {
     let dirfd = dirfd.as_fd();
     path.with_c_str(|path| {
-        let ret = if flags.is_empty() {
-            // SAFETY: `path` is NUL-terminated and outlives the call; the kernel only reads
-            // it.
-            unsafe {
-                arch::syscall3_readonly(
-                    Sysno::fchmodat,
-                    arg::fd(dirfd),
-                    arg::c_str(path),
-                    arg::uint(mode.bits()),
-                )
-            }
-        } else {
-            // SAFETY: as above; `fchmodat2` reads the same arguments plus a flag word.
-            unsafe {
-                arch::syscall4_readonly(
-                    Sysno::fchmodat2,
-                    arg::fd(dirfd),
-                    arg::c_str(path),
-                    arg::uint(mode.bits()),
-                    arg::uint(flags.bits()),
-                )
-            }
+        if flags.is_empty() {
+            return chmod_at(dirfd, path, mode);
+        }
+        // SAFETY: `path` is NUL-terminated and outlives the call; `fchmodat2` only reads it
+        // and takes integers otherwise.
+        let ret = unsafe {
+            arch::syscall4_readonly(
+                Sysno::fchmodat2,
+                arg::fd(dirfd),
+                arg::c_str(path),
+                arg::uint(mode.bits()),
+                arg::uint(flags.bits()),
+            )
         };
-        Errno::decode(ret).map(drop)
+        match Errno::decode(ret) {
+            Err(Errno::ENOSYS) => fchmodat_without_fchmodat2(dirfd, path, mode, flags),
+            r => r.map(drop),
+        }
     })
+}
+
+/// The `fchmodat` syscall: no flags; follows a final symlink.
+#[inline(always)]
+fn chmod_at(dirfd: BorrowedFd<'_>, path: &CStr, mode: Mode) -> Result<()> {
+    // SAFETY: `path` is NUL-terminated and outlives the call; the kernel only reads it.
+    let ret = unsafe {
+        arch::syscall3_readonly(
+            Sysno::fchmodat,
+            arg::fd(dirfd),
+            arg::c_str(path),
+            arg::uint(mode.bits()),
+        )
+    };
+    Errno::decode(ret).map(drop)
+}
+
+/// What `fchmodat2` does, on a kernel without it (before Linux 6.6): see [`fchmodat`].
+#[cold]
+#[inline(never)]
+fn fchmodat_without_fchmodat2(
+    dirfd: BorrowedFd<'_>,
+    path: &CStr,
+    mode: Mode,
+    flags: AtFlags,
+) -> Result<()> {
+    if !(AtFlags::SYMLINK_NOFOLLOW | AtFlags::EMPTY_PATH).contains(flags) {
+        return Err(Errno::EINVAL);
+    }
+    let the_dirfd_itself = flags.contains(AtFlags::EMPTY_PATH) && path.is_empty();
+    if !flags.contains(AtFlags::SYMLINK_NOFOLLOW) && !the_dirfd_itself {
+        // `EMPTY_PATH` with a path changes nothing: the plain call does the same.
+        return chmod_at(dirfd, path, mode);
+    }
+    let opened;
+    let target = if the_dirfd_itself && dirfd.as_raw_fd() != CWD.as_raw_fd() {
+        dirfd
+    } else {
+        let (path, nofollow) = if the_dirfd_itself {
+            (c".", OFlags::empty())
+        } else {
+            (path, OFlags::NOFOLLOW)
+        };
+        opened = crate::fs::openat(dirfd, path, OFlags::PATH | nofollow, Mode::empty())?;
+        opened.as_fd()
+    };
+    if crate::fs::fstat(target)?.mode & g::S_IFMT == g::S_IFLNK {
+        return Err(Errno::EOPNOTSUPP);
+    }
+    let mut buf = [0u8; 32];
+    let proc_path = proc_self_fd(target.as_raw_fd(), &mut buf);
+    match chmod_at(CWD, proc_path, mode) {
+        // /proc is not mounted.
+        Err(Errno::ENOENT) => Err(Errno::EOPNOTSUPP),
+        r => r,
+    }
+}
+
+/// `/proc/self/fd/N` for descriptor `fd` (at most 10 digits), NUL-terminated in `buf`.
+fn proc_self_fd(fd: RawFd, buf: &mut [u8; 32]) -> &CStr {
+    const PREFIX: &[u8] = b"/proc/self/fd/";
+    buf[..PREFIX.len()].copy_from_slice(PREFIX);
+    let mut digits = [0u8; 10];
+    let (mut n, mut len) = (fd.unsigned_abs(), 0);
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for (i, d) in digits[..len].iter().rev().enumerate() {
+        buf[PREFIX.len() + i] = *d;
+    }
+    buf[PREFIX.len() + len] = 0;
+    CStr::from_bytes_until_nul(&buf[..]).unwrap_or(c"")
 }
 
 /// `chmod(path, mode)` — changes the permission bits of a file (following symlinks); uses

@@ -95,11 +95,12 @@ bitflags! {
         /// `MFD_HUGETLB`: back the file with huge pages (`EINVAL` if none are configured).
         #[doc(alias = "MFD_HUGETLB")]
         const HUGETLB = g::MFD_HUGETLB;
-        /// `MFD_NOEXEC_SEAL`: the file is not executable and `F_SEAL_EXEC` is set (Linux 6.3).
+        /// `MFD_NOEXEC_SEAL`: the file is not executable and `F_SEAL_EXEC` is set (Linux 6.3;
+        /// older kernels refuse the unknown bit with `EINVAL`).
         #[doc(alias = "MFD_NOEXEC_SEAL")]
         const NOEXEC_SEAL = g::MFD_NOEXEC_SEAL;
-        /// `MFD_EXEC`: the file may be executed (Linux 6.3; the `vm.memfd_noexec` sysctl may
-        /// refuse it).
+        /// `MFD_EXEC`: the file may be executed (Linux 6.3, `EINVAL` before; the
+        /// `vm.memfd_noexec` sysctl may refuse it).
         #[doc(alias = "MFD_EXEC")]
         const EXEC = g::MFD_EXEC;
     }
@@ -1042,8 +1043,8 @@ pub fn ioctl_tiocswinsz(fd: impl AsFd, ws: &Winsize) -> Result<()> {
 /// `ftruncate` or `write`) and lives until its last descriptor and mapping go away.
 ///
 /// # Errors
-/// `EINVAL` (`name` longer than 249 bytes, a NUL in `name`, unknown bits in `flags`, or
-/// `MFD_HUGETLB` without huge pages), `EMFILE`, `ENFILE`, `ENOMEM`, `EPERM` (`MFD_EXEC`
+/// `EINVAL` (`name` longer than 249 bytes, a NUL in `name`, unknown bits in `flags` —
+/// `NOEXEC_SEAL` and `EXEC` before Linux 6.3 —, or `MFD_HUGETLB` without huge pages), `EMFILE`, `ENFILE`, `ENOMEM`, `EPERM` (`MFD_EXEC`
 /// refused by `vm.memfd_noexec`).
 ///
 /// # References

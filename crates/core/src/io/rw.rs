@@ -411,7 +411,8 @@ bitflags! {
         #[doc(alias = "RWF_SYNC")]
         const SYNC = g::RWF_SYNC;
         /// `RWF_NOWAIT`: do not wait for data that is not immediately available (not in the
-        /// page cache, or a lock held): fail with `EAGAIN` instead.
+        /// page cache, or a lock held): fail with `EAGAIN` instead. A filesystem without
+        /// support refuses it with `EOPNOTSUPP` (tmpfs does, as of Linux 6.18).
         #[doc(alias = "RWF_NOWAIT")]
         const NOWAIT = g::RWF_NOWAIT;
         /// `RWF_APPEND`: this write appends to the end of the file (per-call `O_APPEND`); the
@@ -580,8 +581,9 @@ bitflags! {
 /// Numbers in the range that are not open are ignored. Never blocks.
 ///
 /// # Errors
-/// `EINVAL` (`first > last`, or an unknown flag), `ENOMEM` (`UNSHARE` could not copy the
-/// table), `ENOSYS` (kernels before 5.9).
+/// `EINVAL` (`first > last`, or an unknown flag: `CLOEXEC` is one before Linux 5.11),
+/// `ENOMEM` (`UNSHARE` could not copy the table), `ENOSYS` (kernels before 5.9; there is no
+/// fallback: close the numbers one by one, or list `/proc/self/fd`).
 ///
 /// # Safety
 /// Unless `flags` has `CLOEXEC`, every descriptor in the range is closed: none of them may be

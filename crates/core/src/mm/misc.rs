@@ -54,8 +54,8 @@ pub enum MembarrierCommand {
     #[doc(alias = "MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ")]
     RegisterPrivateExpeditedRseq =
         g::membarrier_cmd::MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ as u32,
-    /// `MEMBARRIER_CMD_GET_REGISTRATIONS` (Linux 6.3): the bit mask of the commands this
-    /// process registered for.
+    /// `MEMBARRIER_CMD_GET_REGISTRATIONS` (Linux 6.3; `EINVAL` before): the bit mask of the
+    /// commands this process registered for.
     #[doc(alias = "MEMBARRIER_CMD_GET_REGISTRATIONS")]
     GetRegistrations = g::membarrier_cmd::MEMBARRIER_CMD_GET_REGISTRATIONS as u32,
 }
