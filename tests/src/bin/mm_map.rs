@@ -23,7 +23,7 @@ use sysrt_tests::procfs::{field, line_count};
 use sysrt_tests::util::{FdBaseline, closed_fd, contents, has_cap, tmp_path, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 63;
+const PLAN: usize = 65;
 
 /// A file of `len` bytes of `fill` at `path`, opened read-write.
 fn file_of(path: &str, len: usize, fill: u8) -> Result<sysrt::fd::OwnedFd, Errno> {
@@ -669,6 +669,34 @@ fn main() -> i32 {
             "mincore_only_the_touched_page_resident",
             r,
             Ok([false, true, false, false])
+        );
+    }
+    // A vector of exactly one byte per page, followed by canaries: nothing is written past
+    // it, over a range of several of mincore's 1 MiB chunks (also where QEMU emulates larger
+    // pages than the host's and would write one byte per 4 KiB host page).
+    let mut vec = [0xAAu8; 40 + 16];
+    let r = MmapOptions::new(40 * ps).map_anonymous().and_then(|mut m| {
+        m[0] = 1;
+        m[39 * ps] = 1;
+        mm::mincore(m.as_ptr().cast(), 40 * ps, &mut vec[..40])
+    });
+    check!(
+        t,
+        "mincore_exact_vec_nothing_written_past_it",
+        (r, all(&vec[40..], 0xAA)),
+        (Ok(()), true)
+    );
+    if under_qemu() && ps != 4096 {
+        t.skip(
+            "mincore_exact_vec_touched_pages_resident",
+            "QEMU emulating larger pages reports mincore per 4 KiB host page",
+        );
+    } else {
+        check!(
+            t,
+            "mincore_exact_vec_touched_pages_resident",
+            (vec[0] & 1, vec[1] & 1, vec[38] & 1, vec[39] & 1),
+            (1, 0, 0, 1)
         );
     }
     let mut one = [0u8; 1];

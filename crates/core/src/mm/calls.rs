@@ -550,23 +550,52 @@ pub fn munlockall() -> Result<()> {
 /// hold anything (the kernel only reads page tables), so it is a plain address, not a borrow.
 ///
 /// `vec` must have at least one byte per page, `len.div_ceil(page_size())`: a shorter `vec`
-/// gives `EINVAL` before the call, since the kernel would write past it. (qemu-user 7.2 run
-/// with `-p` to emulate pages larger than the host's writes one byte per 4 KiB host page:
-/// size `vec` by 4 KiB there.)
+/// gives `EINVAL` before the call. Where pages are larger than 4 KiB the kernel writes into
+/// a 256-byte buffer on the stack, 1 MiB of the range per call, and sysrt copies one byte per
+/// page out of it: an emulator that reports larger pages than it tracks (qemu-user 7.2 run
+/// with `-p`, which writes one byte per 4 KiB host page) then gives wrong bits, but never
+/// writes past `vec`. With 4 KiB pages it is one plain call.
 ///
 /// # Errors
 /// `EINVAL` (`addr` not page-aligned, `vec` too short), `ENOMEM` (part of the range is not
-/// mapped), `EAGAIN`.
+/// mapped, or it wraps around the address space), `EAGAIN`.
 ///
 /// # References
 /// `man 2 mincore`.
 #[inline]
 pub fn mincore(addr: *const c_void, len: usize, vec: &mut [u8]) -> Result<()> {
-    if vec.len() < len.div_ceil(crate::auxv::page_size()) {
+    /// The smallest page size of every arch sysrt supports.
+    const MIN_PAGE: usize = 4096;
+    let ps = crate::auxv::page_size();
+    if vec.len() < len.div_ceil(ps) {
         return Err(Errno::EINVAL);
     }
-    let (vec, _) = arg::slice_mut(vec);
-    // `addr` is only looked up, never dereferenced.
-    // SAFETY: the kernel writes one byte per page of `len` into `vec`, checked to have room.
-    Errno::decode(unsafe { arch::syscall3(Sysno::mincore, addr as usize, len, vec) }).map(drop)
+    if ps == MIN_PAGE {
+        let (vec, _) = arg::slice_mut(vec);
+        // `addr` is only looked up, never dereferenced.
+        // SAFETY: the kernel writes one byte per page of `len` into `vec`, checked to have room.
+        return Errno::decode(unsafe { arch::syscall3(Sysno::mincore, addr as usize, len, vec) })
+            .map(drop);
+    }
+    let mut bounce = [0u8; 256];
+    let chunk = (bounce.len() * MIN_PAGE / ps).max(1) * ps;
+    if chunk / MIN_PAGE > bounce.len() {
+        // A page larger than 1 MiB: no arch sysrt supports has one.
+        return Err(Errno::EINVAL);
+    }
+    let (mut done, mut out) = (0, 0);
+    loop {
+        let n = (len - done).min(chunk);
+        let at = (addr as usize).checked_add(done).ok_or(Errno::ENOMEM)?;
+        let (buf, _) = arg::slice_mut(&mut bounce);
+        // SAFETY: `n` is at most 256 4 KiB pages, so even at one byte per 4 KiB the kernel
+        // writes at most the 256 bytes of `bounce`; `at` is only looked up.
+        Errno::decode(unsafe { arch::syscall3(Sysno::mincore, at, n, buf) })?;
+        let pages = n.div_ceil(ps);
+        vec[out..out + pages].copy_from_slice(&bounce[..pages]);
+        (done, out) = (done + n, out + pages);
+        if done >= len {
+            return Ok(());
+        }
+    }
 }
