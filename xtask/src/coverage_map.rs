@@ -234,6 +234,8 @@ coverage_map! {
     "ParseDirent" => covered(sysrt::fs::RawDir; fs_dir: "r17_every_name_exactly_once", fs_dir: "getdents64_16_byte_buffer_einval_r16"),
     "BytePtrFromString" => covered(sysrt::path::Arg; basic_fs: "open_interior_nul_einval", basic_fs: "path_of_path_max_bytes_enametoolong"),
     "ByteSliceFromString" => covered(sysrt::path::Arg; basic_fs: "unlink_interior_nul_einval"),
+    "SlicePtrFromStrings" => covered(sysrt::process::CStrArray; spawn_exec: "cstr_array_argv_envp_raw_execve", spawn_exec: "cstr_array_interior_nul_einval"),
+    "StringSlicePtr" => reason("deprecated in Go (panics on an interior NUL); sysrt::process::CStrArray does its job and returns EINVAL instead"),
     "StringBytePtr" => reason("deprecated in Go (panics on an interior NUL); sysrt::path::Arg does its job and returns EINVAL instead"),
     "StringByteSlice" => reason("deprecated in Go (panics on an interior NUL); sysrt::path::Arg does its job and returns EINVAL instead"),
 

@@ -11,7 +11,7 @@ use core::mem::MaybeUninit;
 use linux_raw_sys::general::{RLIMIT_NOFILE, SIGKILL, SIGTERM, rlimit64};
 use sysrt::fd::{BorrowedFd, CWD};
 use sysrt::fs::{self, AtFlags, Mode, OFlags};
-use sysrt::process::{self, ProcAttr, SpawnError, SpawnStep};
+use sysrt::process::{self, CStrArray, ProcAttr, SpawnError, SpawnStep, Strs};
 use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::spawn::{ChildProgram, Status, kill_raw, no_children, wait};
@@ -20,7 +20,7 @@ use sysrt_tests::util::{
 };
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 39;
+const PLAN: usize = 41;
 
 /// `start_process` then wait: how the child ended, or the spawn error.
 fn run(path: &[u8], argv: &[&[u8]], attr: &ProcAttr<'_>) -> Result<Status, SpawnError> {
@@ -494,6 +494,47 @@ fn main() -> i32 {
             Err(Errno::EINVAL)
         );
     }
+    // CStrArray (Go's SlicePtrFromStrings): argv and envp for a hand-made execve of a host
+    // program (which QEMU guests may exec), in caller memory.
+    let mut argv_buf = [MaybeUninit::uninit(); 256];
+    let mut envp_buf = [MaybeUninit::uninit(); 64];
+    let arrays = (
+        CStrArray::new(&mut argv_buf, Strs::from(&["sh", "-c", "exit \"$X\""])),
+        CStrArray::new(&mut envp_buf, Strs::from(&[c"X=6"])),
+    );
+    // SAFETY: the test program is single-threaded; the child only execs or exits.
+    let st = match (arrays, unsafe { process::fork() }) {
+        ((Ok(argv), Ok(envp)), Ok(None)) => {
+            // SAFETY: both arrays are NULL-terminated arrays of C strings that outlive the
+            // call; the path is a C string literal.
+            let e = unsafe {
+                sysrt::raw_syscall(
+                    Sysno::execve,
+                    c"/bin/sh".as_ptr() as usize,
+                    argv.as_ptr() as usize,
+                    envp.as_ptr() as usize,
+                )
+            };
+            process::exit(e.err().map_or(99, |e| i32::from(e.raw())))
+        }
+        (_, Ok(None)) => process::exit(98),
+        (_, Ok(Some(pid))) => wait(pid),
+        (_, Err(e)) => Err(e),
+    };
+    check!(
+        t,
+        "cstr_array_argv_envp_raw_execve",
+        st,
+        Ok(Status::Exited(6))
+    );
+    let mut buf = [MaybeUninit::uninit(); 64];
+    check!(
+        t,
+        "cstr_array_interior_nul_einval",
+        CStrArray::new(&mut buf, Strs::from(&["a", "b\0c"])).map(|a| a.len()),
+        Err(Errno::EINVAL)
+    );
+
     let exe = child.exe();
     let argv = child.argv(&[b"exit", b"5"]);
     let replaced = in_child(|out| {

@@ -190,6 +190,97 @@ impl core::fmt::Debug for Strs<'_> {
     }
 }
 
+/// A NULL-terminated array of C strings built in caller memory: what `execve` reads as `argv`
+/// or `envp`, for a hand-made raw call (spawn and exec build theirs the same way). Strings
+/// given as [`CStr`] are used in place; the others are copied, with a NUL, into `buf`, which
+/// also holds the pointer array. Nothing is allocated.
+///
+/// ```
+/// use core::mem::MaybeUninit;
+/// use sysrt::process::{CStrArray, Strs};
+///
+/// let mut buf = [MaybeUninit::uninit(); 128];
+/// let argv = CStrArray::new(&mut buf, Strs::from(&["ls", "-l"]))?;
+/// assert_eq!(argv.len(), 2);
+/// assert_eq!(argv.get(1).map(|s| s.to_bytes()), Some(&b"-l"[..]));
+/// assert!(unsafe { *argv.as_ptr().add(2) }.is_null());
+/// # Ok::<(), sysrt::Errno>(())
+/// ```
+///
+/// Go: `syscall.SlicePtrFromStrings` (and the deprecated `StringSlicePtr`, which panics where
+/// this returns `EINVAL`).
+#[doc(alias = "SlicePtrFromStrings")]
+#[doc(alias = "StringSlicePtr")]
+#[derive(Clone, Copy)]
+pub struct CStrArray<'b> {
+    ptr: *const *const c_char,
+    len: usize,
+    _strs: PhantomData<&'b CStr>,
+}
+
+impl<'b> CStrArray<'b> {
+    /// `CStrArray::new(buf, list)` — the array for `list`, built in `buf`: `(len + 1)` pointers
+    /// and a copy of each string that is not a `CStr`.
+    ///
+    /// # Errors
+    /// `EINVAL` when a string holds a NUL byte; `E2BIG` when `buf` is too small (nothing is
+    /// truncated).
+    pub fn new(buf: &'b mut [MaybeUninit<u8>], list: Strs<'b>) -> Result<CStrArray<'b>> {
+        let len = list.len();
+        let ptr = Arena::new(buf).c_array(list)?;
+        Ok(CStrArray {
+            ptr,
+            len,
+            _strs: PhantomData,
+        })
+    }
+
+    /// The array, for the kernel: `len() + 1` pointers, the last one null. Valid for `'b`.
+    #[inline]
+    pub fn as_ptr(&self) -> *const *const c_char {
+        self.ptr
+    }
+
+    /// The number of strings (the null terminator not counted).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the array holds no string (only the null terminator).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// String `i`, or `None` past the end.
+    pub fn get(&self, i: usize) -> Option<&'b CStr> {
+        if i >= self.len {
+            return None;
+        }
+        // SAFETY: the first `len` pointers of the array point at NUL-terminated strings that
+        // live for `'b` (copies in the caller's buffer, or the caller's own `CStr`s).
+        Some(unsafe { CStr::from_ptr(*self.ptr.add(i)) })
+    }
+
+    /// The strings in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'b CStr> + '_ {
+        (0..self.len).filter_map(|i| self.get(i))
+    }
+}
+
+impl core::fmt::Debug for CStrArray<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+// SAFETY: the array and its strings are only read, and they are borrowed for 'b like the
+// `&CStr`s and `&[u8]`s they came from, which are Send and Sync.
+unsafe impl Send for CStrArray<'_> {}
+// SAFETY: as for Send.
+unsafe impl Sync for CStrArray<'_> {}
+
 /// A bump arena over caller memory: typed slices from the front, NUL-terminated string copies
 /// from the back; `E2BIG` when the two would meet.
 pub(crate) struct Arena<'b> {
@@ -318,6 +409,29 @@ mod tests {
         assert_eq!(s.as_ptr() as usize % align_of::<u64>(), 0);
         let empty: [&CStr; 0] = [];
         assert_eq!(read_array(a.c_array(Strs::from(&empty)).unwrap()).len(), 0);
+    }
+
+    #[test]
+    fn cstr_array_in_caller_memory() {
+        let mut buf = [MaybeUninit::<u8>::uninit(); 64];
+        let a = CStrArray::new(&mut buf, Strs::from(&["a", "", "bc"])).unwrap();
+        assert_eq!(a.len(), 3);
+        let got: std::vec::Vec<&[u8]> = a.iter().map(|c| c.to_bytes()).collect();
+        assert_eq!(got, [&b"a"[..], b"", b"bc"]);
+        assert_eq!(a.get(3), None);
+        assert_eq!(read_array(a.as_ptr()).len(), 3);
+        let mut buf = [MaybeUninit::<u8>::uninit(); 64];
+        let nul = CStrArray::new(&mut buf, Strs::from(&["ok", "a\0b"]));
+        assert_eq!(nul.map(|a| a.len()), Err(Errno::EINVAL));
+        let mut small = [MaybeUninit::<u8>::uninit(); 16];
+        let big = CStrArray::new(&mut small, Strs::from(&["x"]));
+        assert_eq!(big.map(|a| a.len()), Err(Errno::E2BIG));
+        let mut buf = [MaybeUninit::<u8>::uninit(); 8];
+        let empty: [&str; 0] = [];
+        let e = CStrArray::new(&mut buf, Strs::from(&empty)).unwrap();
+        assert!(e.is_empty());
+        // SAFETY: the array holds its null terminator.
+        assert!(unsafe { *e.as_ptr() }.is_null());
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod lookpath;
 mod spawn;
 
 pub use attr::{Credential, IdMap, Namespaces, ProcAttr, SysProcAttr};
-pub use cmdargs::{ArgBytes, CmdArg, Strs};
+pub use cmdargs::{ArgBytes, CStrArray, CmdArg, Strs};
 pub use exec::{exec, execveat};
 pub use lookpath::{ExecPath, LookPathError, look_path};
 pub use spawn::{
