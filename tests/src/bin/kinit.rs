@@ -77,6 +77,10 @@ fn main() -> i32 {
         println!("{MARK} fatal {what}");
         sys::power_off();
     }
+    if let Err(e) = sys::loopback_up() {
+        println!("{MARK} fatal bringing up lo: {e}");
+        sys::power_off();
+    }
     let mut plan = [0u8; PLAN_MAX];
     let runs = match read_plan(&mut plan) {
         Ok(len) => run_plan(&mut plan[..len]),
@@ -555,6 +559,26 @@ mod sys {
     /// `reboot(LINUX_REBOOT_CMD_POWER_OFF)`: ends the guest (qemu exits). Only PID 1 gets
     /// here: `main` returned early otherwise, and this checks again, since as root on a host
     /// the same call would switch the host off.
+    /// Brings the loopback interface up, as every init does: the kernel creates `lo` down,
+    /// and 127.0.0.1 and ::1 exist only once it is up.
+    pub fn loopback_up() -> Result<(), Errno> {
+        use linux_raw_sys::ioctl::SIOCSIFFLAGS;
+        use linux_raw_sys::net::{ifreq, ifreq__bindgen_ty_1, net_device_flags as f};
+        use sysrt::net::{self, AddressFamily, Protocol, SocketType};
+        let sock = net::socket(AddressFamily::INET, SocketType::DGRAM, Protocol::DEFAULT)?;
+        // SAFETY: `ifreq` is plain integers and arrays (a union of them): all zeros is valid.
+        let mut req: ifreq = unsafe { core::mem::zeroed() };
+        req.ifr_ifrn = ifreq__bindgen_ty_1 {
+            ifrn_name: [b'l' as _, b'o' as _, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        };
+        let flags = f::IFF_UP as u32 | f::IFF_LOOPBACK as u32 | f::IFF_RUNNING as u32;
+        req.ifr_ifru.ifru_flags = flags as i16;
+        let fd = sock.as_raw_fd() as usize;
+        // SAFETY: SIOCSIFFLAGS reads one `ifreq`, which `req` is; it outlives the call.
+        unsafe { sysrt::syscall(Sysno::ioctl, fd, SIOCSIFFLAGS as usize, &raw const req as usize) }
+            .map(drop)
+    }
+
     pub fn power_off() -> ! {
         if process::getpid().raw() == 1 {
             let _ = system::reboot(RebootCommand::PowerOff);
