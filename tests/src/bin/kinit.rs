@@ -569,14 +569,23 @@ mod sys {
         // SAFETY: `ifreq` is plain integers and arrays (a union of them): all zeros is valid.
         let mut req: ifreq = unsafe { core::mem::zeroed() };
         req.ifr_ifrn = ifreq__bindgen_ty_1 {
-            ifrn_name: [b'l' as _, b'o' as _, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            ifrn_name: [
+                b'l' as _, b'o' as _, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            ],
         };
         let flags = f::IFF_UP as u32 | f::IFF_LOOPBACK as u32 | f::IFF_RUNNING as u32;
         req.ifr_ifru.ifru_flags = flags as i16;
         let fd = sock.as_raw_fd() as usize;
         // SAFETY: SIOCSIFFLAGS reads one `ifreq`, which `req` is; it outlives the call.
-        unsafe { sysrt::syscall(Sysno::ioctl, fd, SIOCSIFFLAGS as usize, &raw const req as usize) }
-            .map(drop)
+        unsafe {
+            sysrt::syscall(
+                Sysno::ioctl,
+                fd,
+                SIOCSIFFLAGS as usize,
+                &raw const req as usize,
+            )
+        }
+        .map(drop)
     }
 
     pub fn power_off() -> ! {

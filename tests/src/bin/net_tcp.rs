@@ -13,6 +13,7 @@ use core::net::{Ipv4Addr, SocketAddrV4};
 use core::sync::atomic::Ordering;
 use core::time::Duration;
 
+use sysrt::event::{PollFd, PollFlags, poll};
 use sysrt::fd::AsFd;
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::net::{
@@ -125,7 +126,14 @@ fn server_with_forked_client(t: &mut Tests) {
     let pid = fork_child(|| client(p));
     check!(t, "fork_client", pid.is_ok(), true);
     let Ok(pid) = pid else { return };
-    let accepted = net::accept(&s);
+    // A client that cannot connect (no loopback: `lo` down in a fresh network namespace)
+    // must fail this case, not leave accept waiting forever.
+    let mut pfd = [PollFd::new(s.as_fd(), PollFlags::IN)];
+    let accepted = match poll(&mut pfd, Some(Duration::from_secs(60))) {
+        Ok(1) => net::accept(&s),
+        Ok(_) => Err(Errno::ETIMEDOUT),
+        Err(e) => Err(e),
+    };
     check!(
         t,
         "accept_a_connection",

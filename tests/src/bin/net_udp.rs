@@ -23,8 +23,13 @@ const PLAN: usize = 39;
 const QEMU_MULTICAST_IF: &str = "QEMU: its setsockopt/getsockopt translation does not know IP_MULTICAST_IF or \
      IPV6_MULTICAST_IF (ENOPROTOOPT)";
 
+/// Blocking receives give up (`EAGAIN`) after 10 s (loopback queues a datagram within the
+/// sending call, so that is generous even under emulation): a datagram that never comes (no
+/// loopback: `lo` down in a fresh network namespace) fails its case instead of hanging.
 fn udp(family: AddressFamily) -> Result<OwnedFd, Errno> {
-    net::socket(family, SocketType::DGRAM, Protocol::DEFAULT)
+    let s = net::socket(family, SocketType::DGRAM, Protocol::DEFAULT)?;
+    sockopt::set_rcvtimeo(&s, Some(Duration::from_secs(10)))?;
+    Ok(s)
 }
 
 /// A UDP socket bound to an ephemeral loopback port, with its address.
