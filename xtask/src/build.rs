@@ -142,3 +142,8 @@ pub fn test_programs() -> Result<Vec<String>> {
 pub fn demo_programs() -> Result<Vec<String>> {
     bin_names("examples")
 }
+
+/// `sysrt-init` (crates/init): shipped next to the test programs, which run it.
+pub fn init_programs() -> Result<Vec<String>> {
+    bin_names("crates/init")
+}
