@@ -51,7 +51,13 @@ pub fn rows(dirs: &[(Arch, PathBuf)]) -> Result<()> {
             argv.push("--".into());
         }
         argv.push("/bin/true".into());
-        runs.push((format!("{name} {}/bin/true", if name.starts_with("tini") { "-- " } else { "" }), argv));
+        runs.push((
+            format!(
+                "{name} {}/bin/true",
+                if name.starts_with("tini") { "-- " } else { "" }
+            ),
+            argv,
+        ));
     }
     runs.push(("/bin/true alone (floor)".into(), vec!["/bin/true".into()]));
 
@@ -92,7 +98,9 @@ pub fn rows(dirs: &[(Arch, PathBuf)]) -> Result<()> {
         println!("\nsyscalls per run: skipped (strace not installed)");
         return Ok(());
     }
-    println!("\n## sysrt-init: syscalls of one run (strace -c; the init alone, and with -f its child too)");
+    println!(
+        "\n## sysrt-init: syscalls of one run (strace -c; the init alone, and with -f its child too)"
+    );
     println!("| command | init's own | with /bin/true (-f) |");
     println!("|---|---:|---:|");
     for (name, argv) in runs.iter().filter(|(n, _)| !n.starts_with("/bin/true")) {
@@ -127,14 +135,17 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// The total of strace -c's `calls` column for one run of `argv`.
 fn strace_calls(argv: &[String], follow: bool) -> Result<u64> {
-    let out_file = std::env::temp_dir().join(format!("sysrt-bench-init-{}.strace", std::process::id()));
+    let out_file =
+        std::env::temp_dir().join(format!("sysrt-bench-init-{}.strace", std::process::id()));
     let mut cmd = Command::new("strace");
     cmd.arg("-c");
     if follow {
         cmd.arg("-f");
     }
     cmd.arg("-o").arg(&out_file).args(argv);
-    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     cmd.status()?;
     let text = std::fs::read_to_string(&out_file).unwrap_or_default();
     let _ = std::fs::remove_file(&out_file);

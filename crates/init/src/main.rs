@@ -128,8 +128,7 @@ fn configure_signals() -> Result<(ChildSignals, OwnedFd), i32> {
         }
     }
     // With SIGCHLD ignored the kernel would reap our children itself and never tell us.
-    if signal::sigaction_get(Signal::CHLD).is_ok_and(|a| a.disposition() == Disposition::Ignore)
-    {
+    if signal::sigaction_get(Signal::CHLD).is_ok_and(|a| a.disposition() == Disposition::Ignore) {
         let _ = signal::reset(Signal::CHLD);
     }
     match signal::signalfd4(collected, SfdFlags::empty()) {
@@ -174,10 +173,7 @@ fn reaper_check() {
         Ok(false) => {}
         Err(e) => log::log(
             Level::Debug,
-            format_args!(
-                "Failed to read child subreaper attribute: {}",
-                StrError(e)
-            ),
+            format_args!("Failed to read child subreaper attribute: {}", StrError(e)),
         ),
     }
     log::log(Level::Warn, format_args!("{REAPER_WARNING}"));
@@ -331,7 +327,10 @@ fn reap_zombies(o: &Options, child: Pid) -> Result<Option<i32>, i32> {
                 return Err(1);
             }
             Ok(Some((pid, st))) => {
-                log::log(Level::Debug, format_args!("Reaped child with pid: '{}'", Num(pid.raw().into())));
+                log::log(
+                    Level::Debug,
+                    format_args!("Reaped child with pid: '{}'", Num(pid.raw().into())),
+                );
                 if pid == child {
                     status = Some(exit_status(o, main_child_code(st)?));
                 } else if o.warn_on_reap {
@@ -381,7 +380,10 @@ fn forward(o: &Options, child: Pid, info: &SignalfdSiginfo) -> Result<(), i32> {
         log::log(Level::Debug, format_args!("Received SIGCHLD"));
         return Ok(());
     }
-    log::log(Level::Debug, format_args!("Passing signal: '{}'", SigName(sig)));
+    log::log(
+        Level::Debug,
+        format_args!("Passing signal: '{}'", SigName(sig)),
+    );
     let target = if o.kill_group {
         Pid::from_raw(-child.raw())
     } else {
@@ -450,16 +452,16 @@ fn main() -> i32 {
         Ok(v) => v,
         Err(code) => return code,
     };
-    if let Some(sig) = o.pdeathsig {
-        if process::pr_set_pdeathsig(Some(sig)).is_err() {
-            log::fatal(format_args!("Failed to set up parent death signal"));
-            return 1;
-        }
+    if let Some(sig) = o.pdeathsig
+        && process::pr_set_pdeathsig(Some(sig)).is_err()
+    {
+        log::fatal(format_args!("Failed to set up parent death signal"));
+        return 1;
     }
-    if o.subreaper {
-        if let Err(code) = register_subreaper() {
-            return code;
-        }
+    if o.subreaper
+        && let Err(code) = register_subreaper()
+    {
+        return code;
     }
     reaper_check();
     match spawn(&o, &sigs) {

@@ -151,7 +151,6 @@ fn basename(path: &[u8]) -> &[u8] {
     }
 }
 
-
 /// The program's name for messages: `argv[0]` (tini's, and glibc `getopt`'s).
 fn argv0() -> &'static [u8] {
     args::arg(0).map_or(b"sysrt-init", CStr::to_bytes)

@@ -102,7 +102,11 @@ impl Paths {
 
 /// `/bin/sh -c SCRIPT` (the host's shell under QEMU; busybox in a kernel guest).
 fn sh(script: &str) -> Vec<Vec<u8>> {
-    vec![b"/bin/sh".to_vec(), b"-c".to_vec(), script.as_bytes().to_vec()]
+    vec![
+        b"/bin/sh".to_vec(),
+        b"-c".to_vec(),
+        script.as_bytes().to_vec(),
+    ]
 }
 
 /// A started sysrt-init whose stderr (and stdout, unless sent to /dev/null) is read here.
@@ -380,11 +384,19 @@ fn exit_code_cases(t: &mut Tests, p: &Paths) {
     check!(
         t,
         "missing_program_exit_127",
-        (st, out.contains("] exec /nonexistent/prog failed: No such file or directory\n")),
+        (
+            st,
+            out.contains("] exec /nonexistent/prog failed: No such file or directory\n")
+        ),
         (Status::Exited(127), true)
     );
     let (st, _) = run(&p.init(&[p.sub, "no-such-program-on-path"], &[]), &PLAIN);
-    check!(t, "missing_program_on_path_exit_127", st, Status::Exited(127));
+    check!(
+        t,
+        "missing_program_on_path_exit_127",
+        st,
+        Status::Exited(127)
+    );
     let path = format!("/tmp/sysrt-init-noexec-{}", process::getpid());
     let _ = sysrt_tests::util::write_file(&path, b"#!/bin/sh\nexit 0\n");
     let (st, out) = run(&p.init(&[p.sub, "--", &path], &[]), &PLAIN);
@@ -459,7 +471,10 @@ fn reaping_cases(t: &mut Tests, p: &Paths, we_reap: bool) {
 }
 
 fn reaping_as_subreaper(t: &mut Tests, p: &Paths, n: &str) {
-    let (st, out) = run(&p.init(&["-s", "-w", "--"], &p.helper("orphans", &[n])), &PLAIN);
+    let (st, out) = run(
+        &p.init(&["-s", "-w", "--"], &p.helper("orphans", &[n])),
+        &PLAIN,
+    );
     let orphans = orphan_lines(&out);
     check!(
         t,
@@ -502,11 +517,7 @@ fn not_subreaper_case(t: &mut Tests, p: &Paths, n: &str, we_reap: bool) {
         t,
         "not_subreaper_warns_reaping_fails_exit_1",
         (st, out.contains(REAPER_WARNING), zombies),
-        (
-            Status::Exited(1),
-            true,
-            if we_reap { ORPHANS } else { 0 }
-        )
+        (Status::Exited(1), true, if we_reap { ORPHANS } else { 0 })
     );
 }
 
@@ -529,7 +540,11 @@ fn forwarding_cases(t: &mut Tests, p: &Paths) {
         );
     }
     for (name, opts, env) in [
-        ("group_flag_g_reaches_grandchild", &[p.sub, "-g", "--"][..], &[][..]),
+        (
+            "group_flag_g_reaches_grandchild",
+            &[p.sub, "-g", "--"][..],
+            &[][..],
+        ),
         (
             "group_env_reaches_grandchild",
             &[p.sub, "--"][..],
@@ -550,7 +565,10 @@ fn forwarding_cases(t: &mut Tests, p: &Paths) {
 
 fn signal_state_cases(t: &mut Tests, p: &Paths) {
     if under_qemu() {
-        for name in ["child_gets_start_mask_sigblk", "child_gets_start_ignores_sigign"] {
+        for name in [
+            "child_gets_start_mask_sigblk",
+            "child_gets_start_ignores_sigign",
+        ] {
             t.skip(
                 name,
                 "QEMU: the guest's mask is emulated and its SIG_IGN is a host handler of \
@@ -560,7 +578,9 @@ fn signal_state_cases(t: &mut Tests, p: &Paths) {
         return;
     }
     let ignored = [Signal::TTOU, Signal::SEGV, Signal::INT];
-    let blocked: SigSet = [Signal::TTIN, Signal::ILL, Signal::TERM].into_iter().collect();
+    let blocked: SigSet = [Signal::TTIN, Signal::ILL, Signal::TERM]
+        .into_iter()
+        .collect();
     for s in ignored {
         let _ = signal::ignore(s);
     }
@@ -619,7 +639,10 @@ fn pdeathsig_case(t: &mut Tests, p: &Paths, we_reap: bool) {
     };
     // -vv: sysrt-init says how its child ended, which shows the signal went through even
     // where sysrt-init, orphaned, cannot come to us (under QEMU).
-    let argv = p.init(&[p.sub, "-vv", "-p", "SIGUSR1", "--"], &p.helper("pause", &[]));
+    let argv = p.init(
+        &[p.sub, "-vv", "-p", "SIGUSR1", "--"],
+        &p.helper("pause", &[]),
+    );
     let argv: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
     // SAFETY: this program is single-threaded; the child only spawns and pauses.
     let parent = match unsafe { process::fork() } {
