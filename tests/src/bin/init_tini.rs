@@ -18,6 +18,8 @@ use alloc::vec::Vec;
 use alloc::{format, vec};
 use core::ffi::CStr;
 
+use linux_raw_sys::ioctl::{TIOCGPTN, TIOCSCTTY, TIOCSPTLCK};
+use sysrt::Sysno;
 use sysrt::fd::OwnedFd;
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::process::{self, Namespaces, Pid, ProcAttr, SysProcAttr};
@@ -29,7 +31,7 @@ use sysrt_tests::spawn::{Status, no_children, wait, wait4_raw};
 use sysrt_tests::util::{FdBaseline, closed_fd, is_root, raw_pipe, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 42;
+const PLAN: usize = 43;
 
 /// The orphans of the reaping cases (the 100).
 const ORPHANS: usize = 100;
@@ -772,7 +774,98 @@ fn namespace_cases(t: &mut Tests, p: &Paths) {
     );
 }
 
+/// A pseudo-terminal (master, slave), neither our controlling terminal; as spawn_sys makes
+/// one.
+fn pty() -> Result<(OwnedFd, OwnedFd), Errno> {
+    let master = fs::open("/dev/ptmx", OFlags::RDWR | OFlags::NOCTTY, Mode::empty())?;
+    let unlock = 0i32;
+    let mut n = 0u32;
+    // SAFETY: TIOCSPTLCK reads an int, TIOCGPTN writes an unsigned int; both locals.
+    unsafe {
+        sysrt::raw_syscall(
+            Sysno::ioctl,
+            master.as_raw_fd() as usize,
+            TIOCSPTLCK as usize,
+            &raw const unlock as usize,
+        )?;
+        sysrt::raw_syscall(
+            Sysno::ioctl,
+            master.as_raw_fd() as usize,
+            TIOCGPTN as usize,
+            &raw mut n as usize,
+        )?;
+    }
+    let path = format!("/dev/pts/{n}");
+    let slave = fs::open(path.as_str(), OFlags::RDWR | OFlags::NOCTTY, Mode::empty())?;
+    Ok((master, slave))
+}
+
+/// In a new session whose controlling terminal is a pty on stdin, sysrt-init gives the
+/// terminal to its child's process group (tini's tcsetpgrp in the child).
+fn foreground_case(t: &mut Tests, p: &Paths) {
+    let name = "stdin_tty_child_group_in_foreground";
+    let (Ok((master, slave)), Ok((r, w))) = (pty(), raw_pipe()) else {
+        t.skip(name, "no pseudo-terminal here (/dev/ptmx)");
+        return;
+    };
+    let argv = p.init(&[p.sub, "--"], &p.helper("fg", &[]));
+    let argv: Vec<&[u8]> = argv.iter().map(Vec::as_slice).collect();
+    // SAFETY: single-threaded; the child makes syscalls, spawns, waits and exits.
+    let session = match unsafe { process::fork() } {
+        Ok(None) => {
+            drop(r);
+            let code = (|| {
+                process::setsid()?;
+                // SAFETY: TIOCSCTTY takes an integer (0: do not steal).
+                unsafe {
+                    sysrt::raw_syscall(
+                        Sysno::ioctl,
+                        slave.as_raw_fd() as usize,
+                        TIOCSCTTY as usize,
+                        0,
+                    )
+                }?;
+                let files = [Some(slave.as_fd()), Some(w.as_fd()), Some(w.as_fd())];
+                let env = ["PATH=/usr/local/bin:/usr/bin:/bin", "TINI_VERBOSITY=0"];
+                let attr = ProcAttr::new().files(&files).env(&env);
+                let pid = process::start_process(argv[0], &argv, &attr)?.pid;
+                Ok::<_, Errno>(match wait(pid)? {
+                    Status::Exited(c) => c,
+                    _ => 98,
+                })
+            })()
+            .unwrap_or(97);
+            process::exit(code)
+        }
+        Ok(Some(pid)) => pid,
+        Err(e) => {
+            t.check(name, Err::<(), Errno>(e), Ok::<(), Errno>(()));
+            return;
+        }
+    };
+    drop(w);
+    drop(slave);
+    let mut run = Run {
+        pid: session,
+        r,
+        out: Vec::new(),
+        eof: false,
+    };
+    while !run.eof {
+        run.read_more();
+    }
+    let st = wait(session);
+    drop(master);
+    check!(
+        t,
+        name,
+        (st, String::from_utf8_lossy(&run.out).into_owned()),
+        (Ok(Status::Exited(0)), String::from("foreground true\n"))
+    );
+}
+
 fn terminal_cases(t: &mut Tests, p: &Paths) {
+    foreground_case(t, p);
     // tini's setpgid in the child: the program leads a process group of its own (stdin is
     // /dev/null here, so no terminal is handed over).
     let (st, out) = run(&p.init(&[p.sub, "--"], &p.helper("pgrp", &[])), &PLAIN);
@@ -816,6 +909,11 @@ fn helper() -> i32 {
             }
         }
         b"group" => helper_group(),
+        b"fg" => {
+            let fg = process::tcgetpgrp(sysrt::fd::STDIN);
+            println!("foreground {}", fg == Ok(process::getpgrp()));
+            0
+        }
         b"pgrp" => {
             println!("own group {}", process::getpgrp() == process::getpid());
             0
