@@ -2,7 +2,9 @@
 //! against Debian's tini and dumb-init, and, natively, `sysrt-init -- /bin/true`
 //! start-to-exit time against `tini -- /bin/true` and `dumb-init /bin/true` (interleaved
 //! rounds, medians, ratios) and the syscalls of one run (strace -c). Numbers to read, never
-//! pass/fail on time; the size goal (≤ 16 KiB) is reported as met or not.
+//! pass/fail on time; the size goal (≤ 16 KiB) is reported as met or not. Every command runs
+//! without the `LD_LIBRARY_PATH` that `cargo run` gives xtask, which would slow the dynamic
+//! peers' loader.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -71,6 +73,7 @@ pub fn rows(dirs: &[(Arch, PathBuf)]) -> Result<()> {
             let start = Instant::now();
             let status = Command::new(&argv[0])
                 .args(&argv[1..])
+                .env_remove("LD_LIBRARY_PATH")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -138,6 +141,9 @@ fn strace_calls(argv: &[String], follow: bool) -> Result<u64> {
     let out_file =
         std::env::temp_dir().join(format!("sysrt-bench-init-{}.strace", std::process::id()));
     let mut cmd = Command::new("strace");
+    // `cargo run` sets LD_LIBRARY_PATH for xtask; the dynamic peers (tini, dumb-init,
+    // /bin/true) would pay for searching it.
+    cmd.env_remove("LD_LIBRARY_PATH");
     cmd.arg("-c");
     if follow {
         cmd.arg("-f");
