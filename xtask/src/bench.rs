@@ -166,6 +166,7 @@ pub fn bench() -> Result<bool> {
 
     startup_comparison(&dirs)?;
     spawn_comparison(&dirs)?;
+    crate::bench_init::rows(&dirs)?;
     alloc_churn_comparison()?;
 
     println!("\n## getppid against other Rust syscall layers (host, std program)");

@@ -9,6 +9,8 @@ use crate::arch::Arch;
 /// The packages whose binaries are libc-free programs.
 pub const TEST_PACKAGE: &str = "sysrt-tests";
 pub const DEMO_PACKAGE: &str = "sysrt-examples";
+/// The container init, `sysrt-init` (crates/init): a product, built like the demos.
+pub const INIT_PACKAGE: &str = "sysrt-init";
 
 /// The workspace root (xtask's parent directory).
 pub fn root() -> &'static Path {
@@ -83,7 +85,7 @@ fn finish_build(arch: Arch, profile: Profile, mut cmd: Command) -> Result<PathBu
     Ok(target_dir().join(arch.triple()).join(profile.dir_name()))
 }
 
-/// Builds every test and demo program for `arch` (release, libc-free link setup) and returns
+/// Builds every test and demo program, and `sysrt-init`, for `arch` (release, libc-free link setup) and returns
 /// the directory holding the binaries.
 pub fn build_programs(arch: Arch) -> Result<PathBuf> {
     build_programs_in(arch, Profile::Release)
@@ -96,7 +98,7 @@ pub fn build_programs_in(arch: Arch, profile: Profile) -> Result<PathBuf> {
     // together, and the test programs turn on sysrt-rt's `alloc`, which the demos (like a
     // user's program) must be built without.
     eprintln!("xtask: building test and demo programs for {arch} ({profile:?})");
-    for package in [TEST_PACKAGE, DEMO_PACKAGE] {
+    for package in [TEST_PACKAGE, DEMO_PACKAGE, INIT_PACKAGE] {
         let mut cmd = program_build(arch, profile);
         cmd.args(["-p", package]);
         finish_build(arch, profile, cmd)?;
@@ -139,4 +141,9 @@ pub fn test_programs() -> Result<Vec<String>> {
 
 pub fn demo_programs() -> Result<Vec<String>> {
     bin_names("examples")
+}
+
+/// `sysrt-init` (crates/init): shipped next to the test programs, which run it.
+pub fn init_programs() -> Result<Vec<String>> {
+    bin_names("crates/init")
 }

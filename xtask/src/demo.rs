@@ -64,6 +64,25 @@ pub fn summarize(names: &[String]) -> String {
 }
 
 pub fn run_demo(arch: Arch, dir: &std::path::Path, program: &str) -> Result<Row> {
+    run_demo_with(arch, dir, program, &[])
+}
+
+/// sysrt-init's demo: it supervises a shell (not as PID 1 here: it warns on stderr, and
+/// qemu-user cannot make it a subreaper, so no `-s`).
+pub const INIT_DEMO_ARGS: [&str; 4] = [
+    "--",
+    "/bin/sh",
+    "-c",
+    "echo hello from the child of sysrt-init",
+];
+
+/// As [`run_demo`], with arguments.
+pub fn run_demo_with(
+    arch: Arch,
+    dir: &std::path::Path,
+    program: &str,
+    args: &[&str],
+) -> Result<Row> {
     let bin = dir.join(program);
     let size = std::fs::metadata(&bin)?.len();
     let trace = std::env::temp_dir().join(format!(
@@ -74,12 +93,12 @@ pub fn run_demo(arch: Arch, dir: &std::path::Path, program: &str) -> Result<Row>
         None => {
             // The program's own calls only: what a supervisor's child does is another program.
             let mut c = std::process::Command::new("strace");
-            c.args(["-qq", "-o"]).arg(&trace).arg(&bin);
+            c.args(["-qq", "-o"]).arg(&trace).arg(&bin).args(args);
             c
         }
         Some(q) => {
             let mut c = std::process::Command::new(q);
-            c.arg("-strace").arg(&bin);
+            c.arg("-strace").arg(&bin).args(args);
             c
         }
     };
@@ -111,6 +130,9 @@ pub fn demo(arches: &[Arch]) -> Result<bool> {
         let dir = build::build_programs(arch)?;
         for p in &programs {
             rows.push(run_demo(arch, &dir, p)?);
+        }
+        for p in build::init_programs()? {
+            rows.push(run_demo_with(arch, &dir, &p, &INIT_DEMO_ARGS)?);
         }
     }
     for r in &rows {

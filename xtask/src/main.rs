@@ -17,6 +17,7 @@
 
 mod arch;
 mod bench;
+mod bench_init;
 mod build;
 mod coverage;
 mod coverage_map;

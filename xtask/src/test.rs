@@ -732,7 +732,8 @@ pub fn test(arches: &[Arch], filter: Option<&str>) -> Result<bool> {
     setup::ensure_qemu(arches)?;
     let tests = build::test_programs()?;
     let demos = build::demo_programs()?;
-    let all: Vec<String> = tests.iter().chain(&demos).cloned().collect();
+    let inits = build::init_programs()?;
+    let all: Vec<String> = tests.iter().chain(&demos).chain(&inits).cloned().collect();
 
     let mut total = Tally::default();
     let mut lines = vec![];

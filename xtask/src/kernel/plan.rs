@@ -174,6 +174,7 @@ pub fn initramfs(bin_dir: &Path, busybox: &Path, plan: &[Entry]) -> Result<Vec<u
     a.file("plan", 0o644, &encode_plan(plan));
     let mut programs = build::test_programs()?;
     programs.extend(build::demo_programs()?);
+    programs.extend(build::init_programs()?);
     for p in programs.iter().filter(|p| *p != "kinit") {
         a.file(&format!("bin/{p}"), 0o755, &read(p)?);
     }

@@ -14,6 +14,9 @@
 //! [`fs::Stat`]: crate::fs::Stat
 //! [`fs::chown`]: crate::fs::chown
 
+use linux_raw_sys::ioctl::{TIOCGPGRP, TIOCSPGRP};
+
+use crate::fd::AsFd;
 use crate::process::Pid;
 use crate::{Errno, Result, Sysno, arch, arg};
 
@@ -390,4 +393,66 @@ pub fn setsid() -> Result<Pid> {
     // SAFETY: setsid takes no arguments and writes no memory.
     let ret = unsafe { arch::syscall0_readonly(Sysno::setsid) };
     Errno::decode(ret).map(|p| Pid::from_raw(p as i32))
+}
+
+/// `tcgetpgrp(fd)` — the foreground process group of the terminal on `fd`, which must be the
+/// caller's controlling terminal. Uses `ioctl(fd, TIOCGPGRP)`, as libc does.
+///
+/// A supervisor calls it to learn whether its stdin is its controlling terminal at all
+/// (`ENOTTY` when not) before handing the terminal to a child.
+///
+/// # Errors
+/// `ENOTTY` (`fd` is not a terminal, or not the caller's controlling terminal), `EBADF`
+/// (`fd` not open).
+///
+/// # References
+/// `man 3 tcgetpgrp`, `man 2 ioctl_tty`. Go: `unix.IoctlGetInt(fd, unix.TIOCGPGRP)`
+/// (x/sys/unix).
+#[doc(alias = "TIOCGPGRP")]
+#[inline]
+pub fn tcgetpgrp(fd: impl AsFd) -> Result<Pid> {
+    let mut pgrp: i32 = 0;
+    // SAFETY: for TIOCGPGRP the kernel writes one `pid_t` to the pointer, and `pgrp` is an
+    // `i32` on our stack that outlives the call.
+    let ret = unsafe {
+        arch::syscall3(
+            Sysno::ioctl,
+            arg::fd(fd.as_fd()),
+            arg::uint(TIOCGPGRP),
+            core::ptr::from_mut(&mut pgrp) as usize,
+        )
+    };
+    Errno::decode(ret)?;
+    Ok(Pid::from_raw(pgrp))
+}
+
+/// `tcsetpgrp(fd, pgrp)` — makes process group `pgrp` the foreground group of the terminal on
+/// `fd`, the caller's controlling terminal. Uses `ioctl(fd, TIOCSPGRP)`, as libc does.
+///
+/// Called from a background process group, it stops the caller with `SIGTTOU` unless that
+/// signal is blocked or ignored (as shells and inits arrange).
+///
+/// # Errors
+/// `ENOTTY` (`fd` is not a terminal, or not the caller's controlling terminal), `EPERM`
+/// (`pgrp` is in another session), `EINVAL` (`pgrp` negative), `EBADF` (`fd` not open),
+/// `ENXIO` (no terminal behind the device, as in some containers).
+///
+/// # References
+/// `man 3 tcsetpgrp`, `man 2 ioctl_tty`. Go: `unix.IoctlSetPointerInt(fd, unix.TIOCSPGRP,
+/// pgrp)` (x/sys/unix).
+#[doc(alias = "TIOCSPGRP")]
+#[inline]
+pub fn tcsetpgrp(fd: impl AsFd, pgrp: Pid) -> Result<()> {
+    let pgrp = pgrp.raw();
+    // SAFETY: for TIOCSPGRP the kernel reads one `pid_t` from the pointer, and `pgrp` is an
+    // `i32` on our stack that outlives the call; nothing is written.
+    let ret = unsafe {
+        arch::syscall3(
+            Sysno::ioctl,
+            arg::fd(fd.as_fd()),
+            arg::uint(TIOCSPGRP),
+            core::ptr::from_ref(&pgrp) as usize,
+        )
+    };
+    Errno::decode(ret).map(drop)
 }

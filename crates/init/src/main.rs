@@ -1,0 +1,473 @@
+//! `sysrt-init [OPTIONS] [--] PROGRAM [ARGS…]`: a tini-compatible init for containers.
+//!
+//! It starts PROGRAM, forwards to it every signal it gets (all but `SIGCHLD` and the
+//! synchronous ones), reaps every zombie that ends up as its child (orphaned grandchildren
+//! included, when it is PID 1 or a subreaper), and exits with PROGRAM's status: its exit
+//! code, or 128 + N when signal N killed it.
+//!
+//! The command line, the environment variables, the exit codes and the messages are tini
+//! 0.19's (`src/tini.c`), so it replaces tini as it is; see `opts.rs`. Signals arrive as
+//! data on a signalfd: there is no handler code. The program gets back the signal mask and
+//! the `SIGTTIN`/`SIGTTOU` dispositions this process started with, and any signal ignored
+//! then stays ignored, as under tini.
+//!
+//! One deliberate difference: where tini would wait forever when it was started with
+//! `SIGCHLD` ignored (the kernel then reaps children by itself and tini never learns that
+//! its child ended), sysrt-init sets `SIGCHLD` back to its default first, so the program
+//! starts with the default action for it.
+#![no_std]
+#![no_main]
+
+mod log;
+mod opts;
+
+use core::ffi::CStr;
+
+use sysrt::fd::{OwnedFd, STDIN};
+use sysrt::io;
+use sysrt::process::{self, Pid, WaitOptions, WaitStatus, WaitTarget};
+use sysrt::signal::{self, Disposition, How, SfdFlags, SigSet, Signal, SignalfdSiginfo};
+use sysrt::{Errno, retry_on_intr};
+
+use log::{Level, Num, SigName, Text};
+use opts::{MAX_CHILD_ARGS, Options};
+
+/// The signals sysrt-init leaves to their normal delivery: those a fault raises in the
+/// process itself (blocking them would not stop the kernel from ending it), and `SIGTTIN`
+/// and `SIGTTOU`, which it ignores. Every other signal is blocked and read from the signalfd.
+const NOT_COLLECTED: [Signal; 9] = [
+    Signal::FPE,
+    Signal::ILL,
+    Signal::SEGV,
+    Signal::BUS,
+    Signal::ABRT,
+    Signal::TRAP,
+    Signal::SYS,
+    Signal::TTIN,
+    Signal::TTOU,
+];
+
+/// tini's warning when orphans will not come back to it to be reaped.
+const REAPER_WARNING: &str = "Tini is not running as PID 1 and isn't registered as a child \
+subreaper.\nZombie processes will not be re-parented to Tini, so zombie reaping won't work.\n\
+To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to \
+register Tini as a child subreaper, or run Tini as PID 1.";
+
+/// The signal state the program gets back: the mask this process started with, and the
+/// signals to set back to `SIG_DFL` (those sysrt-init ignores that were at their default).
+struct ChildSignals {
+    mask: SigSet,
+    default: SigSet,
+}
+
+/// glibc's `strerror` text for the errnos sysrt-init's calls can report, and glibc's
+/// "Unknown error N" for the rest. (sysrt's own table of every errno would add 3 KiB to a
+/// program whose size is one of its features.)
+struct StrError(Errno);
+
+impl core::fmt::Display for StrError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let text = match self.0 {
+            Errno::EPERM => "Operation not permitted",
+            Errno::ENOENT => "No such file or directory",
+            Errno::ESRCH => "No such process",
+            Errno::EINTR => "Interrupted system call",
+            Errno::EIO => "Input/output error",
+            Errno::ENXIO => "No such device or address",
+            Errno::E2BIG => "Argument list too long",
+            Errno::ENOEXEC => "Exec format error",
+            Errno::EBADF => "Bad file descriptor",
+            Errno::ECHILD => "No child processes",
+            Errno::EAGAIN => "Resource temporarily unavailable",
+            Errno::ENOMEM => "Cannot allocate memory",
+            Errno::EACCES => "Permission denied",
+            Errno::EFAULT => "Bad address",
+            Errno::ENOTDIR => "Not a directory",
+            Errno::EISDIR => "Is a directory",
+            Errno::EINVAL => "Invalid argument",
+            Errno::EMFILE => "Too many open files",
+            Errno::ENOTTY => "Inappropriate ioctl for device",
+            Errno::ETXTBSY => "Text file busy",
+            Errno::ENAMETOOLONG => "File name too long",
+            Errno::ELOOP => "Too many levels of symbolic links",
+            Errno::ENOSYS => "Function not implemented",
+            e => {
+                f.write_str("Unknown error ")?;
+                return core::fmt::Display::fmt(&Num(e.raw().into()), f);
+            }
+        };
+        f.write_str(text)
+    }
+}
+
+/// Blocks the signals to collect and opens the signalfd that receives them; ignores
+/// `SIGTTIN`/`SIGTTOU` (the program will own the terminal, and a write of ours must not stop
+/// us). Returns what the program must get back.
+fn configure_signals() -> Result<(ChildSignals, OwnedFd), i32> {
+    let collected = NOT_COLLECTED
+        .iter()
+        .fold(SigSet::FULL, |set, &sig| set.without(sig));
+    let mask = match signal::rt_sigprocmask(How::SetMask, collected) {
+        Ok(old) => old,
+        Err(e) => {
+            log::fatal(format_args!("sigprocmask failed: '{}'", StrError(e)));
+            return Err(1);
+        }
+    };
+    let mut default = SigSet::EMPTY;
+    for (sig, name) in [(Signal::TTIN, b"SIGTTIN"), (Signal::TTOU, b"SIGTTOU")] {
+        match signal::ignore(sig) {
+            // A handler cannot have survived the exec that started us: the disposition was
+            // SIG_DFL or SIG_IGN, and SIG_IGN is what the program inherits anyway.
+            Ok(old) if old.disposition() == Disposition::Default => default.insert(sig),
+            Ok(_) => {}
+            Err(_) => {
+                log::fatal(format_args!("Failed to ignore {}", Text(name)));
+                return Err(1);
+            }
+        }
+    }
+    // With SIGCHLD ignored the kernel would reap our children itself and never tell us.
+    if signal::sigaction_get(Signal::CHLD).is_ok_and(|a| a.disposition() == Disposition::Ignore) {
+        let _ = signal::reset(Signal::CHLD);
+    }
+    match signal::signalfd4(collected, SfdFlags::empty()) {
+        Ok(fd) => Ok((ChildSignals { mask, default }, fd)),
+        Err(e) => {
+            log::fatal(format_args!("signalfd failed: '{}'", StrError(e)));
+            Err(1)
+        }
+    }
+}
+
+/// `-s`/`TINI_SUBREAPER`: become the reaper of orphaned descendants.
+fn register_subreaper() -> Result<(), i32> {
+    match process::pr_set_child_subreaper(true) {
+        Ok(()) => {
+            log::log(Level::Trace, format_args!("Registered as child subreaper"));
+            Ok(())
+        }
+        Err(Errno::EINVAL) => {
+            log::fatal(format_args!(
+                "PR_SET_CHILD_SUBREAPER is unavailable on this platform. Are you using Linux >= 3.4?"
+            ));
+            Err(1)
+        }
+        Err(e) => {
+            log::fatal(format_args!(
+                "Failed to register as child subreaper: {}",
+                StrError(e)
+            ));
+            Err(1)
+        }
+    }
+}
+
+/// Warns, as tini does, when orphans will not be re-parented to us.
+fn reaper_check() {
+    if process::getpid().raw() == 1 {
+        return;
+    }
+    match process::pr_get_child_subreaper() {
+        Ok(true) => return,
+        Ok(false) => {}
+        Err(e) => log::log(
+            Level::Debug,
+            format_args!("Failed to read child subreaper attribute: {}", StrError(e)),
+        ),
+    }
+    log::log(Level::Warn, format_args!("{REAPER_WARNING}"));
+}
+
+/// The exit status for a program that could not be started, as a shell gives it: 127 when it
+/// does not exist, 126 when it cannot be executed.
+fn exec_failure_status(e: Errno) -> i32 {
+    match e {
+        Errno::ENOENT => 127,
+        Errno::EACCES => 126,
+        _ => 1,
+    }
+}
+
+/// The longest `dir/name` the `PATH` search builds (`PATH_MAX`, with the NUL).
+const PATH_MAX: usize = 4096;
+
+/// `execvp(argv[0], argv)`: a name with a `/` is executed as it is; otherwise each directory
+/// of `PATH` (glibc's default `/bin:/usr/bin` when unset, an empty entry meaning the current
+/// directory) is tried in turn. As glibc does, `EACCES` from one directory is remembered and
+/// reported only if no later one has the program. Returns only on failure.
+fn execvp(argv: &[&CStr]) -> Errno {
+    let name = argv[0].to_bytes();
+    if name.contains(&b'/') {
+        return process::exec(argv[0], argv, None).unwrap_err();
+    }
+    let path_env = sysrt_rt::getenv("PATH").unwrap_or(b"/bin:/usr/bin");
+    let mut buf = [0u8; PATH_MAX];
+    let mut denied = false;
+    for dir in path_env.split(|&b| b == b':') {
+        let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+        let len = dir.len() + 1 + name.len();
+        if len >= PATH_MAX {
+            continue;
+        }
+        buf[..dir.len()].copy_from_slice(dir);
+        buf[dir.len()] = b'/';
+        buf[dir.len() + 1..len].copy_from_slice(name);
+        match process::exec(&buf[..len], argv, None).unwrap_err() {
+            Errno::EACCES => denied = true,
+            Errno::ENOENT | Errno::ENOTDIR | Errno::ESTALE | Errno::ENODEV | Errno::ETIMEDOUT => {}
+            e => return e,
+        }
+    }
+    if denied { Errno::EACCES } else { Errno::ENOENT }
+}
+
+/// The forked child: its own process group (the terminal's foreground group when stdin is
+/// one), the signal state we started with, then the program. Never returns.
+fn child(argv: &[&CStr], sigs: &ChildSignals) -> ! {
+    if let Err(e) = process::setpgid(None, None) {
+        log::fatal(format_args!("setpgid failed: {}", StrError(e)));
+        process::exit(1);
+    }
+    // SIGTTOU is still ignored here, so a background group may take the terminal. Doing it
+    // in the child, as tini does, leaves no window in which the program runs before it is
+    // in the foreground.
+    if let Err(e) = process::tcsetpgrp(STDIN, process::getpgrp()) {
+        match e {
+            Errno::ENOTTY => log::log(
+                Level::Debug,
+                format_args!("tcsetpgrp failed: no tty (ok to proceed)"),
+            ),
+            Errno::ENXIO => log::log(
+                Level::Debug,
+                format_args!("tcsetpgrp failed: no such device (ok to proceed)"),
+            ),
+            e => {
+                log::fatal(format_args!("tcsetpgrp failed: {}", StrError(e)));
+                process::exit(1);
+            }
+        }
+    }
+    if let Err(e) = signal::rt_sigprocmask(How::SetMask, sigs.mask) {
+        log::fatal(format_args!(
+            "Restoring child signal mask failed: '{}'",
+            StrError(e)
+        ));
+        process::exit(1);
+    }
+    for sig in sigs.default.iter() {
+        if let Err(e) = signal::reset(sig) {
+            log::fatal(format_args!(
+                "Restoring {} handler failed: '{}'",
+                SigName(sig),
+                StrError(e)
+            ));
+            process::exit(1);
+        }
+    }
+    let e = execvp(argv);
+    log::fatal(format_args!(
+        "exec {} failed: {}",
+        Text(argv[0].to_bytes()),
+        StrError(e)
+    ));
+    process::exit(exec_failure_status(e))
+}
+
+/// Forks the child that runs the program. `Err`: the status to exit with.
+fn spawn(o: &Options, sigs: &ChildSignals) -> Result<Pid, i32> {
+    let argv: &[&CStr] = &o.child[..o.child_len];
+    // SAFETY: sysrt-init has one thread, so no lock or half-changed data can be left behind
+    // in the child.
+    match unsafe { process::fork() } {
+        Ok(None) => child(argv, sigs),
+        Ok(Some(pid)) => {
+            log::log(
+                Level::Info,
+                format_args!(
+                    "Spawned child process '{}' with pid '{}'",
+                    Text(argv[0].to_bytes()),
+                    Num(pid.raw().into())
+                ),
+            );
+            Ok(pid)
+        }
+        Err(e) => {
+            log::fatal(format_args!("fork failed: {}", StrError(e)));
+            Err(1)
+        }
+    }
+}
+
+/// The status to exit with once the program ended: its code, or 128 + the signal; 0 if
+/// `-e` remapped it.
+fn exit_status(o: &Options, code: u8) -> i32 {
+    if o.remapped(code) { 0 } else { i32::from(code) }
+}
+
+/// Reaps every child that has ended. `Ok(Some(status))` once the program itself was reaped.
+fn reap_zombies(o: &Options, child: Pid) -> Result<Option<i32>, i32> {
+    let mut status = None;
+    loop {
+        match process::wait4(WaitTarget::AnyChild, WaitOptions::NOHANG) {
+            Ok(None) => {
+                log::log(Level::Trace, format_args!("No child to reap"));
+                return Ok(status);
+            }
+            Err(Errno::ECHILD) => {
+                log::log(Level::Trace, format_args!("No child to wait"));
+                return Ok(status);
+            }
+            Err(Errno::EINTR) => {}
+            Err(e) => {
+                log::fatal(format_args!(
+                    "Error while waiting for pids: '{}'",
+                    StrError(e)
+                ));
+                return Err(1);
+            }
+            Ok(Some((pid, st))) => {
+                log::log(
+                    Level::Debug,
+                    format_args!("Reaped child with pid: '{}'", Num(pid.raw().into())),
+                );
+                if pid == child {
+                    status = Some(exit_status(o, main_child_code(st)?));
+                } else if o.warn_on_reap {
+                    log::log(
+                        Level::Warn,
+                        format_args!("Reaped zombie process with pid={}", Num(pid.raw().into())),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The program's exit code as a shell reports it.
+fn main_child_code(st: WaitStatus) -> Result<u8, i32> {
+    if let Some(code) = st.exit_status() {
+        log::log(
+            Level::Info,
+            format_args!(
+                "Main child exited normally (with status '{}')",
+                Num(code.into())
+            ),
+        );
+        Ok(code)
+    } else if let Some(sig) = st.signal() {
+        log::log(
+            Level::Info,
+            format_args!(
+                "Main child exited with signal (with signal '{}')",
+                SigName(sig)
+            ),
+        );
+        // 128 + N: at most 192, for signal 64.
+        Ok((128 + sig.raw()) as u8)
+    } else {
+        log::fatal(format_args!("Main child exited for unknown reason"));
+        Err(1)
+    }
+}
+
+/// Passes a received signal on to the program (or its process group).
+fn forward(o: &Options, child: Pid, info: &SignalfdSiginfo) -> Result<(), i32> {
+    let Some(sig) = info.signal() else {
+        return Ok(());
+    };
+    if sig == Signal::CHLD {
+        log::log(Level::Debug, format_args!("Received SIGCHLD"));
+        return Ok(());
+    }
+    log::log(
+        Level::Debug,
+        format_args!("Passing signal: '{}'", SigName(sig)),
+    );
+    let target = if o.kill_group {
+        Pid::from_raw(-child.raw())
+    } else {
+        child
+    };
+    match signal::kill(target, sig) {
+        Ok(()) => Ok(()),
+        Err(Errno::ESRCH) => {
+            log::log(
+                Level::Warn,
+                format_args!("Child was dead when forwarding signal"),
+            );
+            Ok(())
+        }
+        Err(e) => {
+            log::fatal(format_args!(
+                "Unexpected error when forwarding signal: '{}'",
+                StrError(e)
+            ));
+            Err(1)
+        }
+    }
+}
+
+/// Waits for signals, forwards them and reaps, until the program has been reaped.
+fn supervise(o: &Options, signals: &OwnedFd, child: Pid) -> i32 {
+    let mut buf = [0u8; SignalfdSiginfo::SIZE];
+    loop {
+        let got = retry_on_intr(|| io::read(signals, &mut buf))
+            .and_then(|n| SignalfdSiginfo::parse(&buf[..n]));
+        let step = match got {
+            Ok(info) => forward(o, child, &info).and_then(|()| reap_zombies(o, child)),
+            Err(e) => {
+                log::fatal(format_args!(
+                    "Unexpected error reading signals: '{}'",
+                    StrError(e)
+                ));
+                Err(1)
+            }
+        };
+        match step {
+            Ok(None) => {}
+            Ok(Some(status)) => {
+                log::log(Level::Trace, format_args!("Exiting: child has exited"));
+                return status;
+            }
+            Err(code) => return code,
+        }
+    }
+}
+
+fn main() -> i32 {
+    let mut o = Options {
+        subreaper: false,
+        pdeathsig: None,
+        warn_on_reap: false,
+        kill_group: false,
+        remap: [0; 4],
+        child: [c""; MAX_CHILD_ARGS],
+        child_len: 0,
+    };
+    if let Err(code) = opts::parse(&mut o) {
+        return code;
+    }
+    let (sigs, signals) = match configure_signals() {
+        Ok(v) => v,
+        Err(code) => return code,
+    };
+    if let Some(sig) = o.pdeathsig
+        && process::pr_set_pdeathsig(Some(sig)).is_err()
+    {
+        log::fatal(format_args!("Failed to set up parent death signal"));
+        return 1;
+    }
+    if o.subreaper
+        && let Err(code) = register_subreaper()
+    {
+        return code;
+    }
+    reaper_check();
+    match spawn(&o, &sigs) {
+        Ok(child) => supervise(&o, &signals, child),
+        Err(code) => code,
+    }
+}
+
+sysrt_rt::main!(main);
