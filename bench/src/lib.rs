@@ -34,12 +34,24 @@ pub struct Variant<'a> {
 pub struct Row<'a> {
     /// The row's name in the table.
     pub id: &'a str,
+    /// The unit printed: `ns/call` (the time over `n`), `µs` or `ms` (the time of one
+    /// run of the loop, for rows whose loop is one whole job such as a copy).
+    pub unit: &'a str,
     /// The variant the ratios are taken against.
     pub reference: &'a str,
     /// The variants, in table order.
     pub variants: Vec<Variant<'a>>,
     /// Judges each variant's witness.
     pub check: Check<'a>,
+}
+
+/// What one sample's nanoseconds are divided by for `unit`.
+fn scale(unit: &str, n: u64) -> f64 {
+    match unit {
+        "ms" => 1e6,
+        "µs" => 1e3,
+        _ => n as f64,
+    }
 }
 
 /// The median of `v` (sorted in place); 0 for an empty slice.
@@ -66,7 +78,7 @@ pub fn run_rows(rows: &[Row<'_>], rounds: usize, n: u64) -> bool {
             let (r, v) = all[i];
             let t0 = Instant::now();
             let witness = (v.run)(std::hint::black_box(n));
-            let ns = t0.elapsed().as_nanos() as f64 / n as f64;
+            let ns = t0.elapsed().as_nanos() as f64 / scale(rows[r].unit, n);
             samples[i].push(ns);
             if verdict[i].is_ok() {
                 verdict[i] = (rows[r].check)(n, witness);
@@ -75,7 +87,7 @@ pub fn run_rows(rows: &[Row<'_>], rounds: usize, n: u64) -> bool {
     }
     let mut ok = true;
     for (r, row) in rows.iter().enumerate() {
-        println!("ROW\t{}\tns/call\t{}", row.id, row.reference);
+        println!("ROW\t{}\t{}\t{}", row.id, row.unit, row.reference);
         for (i, (_, v)) in all.iter().enumerate().filter(|(_, (rr, _))| *rr == r) {
             let min = samples[i].iter().copied().fold(f64::MAX, f64::min);
             let med = median(&mut samples[i]);

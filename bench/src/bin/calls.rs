@@ -471,6 +471,7 @@ fn main() -> std::process::ExitCode {
     let rows = [
         Row {
             id: "getppid",
+            unit: "ns/call",
             reference,
             variants: percall(
                 floors[0],
@@ -488,6 +489,7 @@ fn main() -> std::process::ExitCode {
         },
         Row {
             id: "read 1 B /dev/zero",
+            unit: "ns/call",
             reference,
             variants: percall(
                 floors[1],
@@ -505,6 +507,7 @@ fn main() -> std::process::ExitCode {
         },
         Row {
             id: "write 1 B /dev/null",
+            unit: "ns/call",
             reference,
             variants: percall(
                 floors[2],
@@ -522,6 +525,7 @@ fn main() -> std::process::ExitCode {
         },
         Row {
             id: "clock_gettime MONOTONIC",
+            unit: "ns/call",
             reference: "glibc (vDSO)",
             variants: vec![
                 v("sysrt (vDSO)", &mono_sysrt),
@@ -534,6 +538,7 @@ fn main() -> std::process::ExitCode {
         },
         Row {
             id: "clock_gettime REALTIME",
+            unit: "ns/call",
             reference: "glibc (vDSO)",
             variants: vec![
                 v("sysrt (vDSO)", &real_sysrt),
@@ -546,6 +551,7 @@ fn main() -> std::process::ExitCode {
         },
         Row {
             id: "gettimeofday",
+            unit: "ns/call",
             reference: "glibc (vDSO)",
             variants: vec![
                 v("sysrt (vDSO)", &tod_sysrt),
@@ -556,6 +562,7 @@ fn main() -> std::process::ExitCode {
         },
         Row {
             id: "getrandom 16 B",
+            unit: "ns/call",
             reference: "raw syscall",
             variants: vec![
                 v("sysrt (vDSO)", &rand_sysrt),
