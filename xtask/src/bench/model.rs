@@ -94,10 +94,6 @@ impl Row {
     pub fn ratio(&self, v: &Variant) -> Option<f64> {
         Some(v.median? / self.reference_median()?)
     }
-
-    pub fn variant_mut(&mut self, name: &str) -> Option<&mut Variant> {
-        self.variants.iter_mut().find(|v| v.name == name)
-    }
 }
 
 /// Every row of one `cargo xtask bench` run, and the skips that took whole rows out.
@@ -126,10 +122,6 @@ impl Table {
             .iter()
             .flat_map(|r| &r.variants)
             .any(|v| matches!(v.check, Check::Wrong(_)))
-    }
-
-    pub fn row_mut(&mut self, id: &str) -> Option<&mut Row> {
-        self.rows.iter_mut().find(|r| r.id == id)
     }
 }
 

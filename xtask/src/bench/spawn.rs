@@ -106,7 +106,7 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
                 cmd.arg(per_round.to_string()).arg(target);
                 let out = tools::run(cmd, 600)?;
                 let text = String::from_utf8_lossy(&out.stdout);
-                if !out.status.success() {
+                if !(out.status == crate::run::Status::Exited(0)) {
                     wrong.push(format!("{}: {}", prog.display(), text.trim()));
                 }
                 for (name, ns) in parse(&text) {
