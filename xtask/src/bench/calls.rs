@@ -19,7 +19,7 @@ const COUNTED_QUICK: &[&str] = &["getppid"];
 /// The host rows of `calls`, with instruction counts, then the libc-free inlining check.
 pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
     let calls = ctx.bench_dir.join("calls");
-    let n = if ctx.quick { "100000" } else { "300000" };
+    let n = if ctx.quick { "50000" } else { "300000" };
     let rounds = tools::rounds(ctx.quick).to_string();
     let mut cmd = Command::new(&calls);
     cmd.args([rounds.as_str(), n]);

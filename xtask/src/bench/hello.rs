@@ -191,6 +191,9 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
         .into();
     calls.note = "strace -f, the program's own execve left out".into();
     hwm.note = "GNU time's %M (ru_maxrss of the child)".into();
+    // The skipped ones (pushed first) back in the programs' order.
+    let order = |v: &Variant| progs.iter().position(|(n, _)| *n == v.name);
+    time.variants.sort_by_key(order);
     for r in [size, calls, time, hwm] {
         table.push(r);
     }

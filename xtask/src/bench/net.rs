@@ -14,9 +14,11 @@ use crate::arch::Arch;
 const SYSRT: &str = "sysrt";
 const STD: &str = "std::net";
 
-/// The number after the first `key` in `text` (punctuation around it dropped).
+/// The number after the first `key` in `text` (punctuation around it dropped); with a `key`
+/// starting with `(`, after the last one (std's echo line has a parenthesis before it).
 fn after(text: &str, key: &str) -> Option<f64> {
-    let rest = &text[text.find(key)? + key.len()..];
+    let at = if key.starts_with('(') { text.rfind(key)? } else { text.find(key)? };
+    let rest = &text[at + key.len()..];
     rest.split_whitespace()
         .next()?
         .trim_matches(|c: char| !c.is_ascii_digit() && c != '.')
@@ -54,7 +56,7 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
         return Ok(());
     };
     let (trips, mib, conns) = if ctx.quick {
-        ("10000", 256u64, "1000")
+        ("5000", 128u64, "1000")
     } else {
         ("100000", 1024, "1000")
     };
@@ -150,7 +152,7 @@ mod tests {
         let b = "std bulk 1024 MiB in 532 ms: 1924.8 MiB/s";
         assert_eq!(after(b, "bulk"), Some(1024.0));
         assert_eq!(after(b, " in "), Some(532.0));
-        let e = "x: 1000 connections, server VmHWM 4321 kB idle; 10 rounds of 1 byte each in 9 ms (777 ns per echo)";
+        let e = "x (thread per connection): 1000 connections, server VmHWM 4321 kB idle; 10 rounds of 1 byte each in 9 ms (777 ns per echo)";
         assert_eq!(after(e, "VmHWM"), Some(4321.0));
         assert_eq!(after(e, "("), Some(777.0));
     }
