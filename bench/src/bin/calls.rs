@@ -288,10 +288,14 @@ fn raw_clock(id: u32) -> u64 {
 }
 
 /// std's `Instant` is opaque: its readings are mapped onto CLOCK_MONOTONIC through one pair
-/// read at start (both are CLOCK_MONOTONIC underneath, so the map is exact).
+/// read at start (both are CLOCK_MONOTONIC underneath). The clock is read before the
+/// `Instant`, so a mapped reading is never ahead of the clock (the check wants `<= now`).
 fn std_instant_ns() -> u64 {
     static BASE: OnceLock<(Instant, u64)> = OnceLock::new();
-    let (i0, ns0) = *BASE.get_or_init(|| (Instant::now(), libc_clock(libc::CLOCK_MONOTONIC)));
+    let (i0, ns0) = *BASE.get_or_init(|| {
+        let ns0 = libc_clock(libc::CLOCK_MONOTONIC);
+        (Instant::now(), ns0)
+    });
     ns0 + Instant::now().duration_since(i0).as_nanos() as u64
 }
 
