@@ -127,7 +127,11 @@ pub fn run_one(rows: &[Row<'_>], row_id: &str, variant: &str, n: u64) -> bool {
 
 /// The command line every program takes: `[ROUNDS N]` for the table, or
 /// `one ROW VARIANT N` for one variant alone.
-pub fn main_with(rows: &[Row<'_>], default_rounds: usize, default_n: u64) -> std::process::ExitCode {
+pub fn main_with(
+    rows: &[Row<'_>],
+    default_rounds: usize,
+    default_n: u64,
+) -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let ok = if args.first().map(String::as_str) == Some("one") {
         let n = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1000);
@@ -138,8 +142,14 @@ pub fn main_with(rows: &[Row<'_>], default_rounds: usize, default_n: u64) -> std
             n,
         )
     } else {
-        let rounds = args.first().and_then(|s| s.parse().ok()).unwrap_or(default_rounds);
-        let n = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(default_n);
+        let rounds = args
+            .first()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default_rounds);
+        let n = args
+            .get(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default_n);
         run_rows(rows, rounds.max(1), n.max(1))
     };
     if ok {

@@ -71,11 +71,21 @@ pub fn sections(b: &[u8]) -> Result<Vec<(String, u64, u64)>, String> {
     let bad = || "truncated ELF header".to_string();
     let phoff = u64_at(b, 32).ok_or_else(bad)?;
     let shoff = u64_at(b, 40).ok_or_else(bad)?;
-    let (phentsize, phnum) = (u16_at(b, 54).ok_or_else(bad)?, u16_at(b, 56).ok_or_else(bad)?);
-    let (shentsize, shnum) = (u16_at(b, 58).ok_or_else(bad)?, u16_at(b, 60).ok_or_else(bad)?);
+    let (phentsize, phnum) = (
+        u16_at(b, 54).ok_or_else(bad)?,
+        u16_at(b, 56).ok_or_else(bad)?,
+    );
+    let (shentsize, shnum) = (
+        u16_at(b, 58).ok_or_else(bad)?,
+        u16_at(b, 60).ok_or_else(bad)?,
+    );
     let shstrndx = u16_at(b, 62).ok_or_else(bad)? as usize;
     let mut parts = vec![
-        ("ELF header".to_string(), 0, u64::from(u16_at(b, 52).ok_or_else(bad)?)),
+        (
+            "ELF header".to_string(),
+            0,
+            u64::from(u16_at(b, 52).ok_or_else(bad)?),
+        ),
         (
             format!("program headers ({phnum})"),
             phoff,

@@ -513,10 +513,7 @@ mod tests {
             parse_str("bench --quick --arch all").unwrap(),
             Cmd::Bench {
                 quick: true,
-                emulated: Arch::ALL
-                    .into_iter()
-                    .filter(|a| !a.is_host())
-                    .collect()
+                emulated: Arch::ALL.into_iter().filter(|a| !a.is_host()).collect()
             }
         );
         assert_eq!(parse_str("coverage").unwrap(), Cmd::Coverage);

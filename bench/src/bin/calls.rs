@@ -10,7 +10,7 @@
 use std::fs::File;
 use std::hint::black_box;
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::AsRawFd;
 use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -38,9 +38,10 @@ fn null() -> &'static File {
     dev("/dev/null", true)
 }
 
-fn fd_of(f: &'static File) -> BorrowedFd<'static> {
+/// rustix's borrowed fd (built without its `std` feature, see Cargo.toml).
+fn fd_of(f: &'static File) -> rustix::fd::BorrowedFd<'static> {
     // SAFETY: the file lives in a static for the whole program and is never closed.
-    unsafe { BorrowedFd::borrow_raw(f.as_raw_fd()) }
+    unsafe { rustix::fd::BorrowedFd::borrow_raw(f.as_raw_fd()) }
 }
 
 fn sysrt_fd(f: &'static File) -> sysrt::fd::BorrowedFd<'static> {
@@ -98,7 +99,9 @@ mod floor {
     pub fn read(n: u64) -> u64 {
         let fd = super::zero();
         let fd = std::os::fd::AsRawFd::as_raw_fd(fd) as usize;
-        super::reads(n, |b| trap3(__NR_read, fd, b.as_mut_ptr() as usize, 1) as u64)
+        super::reads(n, |b| {
+            trap3(__NR_read, fd, b.as_mut_ptr() as usize, 1) as u64
+        })
     }
 
     pub fn write(n: u64) -> u64 {
@@ -115,8 +118,10 @@ fn getppid_sysrt(n: u64) -> u64 {
 }
 
 fn getppid_sysrt_raw(n: u64) -> u64 {
-    // SAFETY: getppid takes no arguments.
-    sum(n, || unsafe { sysrt::raw_syscall(Sysno::getppid, 0, 0, 0) }.unwrap_or(0) as u64)
+    sum(n, || {
+        // SAFETY: getppid takes no arguments.
+        unsafe { sysrt::raw_syscall(Sysno::getppid, 0, 0, 0) }.unwrap_or(0) as u64
+    })
 }
 
 fn getppid_sc(n: u64) -> u64 {
@@ -132,7 +137,10 @@ fn getppid_rustix(n: u64) -> u64 {
 
 fn getppid_syscalls(n: u64) -> u64 {
     // SAFETY: getppid takes no arguments.
-    sum(n, || unsafe { syscalls::raw_syscall!(syscalls::Sysno::getppid) } as u64)
+    sum(
+        n,
+        || unsafe { syscalls::raw_syscall!(syscalls::Sysno::getppid) } as u64,
+    )
 }
 
 fn getppid_libc(n: u64) -> u64 {
@@ -153,8 +161,8 @@ fn read_sysrt(n: u64) -> u64 {
 
 fn read_sysrt_raw(n: u64) -> u64 {
     let fd = zero().as_raw_fd() as usize;
-    // SAFETY: read writes at most 1 byte into `b`, which lives across the call.
     reads(n, |b| {
+        // SAFETY: read writes at most 1 byte into `b`, which lives across the call.
         unsafe { sysrt::raw_syscall(Sysno::read, fd, b.as_mut_ptr() as usize, 1) }.unwrap_or(0)
             as u64
     })
@@ -163,7 +171,10 @@ fn read_sysrt_raw(n: u64) -> u64 {
 fn read_sc(n: u64) -> u64 {
     let fd = zero().as_raw_fd() as usize;
     // SAFETY: as above.
-    reads(n, |b| unsafe { sc::syscall3(sc::nr::READ, fd, b.as_mut_ptr() as usize, 1) } as u64)
+    reads(
+        n,
+        |b| unsafe { sc::syscall3(sc::nr::READ, fd, b.as_mut_ptr() as usize, 1) } as u64,
+    )
 }
 
 fn read_rustix(n: u64) -> u64 {
@@ -173,8 +184,8 @@ fn read_rustix(n: u64) -> u64 {
 
 fn read_syscalls(n: u64) -> u64 {
     let fd = zero().as_raw_fd() as usize;
-    // SAFETY: as above.
     reads(n, |b| {
+        // SAFETY: the kernel reads or writes 1 byte of a buffer that lives across the call.
         (unsafe { syscalls::raw_syscall!(syscalls::Sysno::read, fd, b.as_mut_ptr() as usize, 1) })
             as u64
     })
@@ -183,7 +194,8 @@ fn read_syscalls(n: u64) -> u64 {
 fn read_libc(n: u64) -> u64 {
     let fd = zero().as_raw_fd();
     // SAFETY: as above.
-    reads(n, |b| unsafe { libc::read(fd, b.as_mut_ptr().cast(), 1) } as u64)
+    reads(n, |b| unsafe { libc::read(fd, b.as_mut_ptr().cast(), 1) }
+        as u64)
 }
 
 fn read_std(n: u64) -> u64 {
@@ -202,8 +214,8 @@ fn write_sysrt(n: u64) -> u64 {
 
 fn write_sysrt_raw(n: u64) -> u64 {
     let fd = null().as_raw_fd() as usize;
-    // SAFETY: write reads 1 byte of `BYTE`, a static.
     sum(n, || {
+        // SAFETY: write reads 1 byte of `BYTE`, a static.
         unsafe { sysrt::raw_syscall(Sysno::write, fd, BYTE.as_ptr() as usize, 1) }.unwrap_or(0)
             as u64
     })
@@ -212,7 +224,10 @@ fn write_sysrt_raw(n: u64) -> u64 {
 fn write_sc(n: u64) -> u64 {
     let fd = null().as_raw_fd() as usize;
     // SAFETY: as above.
-    sum(n, || unsafe { sc::syscall3(sc::nr::WRITE, fd, BYTE.as_ptr() as usize, 1) } as u64)
+    sum(
+        n,
+        || unsafe { sc::syscall3(sc::nr::WRITE, fd, BYTE.as_ptr() as usize, 1) } as u64,
+    )
 }
 
 fn write_rustix(n: u64) -> u64 {
@@ -222,8 +237,8 @@ fn write_rustix(n: u64) -> u64 {
 
 fn write_syscalls(n: u64) -> u64 {
     let fd = null().as_raw_fd() as usize;
-    // SAFETY: as above.
     sum(n, || {
+        // SAFETY: the kernel reads or writes 1 byte of a buffer that lives across the call.
         (unsafe { syscalls::raw_syscall!(syscalls::Sysno::write, fd, BYTE.as_ptr() as usize, 1) })
             as u64
     })
@@ -232,7 +247,8 @@ fn write_syscalls(n: u64) -> u64 {
 fn write_libc(n: u64) -> u64 {
     let fd = null().as_raw_fd();
     // SAFETY: as above.
-    sum(n, || unsafe { libc::write(fd, BYTE.as_ptr().cast(), 1) } as u64)
+    sum(n, || unsafe { libc::write(fd, BYTE.as_ptr().cast(), 1) }
+        as u64)
 }
 
 fn write_std(n: u64) -> u64 {
@@ -253,7 +269,9 @@ fn last(n: u64, mut op: impl FnMut() -> u64) -> u64 {
 }
 
 fn ts_ns(sec: i64, nsec: i64) -> u64 {
-    (sec as u64).wrapping_mul(1_000_000_000).wrapping_add(nsec as u64)
+    (sec as u64)
+        .wrapping_mul(1_000_000_000)
+        .wrapping_add(nsec as u64)
 }
 
 fn libc_clock(id: libc::clockid_t) -> u64 {
@@ -281,9 +299,8 @@ fn raw_clock(id: u32) -> u64 {
         tv_nsec: 0,
     };
     // SAFETY: clock_gettime writes one timespec into `ts`, which lives across the call.
-    let _ = unsafe {
-        sysrt::raw_syscall(Sysno::clock_gettime, id as usize, &raw mut ts as usize, 0)
-    };
+    let _ =
+        unsafe { sysrt::raw_syscall(Sysno::clock_gettime, id as usize, &raw mut ts as usize, 0) };
     ts_ns(ts.tv_sec, ts.tv_nsec)
 }
 
@@ -403,25 +420,32 @@ fn rand_sysrt(n: u64) -> u64 {
 }
 fn rand_sysrt_syscall(n: u64) -> u64 {
     use sysrt::random::{GetRandomFlags, getrandom_syscall};
-    fills(n, |b| getrandom_syscall(b, GetRandomFlags::empty()).unwrap_or(0))
+    fills(n, |b| {
+        getrandom_syscall(b, GetRandomFlags::empty()).unwrap_or(0)
+    })
 }
 fn rand_libc(n: u64) -> u64 {
     // SAFETY: getrandom writes at most 16 bytes into `b`.
-    fills(n, |b| unsafe { libc::getrandom(b.as_mut_ptr().cast(), 16, 0) } as usize)
+    fills(
+        n,
+        |b| unsafe { libc::getrandom(b.as_mut_ptr().cast(), 16, 0) } as usize,
+    )
 }
 fn rand_rustix(n: u64) -> u64 {
     use rustix::rand::{GetRandomFlags, getrandom};
     fills(n, |b| getrandom(b, GetRandomFlags::empty()).unwrap_or(0))
 }
 fn rand_raw(n: u64) -> u64 {
-    // SAFETY: getrandom writes at most 16 bytes into `b`.
     fills(n, |b| {
-        unsafe { sysrt::raw_syscall(Sysno::getrandom, b.as_mut_ptr() as usize, 16, 0) }
-            .unwrap_or(0)
+        // SAFETY: getrandom writes at most 16 bytes into `b`.
+        unsafe { sysrt::raw_syscall(Sysno::getrandom, b.as_mut_ptr() as usize, 16, 0) }.unwrap_or(0)
     })
 }
 
-fn expect(what: &'static str, want: impl Fn(u64) -> u64) -> impl Fn(u64, u64) -> Result<(), String> {
+fn expect(
+    what: &'static str,
+    want: impl Fn(u64) -> u64,
+) -> impl Fn(u64, u64) -> Result<(), String> {
     move |n, got| {
         if got == want(n) {
             Ok(())
@@ -463,8 +487,11 @@ fn main() -> std::process::ExitCode {
         vs
     };
     #[cfg(target_arch = "x86_64")]
-    let floors: [Option<&'static dyn Fn(u64) -> u64>; 3] =
-        [Some(&floor::getppid), Some(&floor::read), Some(&floor::write)];
+    let floors: [Option<&'static dyn Fn(u64) -> u64>; 3] = [
+        Some(&floor::getppid),
+        Some(&floor::read),
+        Some(&floor::write),
+    ];
     #[cfg(not(target_arch = "x86_64"))]
     let floors: [Option<&'static dyn Fn(u64) -> u64>; 3] = [None, None, None];
     let reference = if floors[0].is_some() {

@@ -58,8 +58,13 @@ fn witness(names: u64, regular: u64) -> u64 {
 
 fn list_sysrt(dir: &Path, stat: bool) -> u64 {
     use sysrt::fs::{AtFlags, FileType, Mode, OFlags};
-    let fd = sysrt::fs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty())
-        .expect("open the directory");
+    let path = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).expect("no NUL");
+    let fd = sysrt::fs::open(
+        path.as_c_str(),
+        OFlags::RDONLY | OFlags::DIRECTORY,
+        Mode::empty(),
+    )
+    .expect("open the directory");
     let (mut names, mut regular) = (0, 0);
     let mut it = sysrt::fs::read_dir(&fd);
     while let Some(e) = it.next_entry() {
@@ -90,8 +95,12 @@ fn list_std(dir: &Path, stat: bool) -> u64 {
 
 fn list_rustix(dir: &Path, stat: bool) -> u64 {
     use rustix::fs::{AtFlags, Mode, OFlags};
-    let fd = rustix::fs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())
-        .expect("open the directory");
+    let fd = rustix::fs::open(
+        dir.as_os_str().as_encoded_bytes(),
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .expect("open the directory");
     let (mut names, mut regular) = (0, 0);
     let mut d = rustix::fs::Dir::read_from(&fd).expect("Dir");
     while let Some(e) = d.read() {
@@ -101,8 +110,12 @@ fn list_rustix(dir: &Path, stat: bool) -> u64 {
         }
         names += 1;
         if stat {
-            let st = rustix::fs::statat(&fd, e.file_name(), AtFlags::SYMLINK_NOFOLLOW).expect("statat");
-            regular += u64::from(rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile);
+            let st =
+                rustix::fs::statat(&fd, e.file_name(), AtFlags::SYMLINK_NOFOLLOW).expect("statat");
+            regular += u64::from(
+                rustix::fs::FileType::from_raw_mode(st.st_mode)
+                    == rustix::fs::FileType::RegularFile,
+            );
         }
     }
     witness(names, regular)
@@ -111,11 +124,14 @@ fn list_rustix(dir: &Path, stat: bool) -> u64 {
 fn copy_sysrt(src: &Path, dst: &Path) -> u64 {
     let from = File::open(src).expect("open src");
     let to = File::create(dst).expect("create dst");
-    use std::os::fd::AsFd;
-    let (from, to) = (
-        sysrt::fd::BorrowedFd::from(from.as_fd()),
-        sysrt::fd::BorrowedFd::from(to.as_fd()),
-    );
+    use std::os::fd::AsRawFd;
+    // SAFETY: both files stay open until the end of this function, past every use.
+    let (from, to) = unsafe {
+        (
+            sysrt::fd::BorrowedFd::borrow_raw(from.as_raw_fd()),
+            sysrt::fd::BorrowedFd::borrow_raw(to.as_raw_fd()),
+        )
+    };
     let mut total = 0u64;
     loop {
         match sysrt::io::copy_file_range(from, None, to, None, 1 << 30).expect("copy_file_range") {
@@ -149,7 +165,10 @@ fn copy_loop(src: &Path, dst: &Path) -> u64 {
 
 /// Whether `dst` holds `src`'s bytes: its length, and 4 KiB at 16 places.
 fn same(src: &Path, dst: &Path, len: u64) -> Result<(), String> {
-    let (a, b) = (File::open(src).map_err(|e| e.to_string())?, File::open(dst).map_err(|e| e.to_string())?);
+    let (a, b) = (
+        File::open(src).map_err(|e| e.to_string())?,
+        File::open(dst).map_err(|e| e.to_string())?,
+    );
     let got = b.metadata().map_err(|e| e.to_string())?.len();
     if got != len {
         return Err(format!("copy is {got} bytes, expected {len}"));
@@ -214,37 +233,80 @@ fn main() -> std::process::ExitCode {
         .collect();
 
     let list_names_ok = move |_, w: u64| {
-        if w == ENTRIES { Ok(()) } else { Err(format!("{w} entries, expected {ENTRIES}")) }
+        if w == ENTRIES {
+            Ok(())
+        } else {
+            Err(format!("{w} entries, expected {ENTRIES}"))
+        }
     };
     let list_stat_ok = move |_, w: u64| {
         let want = witness(ENTRIES, ENTRIES);
-        if w == want { Ok(()) } else { Err(format!("{} entries, {} regular; expected {ENTRIES} of each", w & 0xffff_ffff, w >> 32)) }
+        if w == want {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} entries, {} regular; expected {ENTRIES} of each",
+                w & 0xffff_ffff,
+                w >> 32
+            ))
+        }
     };
     let copy_ok = move |_, w: u64| {
-        if w == len { Ok(()) } else { Err(format!("copied {w} bytes or the bytes differ; expected {len}")) }
+        if w == len {
+            Ok(())
+        } else {
+            Err(format!(
+                "copied {w} bytes or the bytes differ; expected {len}"
+            ))
+        }
     };
     let lib_names = ["sysrt read_dir", "std::fs::read_dir", "rustix Dir"];
-    let copy_names = ["sysrt copy_file_range", "std::fs::copy", "64 KiB read/write loop"];
+    let copy_names = [
+        "sysrt copy_file_range",
+        "std::fs::copy",
+        "64 KiB read/write loop",
+    ];
     let rows = [
         Row {
             id: "list 10,000 entries: names",
             unit: "µs",
             reference: "std::fs::read_dir",
-            variants: lib_names.iter().zip(&names_loops).map(|(n, l)| Variant { name: n, run: l.as_ref() }).collect(),
+            variants: lib_names
+                .iter()
+                .zip(&names_loops)
+                .map(|(n, l)| Variant {
+                    name: n,
+                    run: l.as_ref(),
+                })
+                .collect(),
             check: &list_names_ok,
         },
         Row {
             id: "list 10,000 entries + fstatat",
             unit: "µs",
             reference: "std::fs::read_dir",
-            variants: lib_names.iter().zip(&stat_loops).map(|(n, l)| Variant { name: n, run: l.as_ref() }).collect(),
+            variants: lib_names
+                .iter()
+                .zip(&stat_loops)
+                .map(|(n, l)| Variant {
+                    name: n,
+                    run: l.as_ref(),
+                })
+                .collect(),
             check: &list_stat_ok,
         },
         Row {
             id: "copy 256 MiB (warm cache)",
             unit: "ms",
             reference: "std::fs::copy",
-            variants: copy_names.iter().zip(&copy_loops).map(|(n, l)| Variant { name: n, run: l.as_ref() }).collect(),
+            variants: copy_names
+                .iter()
+                .zip(&copy_loops)
+                .map(|(n, l)| Variant {
+                    name: n,
+                    run: l.as_ref(),
+                })
+                .collect(),
             check: &copy_ok,
         },
     ];

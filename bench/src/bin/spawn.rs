@@ -82,7 +82,10 @@ fn spawn(case: usize, p: &Prog, arg: &str) -> bool {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let count = args.get(1).map(String::as_str) == Some("count");
-    let n: usize = args.get(if count { 2 } else { 1 }).and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let n: usize = args
+        .get(if count { 2 } else { 1 })
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
     let case: usize = if count {
         args.get(3).and_then(|s| s.parse().ok()).unwrap_or(0)
     } else {
@@ -102,7 +105,11 @@ fn main() -> ExitCode {
     p.argv = [p.path.as_ptr(), arg.as_ptr(), std::ptr::null()];
     if count {
         let bad = (0..n).filter(|_| !spawn(case, &p, "--exit")).count();
-        return if bad == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+        return if bad == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
     }
     let mut samples = vec![Vec::with_capacity(n); CASES.len()];
     let mut bad = 0;

@@ -93,28 +93,35 @@ fn read_raw(n: u32) -> u64 {
 
 fn write_raw(n: u32) -> u64 {
     let f = fd(1).as_raw_fd() as usize;
-    (0..n).fold(0u64, |a, _| a.wrapping_add(raw3(Sysno::write, f, b"x".as_ptr() as usize, 1)))
+    (0..n).fold(0u64, |a, _| {
+        a.wrapping_add(raw3(Sysno::write, f, b"x".as_ptr() as usize, 1))
+    })
+}
+
+/// One syscall through `sc`, as the loops below make it.
+#[inline(always)]
+fn sc3(nr: usize, a: usize, b: usize, c: usize) -> u64 {
+    // SAFETY: the loops pass getppid, or read/write of 1 byte of a buffer that lives across
+    // the call.
+    unsafe { sc::syscall3(nr, a, b, c) as u64 }
 }
 
 fn getppid_sc(n: u32) -> u64 {
-    // SAFETY: getppid takes no arguments.
-    (0..n).fold(0u64, |a, _| a.wrapping_add(unsafe { sc::syscall0(sc::nr::GETPPID) } as u64))
+    (0..n).fold(0u64, |a, _| a.wrapping_add(sc3(sc::nr::GETPPID, 0, 0, 0)))
 }
 
 fn read_sc(n: u32) -> u64 {
     let (f, mut b) = (fd(0).as_raw_fd() as usize, [0xffu8; 1]);
-    // SAFETY: read writes at most 1 byte into `b`, which lives across the calls.
     let acc = (0..n).fold(0u64, |a, _| {
-        a.wrapping_add(unsafe { sc::syscall3(sc::nr::READ, f, b.as_mut_ptr() as usize, 1) } as u64)
+        a.wrapping_add(sc3(sc::nr::READ, f, b.as_mut_ptr() as usize, 1))
     });
     acc + (u64::from(b[0]) << 40)
 }
 
 fn write_sc(n: u32) -> u64 {
     let f = fd(1).as_raw_fd() as usize;
-    // SAFETY: write reads 1 byte of a static.
     (0..n).fold(0u64, |a, _| {
-        a.wrapping_add(unsafe { sc::syscall3(sc::nr::WRITE, f, b"x".as_ptr() as usize, 1) } as u64)
+        a.wrapping_add(sc3(sc::nr::WRITE, f, b"x".as_ptr() as usize, 1))
     })
 }
 
@@ -193,15 +200,15 @@ fn main() -> i32 {
     ];
     // Rounds interleave every variant (the first measured would otherwise pay the warm-up,
     // and a noisy moment would fall on one alone); min and median over the rounds.
-    let mut t = [[[0u64; ROUNDS_MAX]; 4]; 3];
+    let mut t = [[[0u64; 4]; 3]; ROUNDS_MAX];
     let mut ok = [[true; 4]; 3];
-    for round in 0..rounds {
+    for (round, times) in t.iter_mut().take(rounds).enumerate() {
         for k in 0..12 {
             let idx = (k + round) % 12;
             let (r, v) = (idx / 4, idx % 4);
             let t0 = now_ns();
             let got = core::hint::black_box(rows[r].1[v].1(core::hint::black_box(n)));
-            t[r][v][round] = now_ns() - t0;
+            times[r][v] = now_ns() - t0;
             ok[r][v] &= got == want[r];
         }
     }
@@ -209,7 +216,11 @@ fn main() -> i32 {
     for (r, (id, vars)) in rows.iter().enumerate() {
         println!("ROW\t{id}\tns/call\tsysrt raw_syscall");
         for (v, (name, _)) in vars.iter().enumerate() {
-            let s = &mut t[r][v][..rounds];
+            let mut col = [0u64; ROUNDS_MAX];
+            for (dst, times) in col.iter_mut().zip(&t[..rounds]) {
+                *dst = times[r][v];
+            }
+            let s = &mut col[..rounds];
             s.sort_unstable();
             let per = |x: u64| x as f64 / f64::from(n);
             all_ok &= ok[r][v];

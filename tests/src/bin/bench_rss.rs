@@ -31,7 +31,9 @@ fn main() -> i32 {
             return 1;
         }
     };
-    match sysrt::retry_on_intr(|| process::wait4_rusage(WaitTarget::Child(pid), WaitOptions::empty())) {
+    match sysrt::retry_on_intr(|| {
+        process::wait4_rusage(WaitTarget::Child(pid), WaitOptions::empty())
+    }) {
         Ok(Some((_, status, ru))) => {
             let code = status.exit_status().map_or(-1, i32::from);
             println!("maxrss {} status {code}", ru.maxrss);

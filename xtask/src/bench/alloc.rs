@@ -15,7 +15,11 @@ const GLIBC: &str = "std + glibc malloc";
 pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
     let mut progs = vec![(
         "sysrt-rt alloc (libc-free)",
-        Ok(tools::libc_free(Arch::X86_64, crate::build::TEST_PACKAGE, "bench_alloc")?),
+        Ok(tools::libc_free(
+            Arch::X86_64,
+            crate::build::TEST_PACKAGE,
+            "bench_alloc",
+        )?),
     )];
     for (name, target) in [
         (GLIBC, "x86_64-unknown-linux-gnu"),
@@ -50,8 +54,14 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
             let out = tools::run(cmd, 300)?;
             let text = String::from_utf8_lossy(&out.stdout);
             // "alloc churn: 12.3 ns per iteration (checksum 456)"
-            let ns = text.split_whitespace().nth(2).and_then(|n| n.parse::<f64>().ok());
-            let sum = text.split("checksum ").nth(1).map(|c| c.trim_end_matches([')', '\n']).to_string());
+            let ns = text
+                .split_whitespace()
+                .nth(2)
+                .and_then(|n| n.parse::<f64>().ok());
+            let sum = text
+                .split("checksum ")
+                .nth(1)
+                .map(|c| c.trim_end_matches([')', '\n']).to_string());
             match ((out.status == crate::run::Status::Exited(0)), ns, sum) {
                 (true, Some(ns), Some(sum)) => {
                     samples[i].push(ns);

@@ -26,7 +26,8 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
     let out = tools::run(cmd, 600)?;
     let text = String::from_utf8_lossy(&out.stdout);
     let mut rows = parse_rows(&text);
-    if rows.is_empty() || !(out.status == crate::run::Status::Exited(0)) && !text.contains("wrong:") {
+    if rows.is_empty() || !(out.status == crate::run::Status::Exited(0)) && !text.contains("wrong:")
+    {
         return Err(format!("calls printed no table ({:?}):\n{text}", out.status).into());
     }
     match tools::ensure_valgrind() {
@@ -78,7 +79,10 @@ fn disassemble(objdump: &Path, binary: &Path, symbol: &str) -> Result<Vec<String
         .find_map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             (f.len() == 4 && f[3] == symbol).then(|| {
-                (u64::from_str_radix(f[0], 16).ok(), u64::from_str_radix(f[1], 16).ok())
+                (
+                    u64::from_str_radix(f[0], 16).ok(),
+                    u64::from_str_radix(f[1], 16).ok(),
+                )
             })
         })
         .and_then(|(a, s)| Some((a?, s?)))

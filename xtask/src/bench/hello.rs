@@ -38,16 +38,28 @@ fn programs(ctx: &Ctx) -> Vec<(String, std::result::Result<PathBuf, String>)> {
                 "hello_floor.c",
                 "hello-floor",
                 &[
-                    "-static", "-nostdlib", "-Os", "-fno-asynchronous-unwind-tables", "-fno-pie",
-                    "-no-pie", "-fuse-ld=lld", &b, "-Wl,--build-id=none", "-Wl,-z,norelro",
-                    "-Wl,-z,noexecstack", "-Wl,-s",
+                    "-static",
+                    "-nostdlib",
+                    "-Os",
+                    "-fno-asynchronous-unwind-tables",
+                    "-fno-pie",
+                    "-no-pie",
+                    "-fuse-ld=lld",
+                    &b,
+                    "-Wl,--build-id=none",
+                    "-Wl,-z,norelro",
+                    "-Wl,-z,noexecstack",
+                    "-Wl,-s",
                 ],
             )
         }
     };
     if let Ok(f) = &floor {
         // strip -s keeps .comment (the compiler's name); the floor carries nothing.
-        let _ = Command::new("strip").args(["-R", ".comment"]).arg(f).status();
+        let _ = Command::new("strip")
+            .args(["-R", ".comment"])
+            .arg(f)
+            .status();
     }
     v.push((FLOOR.to_string(), floor));
     v.push(("sysrt".to_string(), Ok(ctx.demo_dir.join("hello"))));
@@ -57,7 +69,12 @@ fn programs(ctx: &Ctx) -> Vec<(String, std::result::Result<PathBuf, String>)> {
     let musl = if setup::which("musl-gcc").is_none() {
         Err("no musl-gcc (apt-get install musl-tools, as root)".to_string())
     } else {
-        tools::c_peer("musl-gcc", "hello.c", "hello-musl", &["-static", "-Os", "-s"])
+        tools::c_peer(
+            "musl-gcc",
+            "hello.c",
+            "hello-musl",
+            &["-static", "-Os", "-s"],
+        )
     };
     v.push(("musl C static".to_string(), musl));
     v.push((
@@ -97,7 +114,11 @@ fn go_hello() -> std::result::Result<PathBuf, String> {
         .env("CGO_ENABLED", "0")
         .status()
         .map_err(|e| e.to_string())?;
-    if st.success() { Ok(bin) } else { Err(format!("go build failed ({st})")) }
+    if st.success() {
+        Ok(bin)
+    } else {
+        Err(format!("go build failed ({st})"))
+    }
 }
 
 /// Whether `bin` prints hello's line and exits 0.

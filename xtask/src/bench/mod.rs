@@ -69,7 +69,10 @@ fn machine() -> String {
     format!(
         "{cpu}, {cores} cores, Linux {}, load {} at start",
         kernel.trim(),
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     )
 }
 
@@ -85,9 +88,11 @@ fn utc_now() -> String {
 /// table, writes it; false when some variant's result was wrong.
 pub fn bench(quick: bool, emulated: &[Arch]) -> Result<bool> {
     if !Arch::X86_64.is_host() {
-        return Err("cargo xtask bench measures on an x86_64 host (the peers are built for it); \
+        return Err(
+            "cargo xtask bench measures on an x86_64 host (the peers are built for it); \
                     --arch adds the emulated per-call rows"
-            .into());
+                .into(),
+        );
     }
     let t0 = Instant::now();
     let mut arches = vec![Arch::X86_64];
@@ -103,18 +108,23 @@ pub fn bench(quick: bool, emulated: &[Arch]) -> Result<bool> {
     };
     let mut table = Table::default();
     for (name, step) in STEPS {
-        eprintln!("xtask: bench: {name} ({:.0} s so far)", t0.elapsed().as_secs_f64());
+        eprintln!(
+            "xtask: bench: {name} ({:.0} s so far)",
+            t0.elapsed().as_secs_f64()
+        );
         if let Err(e) = step(&ctx, &mut table) {
             // A family that could not produce its rows cannot vouch for them: a failure.
             let mut row = Row::new(name, "–", "");
-            row.variants.push(Variant::wrong("(the row failed)", &e.to_string()));
+            row.variants
+                .push(Variant::wrong("(the row failed)", &e.to_string()));
             table.push(row);
         }
     }
     for &arch in emulated {
         if let Err(e) = calls::inlining(arch, &ctx, &mut table) {
             let mut row = Row::new(&format!("per-call [{arch}, emulated]"), "–", "");
-            row.variants.push(Variant::wrong("(the row failed)", &e.to_string()));
+            row.variants
+                .push(Variant::wrong("(the row failed)", &e.to_string()));
             table.push(row);
         }
     }
@@ -129,7 +139,10 @@ pub fn bench(quick: bool, emulated: &[Arch]) -> Result<bool> {
     let out = build::target_dir().join("bench");
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join("bench.md"), &md)?;
-    std::fs::write(out.join("bench.json"), report::json(&table, &date, &machine))?;
+    std::fs::write(
+        out.join("bench.json"),
+        report::json(&table, &date, &machine),
+    )?;
     std::fs::write(
         out.join("bench.svg"),
         report::svg(&table, &format!("sysrt bench — {date} — {machine}")),

@@ -17,7 +17,11 @@ const STD: &str = "std::net";
 /// The number after the first `key` in `text` (punctuation around it dropped); with a `key`
 /// starting with `(`, after the last one (std's echo line has a parenthesis before it).
 fn after(text: &str, key: &str) -> Option<f64> {
-    let at = if key.starts_with('(') { text.rfind(key)? } else { text.find(key)? };
+    let at = if key.starts_with('(') {
+        text.rfind(key)?
+    } else {
+        text.find(key)?
+    };
     let rest = &text[at + key.len()..];
     rest.split_whitespace()
         .next()?
@@ -26,9 +30,13 @@ fn after(text: &str, key: &str) -> Option<f64> {
         .ok()
 }
 
+/// A variant's samples: (variant, figures over the rounds).
+type VariantSamples = Vec<(String, Vec<f64>)>;
+
 /// One figure per (row, variant) over the rounds.
 struct Samples {
-    rows: Vec<(String, String, Vec<(String, Vec<f64>)>)>,
+    /// (row, unit, its variants' samples).
+    rows: Vec<(String, String, VariantSamples)>,
     wrong: Vec<(String, String)>,
 }
 
@@ -52,7 +60,10 @@ impl Samples {
 pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
     let sysrt = tools::libc_free(Arch::X86_64, crate::build::TEST_PACKAGE, "bench_net")?;
     let Some(std) = tools::std_peer("net_std", "x86_64-unknown-linux-gnu") else {
-        table.skip("TCP rows", "rustc could not build xtask/bench-peers/net_std.rs");
+        table.skip(
+            "TCP rows",
+            "rustc could not build xtask/bench-peers/net_std.rs",
+        );
         return Ok(());
     };
     let (trips, mib, conns) = if ctx.quick {
@@ -78,7 +89,12 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
                 cmd.args(&args).env_remove("LD_LIBRARY_PATH");
                 let out = tools::run(cmd, 600)?;
                 let text = String::from_utf8_lossy(&out.stdout).into_owned();
-                let fail = |why: &str| (name.to_string(), format!("{} {why}: {}", args[0], text.trim()));
+                let fail = |why: &str| {
+                    (
+                        name.to_string(),
+                        format!("{} {why}: {}", args[0], text.trim()),
+                    )
+                };
                 if !(out.status == crate::run::Status::Exited(0)) {
                     s.wrong.push(fail(&out.status.to_string()));
                     continue;

@@ -61,7 +61,11 @@ pub fn markdown(t: &Table, header: &str) -> String {
         .iter()
         .filter(|r| !r.note.is_empty())
         .map(|r| format!("- {}: {}", r.id, r.note))
-        .chain(t.skipped.iter().map(|(r, w)| format!("- {r}: skipped: {w}")))
+        .chain(
+            t.skipped
+                .iter()
+                .map(|(r, w)| format!("- {r}: skipped: {w}")),
+        )
         .collect();
     if !notes.is_empty() {
         let _ = writeln!(s, "\n{}", notes.join("\n"));

@@ -92,7 +92,10 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
     let peers = ctx.bench_dir.join("spawn");
     let hello = ctx.demo_dir.join("hello");
     let (rounds, per_round) = if ctx.quick { (5, 60) } else { (5, 400) };
-    for (label, target) in [("/bin/true", Path::new("/bin/true")), ("sysrt hello", &hello)] {
+    for (label, target) in [
+        ("/bin/true", Path::new("/bin/true")),
+        ("sysrt hello", &hello),
+    ] {
         let mut row = Row::new(&format!("spawn+wait {label}"), "µs", FLOOR);
         let mut samples: Vec<(String, Vec<f64>)> = vec![];
         let mut wrong = vec![];

@@ -57,7 +57,13 @@ pub fn libc_free(arch: Arch, package: &str, bin: &str) -> Result<PathBuf> {
             arch.triple()
         ))
         .args(["--config", "profile.release-syms.opt-level=3"])
-        .args(["build", "--profile", "release-syms", "--target", arch.triple()])
+        .args([
+            "build",
+            "--profile",
+            "release-syms",
+            "--target",
+            arch.triple(),
+        ])
         .args(["-p", package, "--bin", bin, "--target-dir"])
         .arg(bench_target())
         .status()?;
@@ -97,7 +103,14 @@ pub fn std_peer(stem: &str, target: &str) -> Option<PathBuf> {
     let bin = out.join(format!("{stem}-{target}"));
     let status = Command::new("rustc")
         .current_dir(build::root())
-        .args(["-C", "opt-level=3", "-C", "panic=abort", "-C", "strip=symbols"])
+        .args([
+            "-C",
+            "opt-level=3",
+            "-C",
+            "panic=abort",
+            "-C",
+            "strip=symbols",
+        ])
         .args(["-C", "codegen-units=1", "-C", "lto", "-C", ALIGN])
         .args(["--target", target])
         .arg(format!("xtask/bench-peers/{stem}.rs"))
@@ -110,7 +123,12 @@ pub fn std_peer(stem: &str, target: &str) -> Option<PathBuf> {
 
 /// Builds `xtask/bench-peers/{file}` with the C compiler `cc` and `flags`; stripped.
 /// `Err(reason)` when the compiler is missing or fails.
-pub fn c_peer(cc: &str, file: &str, out_name: &str, flags: &[&str]) -> std::result::Result<PathBuf, String> {
+pub fn c_peer(
+    cc: &str,
+    file: &str,
+    out_name: &str,
+    flags: &[&str],
+) -> std::result::Result<PathBuf, String> {
     if setup::which(cc).is_none() {
         return Err(format!("no {cc} here"));
     }
@@ -156,7 +174,10 @@ fn callgrind_total(cmd: &Command) -> std::result::Result<u64, String> {
         return Err(format!("the run under callgrind failed ({st})"));
     }
     text.lines()
-        .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
+        .find_map(|l| {
+            l.strip_prefix("summary:")
+                .or_else(|| l.strip_prefix("totals:"))
+        })
         .and_then(|n| n.split_whitespace().next()?.parse().ok())
         .ok_or_else(|| "no summary in callgrind's output".into())
 }

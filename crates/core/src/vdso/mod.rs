@@ -279,9 +279,9 @@ unsafe fn image_at(ehdr: usize) -> Option<&'static [u8]> {
     match len {
         0 => None,
         n if n <= MIN_PAGE => head.get(..n),
-        // SAFETY: every page of the `n` bytes is mapped (checked just before), read-only for
-        // the life of the process.
         n if n <= MAX_IMAGE && is_mapped(ehdr, n) => {
+            // SAFETY: every page of the `n` bytes is mapped (checked just before), read-only
+            // for the life of the process.
             Some(unsafe { core::slice::from_raw_parts(ehdr as *const u8, n) })
         }
         _ => None,
