@@ -13,9 +13,6 @@ use crate::Result;
 use crate::arch::Arch;
 use crate::run::command_for;
 
-/// Rows whose variants get an instruction count (all of them on a full run).
-const COUNTED_QUICK: &[&str] = &["getppid"];
-
 /// The host rows of `calls`, with instruction counts, then the libc-free inlining check.
 pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
     let calls = ctx.bench_dir.join("calls");
@@ -30,13 +27,16 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
     {
         return Err(format!("calls printed no table ({:?}):\n{text}", out.status).into());
     }
-    match tools::ensure_valgrind() {
+    // Two callgrind runs per variant take a minute or two: not in the quick set.
+    let counter = if ctx.quick {
+        Some("--quick".to_string())
+    } else {
+        tools::ensure_valgrind()
+    };
+    match counter {
         Some(why) => table.skip("instruction counts", &why),
         None => {
             for row in &mut rows {
-                if ctx.quick && !COUNTED_QUICK.contains(&row.id.as_str()) {
-                    continue;
-                }
                 count_insns(&calls, row);
             }
         }
