@@ -62,6 +62,61 @@ pub fn inspect(b: &[u8]) -> Result<Facts, String> {
     Ok(facts)
 }
 
+/// A file's bytes part by part, for the size table of `cargo xtask bench`: the ELF header,
+/// the program header table, every section that occupies file bytes (not `SHT_NOBITS`), and
+/// the section header table, as (name, file offset, bytes).
+pub fn sections(b: &[u8]) -> Result<Vec<(String, u64, u64)>, String> {
+    const SHT_NOBITS: u32 = 8;
+    inspect(b)?;
+    let bad = || "truncated ELF header".to_string();
+    let phoff = u64_at(b, 32).ok_or_else(bad)?;
+    let shoff = u64_at(b, 40).ok_or_else(bad)?;
+    let (phentsize, phnum) = (
+        u16_at(b, 54).ok_or_else(bad)?,
+        u16_at(b, 56).ok_or_else(bad)?,
+    );
+    let (shentsize, shnum) = (
+        u16_at(b, 58).ok_or_else(bad)?,
+        u16_at(b, 60).ok_or_else(bad)?,
+    );
+    let shstrndx = u16_at(b, 62).ok_or_else(bad)? as usize;
+    let mut parts = vec![
+        (
+            "ELF header".to_string(),
+            0,
+            u64::from(u16_at(b, 52).ok_or_else(bad)?),
+        ),
+        (
+            format!("program headers ({phnum})"),
+            phoff,
+            u64::from(phentsize) * u64::from(phnum),
+        ),
+    ];
+    let sh = |i: usize| shoff as usize + i * shentsize as usize;
+    let strtab = u64_at(b, sh(shstrndx) + 24).ok_or("truncated section header")? as usize;
+    for i in 1..shnum as usize {
+        let h = sh(i);
+        let name_off = u32_at(b, h).ok_or("truncated section header")? as usize;
+        let kind = u32_at(b, h + 4).ok_or("truncated section header")?;
+        let off = u64_at(b, h + 24).ok_or("truncated section header")?;
+        let size = u64_at(b, h + 32).ok_or("truncated section header")?;
+        if kind == SHT_NOBITS || size == 0 {
+            continue;
+        }
+        let name = b
+            .get(strtab + name_off..)
+            .and_then(|t| t.split(|&c| c == 0).next())
+            .map_or("?".into(), |n| String::from_utf8_lossy(n).into_owned());
+        parts.push((name, off, size));
+    }
+    parts.push((
+        format!("section headers ({shnum})"),
+        shoff,
+        u64::from(shentsize) * u64::from(shnum),
+    ));
+    Ok(parts)
+}
+
 /// `EM_*` of each arch.
 pub fn machine_of(arch: Arch) -> u16 {
     match arch {

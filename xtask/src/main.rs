@@ -6,7 +6,7 @@
 //! cargo xtask demo  [--arch ...]
 //! cargo xtask build [--arch ...]
 //! cargo xtask run   PROGRAM [--arch ...] [-- ARGS...]
-//! cargo xtask bench
+//! cargo xtask bench [--quick] [--arch aarch64|riscv64|all]
 //! cargo xtask coverage
 //! cargo xtask new   PATH [--name NAME]
 //! cargo xtask help  [COMMAND]
@@ -17,7 +17,6 @@
 
 mod arch;
 mod bench;
-mod bench_init;
 mod build;
 mod coverage;
 mod coverage_map;
@@ -53,7 +52,9 @@ commands:
   build [--arch A]               cross-build the test and demo programs
   run   PROGRAM [--arch A] [-- ARGS...]
                                  build and run one test or demo program
-  bench                          size and speed figures (hello's size, getppid cost, inlining)
+  bench [--quick] [--arch A]     sysrt against the floor and its peers: one table of ratios,
+                                 target/bench/bench.{json,svg}; --arch repeats the per-call
+                                 rows under QEMU (inlining, not speed)
   coverage                       sysrt against Go's syscall API: COVERED/TOTAL per category
   new   PATH [--name NAME]       a libc-free program of your own, from template/
   help  [COMMAND]                this text, or one command's
@@ -115,11 +116,22 @@ non-zero one in x86_64, aarch64, riscv64 order, so a failure on any arch shows.
   -h, --help    print this help";
 
 const BENCH_USAGE: &str = "\
-usage: cargo xtask bench
+usage: cargo xtask bench [--quick] [--arch A]
 
-Size and speed figures: hello's size, the cost of getppid, and that the typed calls
-inline down to the trap instruction.
+Builds the benchmark programs (release, loops aligned to 64 bytes) and measures sysrt beside
+the physical floor and the peers users would otherwise pick, in the same run, as ratios:
+per-call cost (asm floor, sc, rustix, syscalls, libc, std), the vDSO clocks and getrandom,
+hello (size, syscalls, exec to exit, VmHWM) against C and Rust std on glibc and musl, spawn
+and wait, directory listing, file copy, TCP loopback, the echo server's memory, allocator
+churn. Variants take turns round by round; min and median of >= 5 rounds. Instruction
+counts come from valgrind's callgrind when present. Prints one table and writes
+target/bench/bench.json and target/bench/bench.svg (a bar chart of the ratios).
 
+Exits non-zero only when a variant's result is wrong, never on a time.
+
+  --quick       a reduced set, under 2 minutes (the full set: under 15 on 2 cores)
+  --arch A      also run the per-call rows for A (aarch64, riscv64 or all) under QEMU,
+                labelled \"emulated: inlining only\": the inlining check, not speed
   -h, --help    print this help";
 
 const COVERAGE_USAGE: &str = "\
@@ -151,7 +163,11 @@ enum Cmd {
         arches: Vec<Arch>,
         args: Vec<String>,
     },
-    Bench,
+    Bench {
+        quick: bool,
+        /// The arches whose per-call rows also run under QEMU (`--arch`; none by default).
+        emulated: Vec<Arch>,
+    },
     Coverage,
     /// `new PATH [--name NAME]`, its arguments as given.
     New(Vec<String>),
@@ -179,6 +195,7 @@ struct Opts {
     passthrough: Vec<String>,
     help: bool,
     kernel: bool,
+    quick: bool,
 }
 
 /// Parses a command's options; `usage` is appended to errors. `-h`/`--help` anywhere before
@@ -190,6 +207,7 @@ fn parse_opts(args: &[String], usage: &str) -> Result<Opts> {
         passthrough: vec![],
         help: false,
         kernel: false,
+        quick: false,
     };
     let mut i = 0;
     while i < args.len() {
@@ -201,6 +219,8 @@ fn parse_opts(args: &[String], usage: &str) -> Result<Opts> {
             opts.help = true;
         } else if a == "--kernel" && usage == TEST_USAGE {
             opts.kernel = true;
+        } else if a == "--quick" && usage == BENCH_USAGE {
+            opts.quick = true;
         } else if a == "--arch" {
             let v = args
                 .get(i + 1)
@@ -306,15 +326,23 @@ fn parse(args: &[String]) -> Result<Cmd> {
                 args: opts.passthrough,
             }
         }
+        "bench" => {
+            no_passthrough()?;
+            at_most(0)?;
+            Cmd::Bench {
+                quick: opts.quick,
+                emulated: if arch_given {
+                    opts.arches.into_iter().filter(|a| !a.is_host()).collect()
+                } else {
+                    vec![]
+                },
+            }
+        }
         _ => {
             no_passthrough()?;
             no_arch()?;
             at_most(0)?;
-            if cmd == "bench" {
-                Cmd::Bench
-            } else {
-                Cmd::Coverage
-            }
+            Cmd::Coverage
         }
     })
 }
@@ -352,7 +380,7 @@ fn real_main() -> Result<u8> {
             arches,
             args,
         } => return run::run_program(&program, &arches, &args),
-        Cmd::Bench => bench::bench()?,
+        Cmd::Bench { quick, emulated } => bench::bench(quick, &emulated)?,
         Cmd::Coverage => coverage::coverage()?,
         Cmd::New(args) => template::new_command(&args)?,
     };
@@ -474,7 +502,20 @@ mod tests {
                 args: vec![],
             }
         );
-        assert_eq!(parse_str("bench").unwrap(), Cmd::Bench);
+        assert_eq!(
+            parse_str("bench").unwrap(),
+            Cmd::Bench {
+                quick: false,
+                emulated: vec![]
+            }
+        );
+        assert_eq!(
+            parse_str("bench --quick --arch all").unwrap(),
+            Cmd::Bench {
+                quick: true,
+                emulated: Arch::ALL.into_iter().filter(|a| !a.is_host()).collect()
+            }
+        );
         assert_eq!(parse_str("coverage").unwrap(), Cmd::Coverage);
     }
 
@@ -492,7 +533,8 @@ mod tests {
             ("build hello", "unexpected argument `hello`", BUILD_USAGE),
             ("run", "exactly one PROGRAM", RUN_USAGE),
             ("run a b", "exactly one PROGRAM", RUN_USAGE),
-            ("bench --arch x86_64", "takes no --arch", BENCH_USAGE),
+            ("bench --slow", "unknown option `--slow`", BENCH_USAGE),
+            ("test --quick", "unknown option `--quick`", TEST_USAGE),
             (
                 "coverage extra",
                 "unexpected argument `extra`",

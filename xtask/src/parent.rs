@@ -163,10 +163,10 @@ pub fn cases() -> Vec<ParentCase> {
             for i in 0..60 {
                 want.push_str(&format!("{i:0>100}"));
             }
-            want.push_str("\nliteral {braces}\nchecked\n");
+            want.push_str("\nliteral {braces}\nplain\tliteral\n7 captured\nchecked\n");
             let err = String::from_utf8_lossy(&out.stderr);
             expect_output(out, &want)?;
-            if err == "to stderr 42\n" {
+            if err == "to stderr 42\nplain on stderr\n" {
                 Ok(())
             } else {
                 Err(format!("stderr {err:?}"))

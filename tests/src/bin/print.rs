@@ -1,6 +1,7 @@
 //! The print macros, judged by xtask: 6000 bytes of formatted output in one `print!` loop and
-//! a newline, a literal with braces, a line on stderr; then a checked write through
-//! `Stdout`, whose error (stdout on /dev/full: ENOSPC) makes the exit status 3.
+//! a newline, a literal with braces, a plain literal (written as it is), a literal that
+//! captures a variable, a line on stderr; then a checked write through `Stdout`, whose error
+//! (stdout on /dev/full: ENOSPC) makes the exit status 3.
 #![no_std]
 #![no_main]
 
@@ -15,7 +16,11 @@ fn main() -> i32 {
     }
     println!();
     println!("literal {{braces}}");
+    println!("plain\tliteral",);
+    let x = 7;
+    println!("{x} captured");
     eprintln!("to stderr {}", 42);
+    eprintln!("plain on stderr");
     match writeln!(Stdout, "checked") {
         Ok(()) => 0,
         Err(_) => 3,

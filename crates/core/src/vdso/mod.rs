@@ -263,25 +263,41 @@ fn no_vdso_in_environment() -> bool {
 }
 
 /// The vDSO image at `ehdr` as a byte slice: its first page, then as much as its program
-/// headers say is mapped (at most [`MAX_IMAGE`]).
+/// headers say is mapped (at most [`MAX_IMAGE`]); `None` unless all of it is mapped.
 ///
 /// # Safety
-/// `ehdr` must be the address the kernel mapped the vDSO at, which stays mapped.
+/// `ehdr` must be the address the kernel mapped the vDSO at; if it is still mapped there, it
+/// stays mapped (read-only) for the life of the process.
 unsafe fn image_at(ehdr: usize) -> Option<&'static [u8]> {
-    if !ehdr.is_multiple_of(MIN_PAGE) {
+    if !ehdr.is_multiple_of(MIN_PAGE) || !is_mapped(ehdr, MIN_PAGE) {
         return None;
     }
     // SAFETY: the kernel maps the vDSO as whole pages starting at its header (see MIN_PAGE),
-    // read-only for the life of the process.
+    // read-only for the life of the process; `is_mapped` saw that first page mapped.
     let head = unsafe { core::slice::from_raw_parts(ehdr as *const u8, MIN_PAGE) };
     let len = elf::mapped_extent(head)?;
     match len {
         0 => None,
         n if n <= MIN_PAGE => head.get(..n),
-        // SAFETY: the kernel maps the whole image, and its program headers say how long it is.
-        n if n <= MAX_IMAGE => Some(unsafe { core::slice::from_raw_parts(ehdr as *const u8, n) }),
+        n if n <= MAX_IMAGE && is_mapped(ehdr, n) => {
+            // SAFETY: every page of the `n` bytes is mapped (checked just before), read-only
+            // for the life of the process.
+            Some(unsafe { core::slice::from_raw_parts(ehdr as *const u8, n) })
+        }
         _ => None,
     }
+}
+
+/// Whether every page of `[addr, addr + len)` is mapped: `mincore` fails with `ENOMEM`
+/// otherwise. An auxv read after start (PR_GET_AUXV, /proc/self/auxv) describes the process
+/// as exec left it: a tool that runs the program inside itself (valgrind, whose callgrind run
+/// of a std program crashed here) may have unmapped that vDSO since, and reading it would
+/// fault. Asked once per lookup, before any byte is read.
+fn is_mapped(addr: usize, len: usize) -> bool {
+    // One byte per page; pages are at least MIN_PAGE bytes, so MAX_IMAGE / MIN_PAGE is room
+    // for the largest range asked about.
+    let mut pages = [0u8; MAX_IMAGE / MIN_PAGE];
+    crate::mm::mincore(addr as *const c_void, len, &mut pages).is_ok()
 }
 
 /// Whether `/proc/self/environ` (the environment the process was started with) sets
@@ -394,6 +410,48 @@ mod tests {
     extern crate std;
 
     use super::*;
+
+    #[test]
+    fn image_at_an_unmapped_address_is_none_not_a_fault() {
+        use crate::mm::{MapFlags, ProtFlags, mmap, munmap};
+        let len = 4 * MIN_PAGE;
+        // SAFETY: a fresh anonymous mapping, unmapped again before anything reads it.
+        let addr = unsafe {
+            let a = mmap(
+                core::ptr::null_mut(),
+                len,
+                ProtFlags::READ,
+                MapFlags::PRIVATE | MapFlags::ANONYMOUS,
+                None,
+                0,
+            )
+            .unwrap();
+            munmap(a, len).unwrap();
+            a as usize
+        };
+        assert!(!is_mapped(addr, MIN_PAGE));
+        // SAFETY: `image_at` asks the kernel before it reads; nothing is mapped there.
+        assert!(unsafe { image_at(addr) }.is_none());
+        // A mapped page that is not an ELF image is refused too; a range whose second half
+        // was unmapped is not "mapped".
+        // SAFETY: a fresh anonymous read-only mapping of zeros, unmapped piece by piece.
+        unsafe {
+            let a = mmap(
+                core::ptr::null_mut(),
+                2 * len,
+                ProtFlags::READ,
+                MapFlags::PRIVATE | MapFlags::ANONYMOUS,
+                None,
+                0,
+            )
+            .unwrap();
+            munmap(a.cast::<u8>().add(len).cast(), len).unwrap();
+            assert!(is_mapped(a as usize, len));
+            assert!(!is_mapped(a as usize, 2 * len));
+            assert!(image_at(a as usize).is_none());
+            munmap(a, len).unwrap();
+        }
+    }
 
     #[test]
     fn env_scan_finds_the_first_entry_across_chunk_boundaries() {

@@ -10,66 +10,69 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use super::Ctx;
+use super::model::{Row, Table, Variant, min_median};
 use crate::arch::Arch;
-use crate::{Result, setup};
+use crate::{Result, build, setup};
 
 const SIZE_GOAL: u64 = 16 * 1024;
 
-/// Interleaved rounds of the timing comparison.
-const ROUNDS: usize = 300;
+const OURS: &str = "sysrt-init -- /bin/true";
 
-/// The rows, for the programs built in `dirs` (one per arch).
-pub fn rows(dirs: &[(Arch, PathBuf)]) -> Result<()> {
-    println!("\n## sysrt-init: size (stripped, static; goal ≤ {SIZE_GOAL} bytes)");
-    println!("| program | arch | bytes | goal met |");
-    println!("|---|---|---:|---|");
-    for (arch, dir) in dirs {
-        let size = std::fs::metadata(dir.join("sysrt-init"))?.len();
-        let met = if size <= SIZE_GOAL { "yes" } else { "NO" };
-        println!("| sysrt-init | {arch} | {size} | {met} |");
+/// The rows: size on every arch against Debian's builds, start-to-exit time and syscalls.
+pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
+    let mut size = Row::new("sysrt-init: stripped size", "bytes", "tini (plus glibc)");
+    let mut host = None;
+    for arch in Arch::ALL {
+        let bin = build::build_program(arch, build::INIT_PACKAGE, "sysrt-init")?.join("sysrt-init");
+        let bytes = std::fs::metadata(&bin)?.len() as f64;
+        size.variants.push(Variant::new(
+            &format!("sysrt-init {arch} (static)"),
+            bytes,
+            bytes,
+        ));
+        if arch.is_host() {
+            host = Some(bin);
+        }
     }
     let peers = peers();
     for (name, path) in &peers {
-        let size = std::fs::metadata(path)?.len();
+        let bytes = std::fs::metadata(path)?.len() as f64;
         let linked = if name.ends_with("-static") {
             "static"
         } else {
             "plus glibc"
         };
-        println!("| {name} (Debian, {linked}) | host | {size} | — |");
+        size.variants
+            .push(Variant::new(&format!("{name} ({linked})"), bytes, bytes));
     }
+    size.note = format!("goal: sysrt-init ≤ {SIZE_GOAL} bytes on every arch; Debian's builds");
+    table.push(size);
+    let Some(ours) = host else { return Ok(()) };
 
-    let Some((_, host_dir)) = dirs.iter().find(|(a, _)| a.is_host()) else {
-        return Ok(());
-    };
-    let ours = host_dir.join("sysrt-init");
     let mut runs: Vec<(String, Vec<String>)> = vec![(
-        "sysrt-init -- /bin/true".into(),
+        OURS.into(),
         vec![path_str(&ours), "--".into(), "/bin/true".into()],
     )];
     for (name, path) in &peers {
         let mut argv = vec![path_str(path)];
-        if name.starts_with("tini") {
+        let dashes = if name.starts_with("tini") { "-- " } else { "" };
+        if !dashes.is_empty() {
             argv.push("--".into());
         }
         argv.push("/bin/true".into());
-        runs.push((
-            format!(
-                "{name} {}/bin/true",
-                if name.starts_with("tini") { "-- " } else { "" }
-            ),
-            argv,
-        ));
+        runs.push((format!("{name} {dashes}/bin/true"), argv));
     }
-    runs.push(("/bin/true alone (floor)".into(), vec!["/bin/true".into()]));
+    runs.push(("/bin/true alone".into(), vec!["/bin/true".into()]));
 
-    println!(
-        "\n## sysrt-init: start-to-exit time, native ({ROUNDS} interleaved rounds, medians; \
-         stdout and stderr on /dev/null; not PID 1, so each init prints its reaper warning)"
-    );
+    let rounds = if ctx.quick { 50 } else { 300 };
     let mut samples: Vec<Vec<f64>> = vec![vec![]; runs.len()];
-    for _ in 0..ROUNDS {
-        for (i, (_, argv)) in runs.iter().enumerate() {
+    let mut time = Row::new("sysrt-init: start to exit", "µs", "tini -- /bin/true");
+    let mut wrong = vec![None; runs.len()];
+    for round in 0..rounds {
+        for k in 0..runs.len() {
+            let i = (k + round) % runs.len();
+            let argv = &runs[i].1;
             let start = Instant::now();
             let status = Command::new(&argv[0])
                 .args(&argv[1..])
@@ -80,37 +83,43 @@ pub fn rows(dirs: &[(Arch, PathBuf)]) -> Result<()> {
                 .status()?;
             samples[i].push(start.elapsed().as_secs_f64() * 1e6);
             if !status.success() {
-                return Err(format!("{} failed: {status}", runs[i].0).into());
+                wrong[i] = Some(format!("exited {status}"));
             }
         }
     }
-    let medians: Vec<f64> = samples.iter_mut().map(|s| median(s)).collect();
-    let tini = runs.iter().position(|(n, _)| n.starts_with("tini "));
-    println!("| command | median µs | vs sysrt-init | vs tini |");
-    println!("|---|---:|---:|---:|");
     for (i, (name, _)) in runs.iter().enumerate() {
-        let vs_tini = tini.map_or("—".into(), |t| format!("{:.2}×", medians[i] / medians[t]));
-        println!(
-            "| {name} | {:.0} | {:.2}× | {vs_tini} |",
-            medians[i],
-            medians[i] / medians[0]
-        );
+        let (min, med) = min_median(&samples[i]);
+        time.variants.push(match &wrong[i] {
+            Some(what) => Variant::wrong(name, what),
+            None => Variant::new(name, min, med),
+        });
     }
+    time.note =
+        format!("{rounds} interleaved rounds; not PID 1, so each init prints its reaper warning");
+    table.push(time);
 
     if setup::which("strace").is_none() {
-        println!("\nsyscalls per run: skipped (strace not installed)");
+        table.skip("sysrt-init: syscalls per run", "strace is not installed");
         return Ok(());
     }
-    println!(
-        "\n## sysrt-init: syscalls of one run (strace -c; the init alone, and with -f its child too)"
+    let mut own = Row::new(
+        "sysrt-init: syscalls of the init",
+        "syscalls",
+        "tini -- /bin/true",
     );
-    println!("| command | init's own | with /bin/true (-f) |");
-    println!("|---|---:|---:|");
+    let mut all = Row::new(
+        "sysrt-init: syscalls with its child (-f)",
+        "syscalls",
+        "tini -- /bin/true",
+    );
     for (name, argv) in runs.iter().filter(|(n, _)| !n.starts_with("/bin/true")) {
-        let own = strace_calls(argv, false)?;
-        let all = strace_calls(argv, true)?;
-        println!("| {name} | {own} | {all} |");
+        let n = strace_calls(argv, false)? as f64;
+        own.variants.push(Variant::new(name, n, n));
+        let n = strace_calls(argv, true)? as f64;
+        all.variants.push(Variant::new(name, n, n));
     }
+    table.push(own);
+    table.push(all);
     Ok(())
 }
 
@@ -118,7 +127,7 @@ pub fn rows(dirs: &[(Arch, PathBuf)]) -> Result<()> {
 fn peers() -> Vec<(String, PathBuf)> {
     for (program, package) in [("tini", "tini"), ("dumb-init", "dumb-init")] {
         if let Err(e) = setup::ensure_debian_package(&[program], package) {
-            println!("({program} skipped: {e})");
+            eprintln!("bench: {program} skipped: {e}");
         }
     }
     ["tini", "tini-static", "dumb-init"]
@@ -129,11 +138,6 @@ fn peers() -> Vec<(String, PathBuf)> {
 
 fn path_str(p: &Path) -> String {
     p.to_string_lossy().into_owned()
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 /// The total of strace -c's `calls` column for one run of `argv`.
