@@ -117,15 +117,19 @@ pub fn shell_status(status: ExitStatus) -> u8 {
 pub fn run_program(program: &str, arches: &[Arch], args: &[String]) -> Result<u8> {
     let tests = build::test_programs()?;
     let demos = build::demo_programs()?;
+    let inits = build::init_programs()?;
     let package = if tests.iter().any(|p| p == program) {
         build::TEST_PACKAGE
     } else if demos.iter().any(|p| p == program) {
         build::DEMO_PACKAGE
+    } else if inits.iter().any(|p| p == program) {
+        build::INIT_PACKAGE
     } else {
         return Err(format!(
             "unknown program `{program}`; valid: {}",
-            demos
+            inits
                 .iter()
+                .chain(&demos)
                 .chain(&tests)
                 .cloned()
                 .collect::<Vec<_>>()
