@@ -6,11 +6,10 @@
 use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use linux_raw_sys::general::{__kernel_old_itimerval, __kernel_old_timeval, ITIMER_REAL};
 use sysrt::fd::{AsFd, OwnedFd};
 use sysrt::net::{self, AddressFamily, Protocol, SockAddr, SocketType};
 use sysrt::signal::{self, Handler, SaFlags, SigAction, Signal};
-use sysrt::{Errno, Sysno, io};
+use sysrt::{Errno, io};
 
 /// `127.0.0.1:port`.
 pub fn v4(port: u16) -> SockAddr {
@@ -91,22 +90,5 @@ pub fn remove_alarm_handler() -> Result<(), Errno> {
 /// Arms a repeating real-time timer firing every `ms` milliseconds (0 disarms it). It
 /// repeats so that a blocking call entered after one expiry is still interrupted by the next.
 pub fn alarm_every(ms: i64) -> Result<(), Errno> {
-    let tv = __kernel_old_timeval {
-        tv_sec: ms / 1000,
-        tv_usec: (ms % 1000) * 1000,
-    };
-    let it = __kernel_old_itimerval {
-        it_interval: tv,
-        it_value: tv,
-    };
-    // SAFETY: `it` is a valid itimerval living across the call; no old value is requested.
-    unsafe {
-        sysrt::raw_syscall(
-            Sysno::setitimer,
-            ITIMER_REAL as usize,
-            &raw const it as usize,
-            0,
-        )
-    }
-    .map(drop)
+    crate::itimer::arm(ms * 1000, ms * 1000)
 }
