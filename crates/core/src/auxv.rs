@@ -367,9 +367,8 @@ mod tests {
 
     #[test]
     fn parse_stops_at_at_null_or_at_the_end() {
-        let words = |w: &[usize]| -> std::vec::Vec<u8> {
-            w.iter().flat_map(|x| x.to_ne_bytes()).collect()
-        };
+        let words =
+            |w: &[usize]| -> std::vec::Vec<u8> { w.iter().flat_map(|x| x.to_ne_bytes()).collect() };
         let v = words(&[PAGESZ, 4096, HWCAP, 7, NULL, 0, PAGESZ, 1]);
         let got: std::vec::Vec<_> = parse(&v).collect();
         assert_eq!(got, [(PAGESZ, 4096), (HWCAP, 7)]);

@@ -434,20 +434,7 @@ impl<'c> RecvCmsgs<'c> {
 
     /// The offset of the first untaken descriptor slot at or after `pos`.
     fn next_slot(&self, pos: usize) -> Option<usize> {
-        let mut it = self.iter();
-        while let Some(Ok((at, m, _))) = it.peek() {
-            if m.is_rights() {
-                let data_at = at + HDR;
-                for i in 0..m.data.len() / 4 {
-                    let slot = data_at + 4 * i;
-                    if slot >= pos && RawFd::from_ne_bytes(bytes_at(self.buf, slot)) != -1 {
-                        return Some(slot);
-                    }
-                }
-            }
-            let _ = it.next();
-        }
-        None
+        next_rights_slot(self.buf, pos)
     }
 
     /// Takes the descriptor at `slot` (which holds one, not -1), marking the slot taken.
@@ -462,6 +449,29 @@ impl<'c> RecvCmsgs<'c> {
         // SAFETY: so the number is a received fd, marked taken now: this is its only owner.
         Some(unsafe { OwnedFd::from_raw_fd(fd) })
     }
+}
+
+/// The offset in `buf` of the first descriptor slot at or after `pos` that is not -1 (taken):
+/// the 4-byte numbers of each `SCM_RIGHTS` message's data, walked as
+/// [`parse_socket_control_message`] does, up to the first malformed header. What
+/// [`RecvCmsgs::take_fds`] and its `Drop` take ownership of, so it is public, hidden, for the
+/// fuzzer that checks it only ever names bytes inside such a message.
+#[doc(hidden)]
+pub fn next_rights_slot(buf: &[u8], pos: usize) -> Option<usize> {
+    let mut it = parse_socket_control_message(buf);
+    while let Some(Ok((at, m, _))) = it.peek() {
+        if m.is_rights() {
+            let data_at = at + HDR;
+            for i in 0..m.data.len() / 4 {
+                let slot = data_at + 4 * i;
+                if slot >= pos && RawFd::from_ne_bytes(bytes_at(buf, slot)) != -1 {
+                    return Some(slot);
+                }
+            }
+        }
+        let _ = it.next();
+    }
+    None
 }
 
 impl Drop for RecvCmsgs<'_> {
