@@ -105,6 +105,7 @@ pub const CORPUS: &[(&str, &[(&str, &[u8])])] = &[
     (
         "vdso",
         &[
+            ("regression-sysv-nchain-loop-hang", include_bytes!("vdso/regression-sysv-nchain-loop-hang")),
             ("seed-aarch64", include_bytes!("vdso/seed-aarch64")),
             ("seed-gnu-hash-huge-bloom", include_bytes!("vdso/seed-gnu-hash-huge-bloom")),
             ("seed-gnu-hash-huge-nbuckets", include_bytes!("vdso/seed-gnu-hash-huge-nbuckets")),
