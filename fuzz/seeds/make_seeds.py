@@ -2,8 +2,11 @@
 """Writes the hand-made seed inputs into fuzz/corpus/<target>/ (little-endian, 64-bit: the
 layout of all three arches). Each name says what the input is; the known-bad shapes the
 fuzzing issue lists are here (an unaligned dirent buffer, a short sockaddr length, a
-truncated cmsg, an auxv without AT_NULL; the vDSO ones come from `cargo test -p sysrt
-vdso_seeds` as described in fuzz/README.md)."""
+truncated cmsg, an auxv without AT_NULL). The vDSO seeds (seed-* in corpus/vdso/) are
+not made here: they were written once from the synthetic images sysrt's vDSO unit tests build
+(crates/core/src/vdso/synth.rs: both hash tables, GNU only, System V only, no versions, a load
+bias, aarch64 and riscv64 names), some with the hash table then corrupted as the file name
+says (zero or huge bucket counts, a huge bloom size, a symoffset past the end, a chain loop)."""
 import os, struct, sys
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus")

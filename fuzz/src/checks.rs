@@ -38,17 +38,50 @@ pub struct Target {
 
 /// Every target, in the order `cargo xtask fuzz` runs them.
 pub const TARGETS: &[Target] = &[
-    Target { name: "dirent", check: dirent },
-    Target { name: "inotify", check: inotify },
-    Target { name: "xattr_names", check: xattr_names },
-    Target { name: "sockaddr", check: sockaddr },
-    Target { name: "cmsg", check: cmsg },
-    Target { name: "netlink", check: netlink },
-    Target { name: "signalfd", check: signalfd },
-    Target { name: "auxv", check: auxv },
-    Target { name: "initial_stack", check: initial_stack },
-    Target { name: "vdso", check: vdso },
-    Target { name: "path", check: path },
+    Target {
+        name: "dirent",
+        check: dirent,
+    },
+    Target {
+        name: "inotify",
+        check: inotify,
+    },
+    Target {
+        name: "xattr_names",
+        check: xattr_names,
+    },
+    Target {
+        name: "sockaddr",
+        check: sockaddr,
+    },
+    Target {
+        name: "cmsg",
+        check: cmsg,
+    },
+    Target {
+        name: "netlink",
+        check: netlink,
+    },
+    Target {
+        name: "signalfd",
+        check: signalfd,
+    },
+    Target {
+        name: "auxv",
+        check: auxv,
+    },
+    Target {
+        name: "initial_stack",
+        check: initial_stack,
+    },
+    Target {
+        name: "vdso",
+        check: vdso,
+    },
+    Target {
+        name: "path",
+        check: path,
+    },
 ];
 
 /// `Err(what)` unless `ok`.
@@ -96,15 +129,23 @@ pub fn dirent(data: &[u8]) -> Outcome {
         ensure(!e.name().to_bytes().contains(&0), "NUL inside a name")?;
         ensure(at >= end + D_NAME, "record overlaps the previous one")?;
         let start = at - D_NAME;
-        let ino = data.get(start..start + 8).ok_or("header outside the buffer")?;
+        let ino = data
+            .get(start..start + 8)
+            .ok_or("header outside the buffer")?;
         ensure(
             ino == e.ino().to_ne_bytes(),
             "d_ino is not the record's first word",
         )?;
         end = at + e.name().to_bytes_with_nul().len();
     }
-    ensure(count <= data.len() / (D_NAME + 2), "more entries than bytes allow")?;
-    ensure(fused_after_err(parse_dirent(data)), "entries after an error")?;
+    ensure(
+        count <= data.len() / (D_NAME + 2),
+        "more entries than bytes allow",
+    )?;
+    ensure(
+        fused_after_err(parse_dirent(data)),
+        "entries after an error",
+    )?;
     // The same bytes one byte off 8-alignment parse to the same entries.
     if data.len() < COPY_MAX {
         let mut copy = [0u8; COPY_MAX + 8];
@@ -119,10 +160,13 @@ pub fn dirent(data: &[u8]) -> Outcome {
                 (None, None) => break,
                 (Some(Ok(x)), Some(Ok(y))) => ensure(
                     x.name() == y.name()
-                        && (x.ino(), x.offset(), x.file_type()) == (y.ino(), y.offset(), y.file_type()),
+                        && (x.ino(), x.offset(), x.file_type())
+                            == (y.ino(), y.offset(), y.file_type()),
                     "an unaligned copy parses differently",
                 )?,
-                (Some(Err(x)), Some(Err(y))) => ensure(x == y, "an unaligned copy fails differently")?,
+                (Some(Err(x)), Some(Err(y))) => {
+                    ensure(x == y, "an unaligned copy fails differently")?
+                }
                 _ => return Err("an unaligned copy has a different number of entries"),
             }
         }
@@ -146,7 +190,10 @@ pub fn inotify(data: &[u8]) -> Outcome {
         }
     }
     ensure(count <= data.len() / 16, "more events than bytes allow")?;
-    ensure(fused_after_err(InotifyEvents::new(data)), "events after an error")
+    ensure(
+        fused_after_err(InotifyEvents::new(data)),
+        "events after an error",
+    )
 }
 
 /// An xattr name list: every name and its NUL inside the list, in order, not overlapping, not
@@ -190,7 +237,10 @@ pub fn sockaddr(data: &[u8]) -> Outcome {
     if let SockAddr::Unknown(u) = &a {
         let n = used.len().min(128);
         ensure(u.as_bytes() == &used[..n], "an unknown family lost bytes")?;
-        ensure(enc.as_bytes() == &used[..n], "an unknown family re-encodes differently")?;
+        ensure(
+            enc.as_bytes() == &used[..n],
+            "an unknown family re-encodes differently",
+        )?;
     }
     Ok(())
 }
@@ -219,7 +269,10 @@ pub fn cmsg(data: &[u8]) -> Outcome {
             ensure(!m.is_rights(), "rights message not parsed")?;
         }
         if let Ok(c) = parse_unix_credentials(&m) {
-            ensure(m.is_credentials() && m.data.len() >= 12, "credentials from too few bytes")?;
+            ensure(
+                m.is_credentials() && m.data.len() >= 12,
+                "credentials from too few bytes",
+            )?;
             let _ = c;
         }
     }
@@ -238,7 +291,10 @@ pub fn cmsg(data: &[u8]) -> Outcome {
             let num = buf.get(slot..slot + 4).ok_or("slot outside the buffer")?;
             ensure(num != (-1i32).to_ne_bytes(), "a taken slot again")?;
             ensure(num == &data[slot..slot + 4], "a slot whose bytes changed")?;
-            ensure(in_rights_data(data, slot), "a slot outside every SCM_RIGHTS message")?;
+            ensure(
+                in_rights_data(data, slot),
+                "a slot outside every SCM_RIGHTS message",
+            )?;
             buf[slot..slot + 4].copy_from_slice(&(-1i32).to_ne_bytes());
             taken += 1;
             ensure(taken <= data.len() / 4, "the taking walk does not end")?;
@@ -253,8 +309,9 @@ fn in_rights_data(data: &[u8], slot: usize) -> bool {
         .map_while(SysResult::ok)
         .filter(|m| m.is_rights())
         .any(|m| {
-            offset_in(data, m.data)
-                .is_some_and(|at| slot >= at && slot + 4 <= at + m.data.len() / 4 * 4 && (slot - at) % 4 == 0)
+            offset_in(data, m.data).is_some_and(|at| {
+                slot >= at && slot + 4 <= at + m.data.len() / 4 * 4 && (slot - at) % 4 == 0
+            })
         })
 }
 
@@ -264,9 +321,15 @@ pub fn netlink(data: &[u8]) -> Outcome {
     for m in netlink::parse_netlink_message(data) {
         let Ok(m) = m else { break };
         offset_in(data, m.data).ok_or("message data outside the buffer")?;
-        ensure(m.data.len() + 16 <= m.header.len as usize, "data longer than nlmsg_len")?;
+        ensure(
+            m.data.len() + 16 <= m.header.len as usize,
+            "data longer than nlmsg_len",
+        )?;
         if m.error().is_ok() {
-            ensure(m.data.get(..4) == Some(&[0; 4][..]), "an ack that is not error 0")?;
+            ensure(
+                m.data.get(..4) == Some(&[0; 4][..]),
+                "an ack that is not error 0",
+            )?;
         }
         let _ = IfInfoMsg::parse(m.data);
         let _ = IfAddrMsg::parse(m.data);
@@ -276,7 +339,10 @@ pub fn netlink(data: &[u8]) -> Outcome {
                 offset_in(m.data, a.value).ok_or("attribute outside its message")?;
                 let s = a.as_c_str_bytes();
                 ensure(!s.contains(&0), "NUL in a C-string attribute")?;
-                ensure(a.as_u32().is_some() == (a.value.len() == 4), "as_u32 length")?;
+                ensure(
+                    a.as_u32().is_some() == (a.value.len() == 4),
+                    "as_u32 length",
+                )?;
             }
             ensure(fused_after_err(attrs), "attributes after an error")?;
         }
@@ -306,7 +372,10 @@ pub fn signalfd(data: &[u8]) -> Outcome {
                 ensure(s.arch.to_ne_bytes() == chunk[96..100], "ssi_arch")?;
                 let _ = s.signal();
             }
-            Err(e) => ensure(chunk.len() != size && e == Errno::EINVAL, "a whole record failed")?,
+            Err(e) => ensure(
+                chunk.len() != size && e == Errno::EINVAL,
+                "a whole record failed",
+            )?,
         }
         n += 1;
     }
@@ -317,15 +386,24 @@ pub fn signalfd(data: &[u8]) -> Outcome {
 /// no key is `AT_NULL`, and the walk ends at `AT_NULL` or at the last whole pair.
 pub fn auxv(data: &[u8]) -> Outcome {
     const W: usize = size_of::<usize>();
-    let word = |i: usize| data.get(i * W..(i + 1) * W).map(|b| usize::from_ne_bytes(b.try_into().unwrap()));
+    let word = |i: usize| {
+        data.get(i * W..(i + 1) * W)
+            .map(|b| usize::from_ne_bytes(b.try_into().unwrap()))
+    };
     let mut n = 0;
     for (k, v) in auxv::parse(data) {
         ensure(k != 0, "an AT_NULL key")?;
-        ensure(word(2 * n) == Some(k) && word(2 * n + 1) == Some(v), "a pair not at its place")?;
+        ensure(
+            word(2 * n) == Some(k) && word(2 * n + 1) == Some(v),
+            "a pair not at its place",
+        )?;
         n += 1;
     }
     // Ended: at an AT_NULL key, or with no whole pair left.
-    ensure(word(2 * n) == Some(0) || word(2 * n + 1).is_none(), "the walk ended early")
+    ensure(
+        word(2 * n) == Some(0) || word(2 * n + 1).is_none(),
+        "the walk ended early",
+    )
 }
 
 /// Initial stacks (`sysrt_rt::start::stack_layout`, the runtime's own walk) as native words:
@@ -336,7 +414,8 @@ pub fn initial_stack(data: &[u8]) -> Outcome {
     let words = data.len() / W;
     let word = |i: usize| {
         let start = i.checked_mul(W)?;
-        data.get(start..start.checked_add(W)?).map(|b| usize::from_ne_bytes(b.try_into().unwrap()))
+        data.get(start..start.checked_add(W)?)
+            .map(|b| usize::from_ne_bytes(b.try_into().unwrap()))
     };
     let mut reads = 0usize;
     let layout = sysrt_rt::start::stack_layout(|i| {
@@ -348,8 +427,14 @@ pub fn initial_stack(data: &[u8]) -> Outcome {
     ensure(word(0) == Some(l.argc) && l.argv == 1, "argc/argv")?;
     ensure(l.envp == l.argc + 2, "envp is not past argv's NULL")?;
     ensure(l.auxv > l.envp && l.auxv <= words, "auxv outside the stack")?;
-    ensure(word(l.auxv - 1) == Some(0), "auxv does not follow envp's NULL")?;
-    ensure((l.envp..l.auxv - 1).all(|i| word(i).is_some_and(|w| w != 0)), "NULL inside envp")?;
+    ensure(
+        word(l.auxv - 1) == Some(0),
+        "auxv does not follow envp's NULL",
+    )?;
+    ensure(
+        (l.envp..l.auxv - 1).all(|i| word(i).is_some_and(|w| w != 0)),
+        "NULL inside envp",
+    )?;
     auxv(&data[l.auxv * W..words * W])
 }
 
@@ -400,7 +485,11 @@ pub fn path(data: &[u8]) -> Outcome {
         }
     };
     let got = data.with_c_str(|c| {
-        if c.to_bytes() == data { Ok(c.to_bytes().len()) } else { Err(Errno::EFAULT) }
+        if c.to_bytes() == data {
+            Ok(c.to_bytes().len())
+        } else {
+            Err(Errno::EFAULT)
+        }
     });
     ensure(got == want(data), "&[u8] conversion")?;
     if let Ok(s) = core::str::from_utf8(data) {
@@ -422,7 +511,11 @@ pub fn path(data: &[u8]) -> Outcome {
         }
         let long = &long[..n];
         let got = long.with_c_str(|c| {
-            if c.to_bytes() == long { Ok(c.to_bytes().len()) } else { Err(Errno::EFAULT) }
+            if c.to_bytes() == long {
+                Ok(c.to_bytes().len())
+            } else {
+                Err(Errno::EFAULT)
+            }
         });
         ensure(got == want(long), "long-path conversion")?;
     }

@@ -99,13 +99,17 @@ fn parse(args: &[String]) -> Result<Option<Opts>> {
         match a.as_str() {
             "-h" | "--help" => return Ok(None),
             "--time" => {
-                let v = it.next().ok_or(format!("--time needs a value\n\n{USAGE}"))?;
+                let v = it
+                    .next()
+                    .ok_or(format!("--time needs a value\n\n{USAGE}"))?;
                 opts.seconds = parse_duration(v)?;
             }
             "--cmin" => opts.cmin = true,
             "--index" => opts.index_only = true,
             _ if a.starts_with("--time=") => opts.seconds = parse_duration(&a[7..])?,
-            _ if a.starts_with('-') => return Err(format!("unknown option `{a}`\n\n{USAGE}").into()),
+            _ if a.starts_with('-') => {
+                return Err(format!("unknown option `{a}`\n\n{USAGE}").into());
+            }
             _ if opts.target.is_none() => opts.target = Some(a.clone()),
             _ => return Err(format!("unexpected argument `{a}`\n\n{USAGE}").into()),
         }
@@ -194,7 +198,11 @@ fn parse_stats(target: &str, log: &str) -> Row {
         if let Some(n) = line.strip_prefix("stat::number_of_executed_units:") {
             row.execs = n.trim().parse().unwrap_or(row.execs);
         } else if line.starts_with('#') {
-            if let Some(n) = line[1..].split_whitespace().next().and_then(|n| n.parse().ok()) {
+            if let Some(n) = line[1..]
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+            {
                 row.execs = row.execs.max(n);
             }
             row.cov = field(line, "cov: ").unwrap_or(row.cov);
@@ -207,7 +215,11 @@ fn parse_stats(target: &str, log: &str) -> Row {
 /// Files in `dir` (0 if it does not exist).
 fn count_files(dir: &Path) -> usize {
     std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).filter(|e| e.path().is_file()).count())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_file())
+                .count()
+        })
         .unwrap_or(0)
 }
 
@@ -337,7 +349,11 @@ pub fn ensure_nightly() -> Result<()> {
     eprintln!("xtask: rustup {}", cmd.join(" "));
     let status = Command::new("rustup").args(cmd).status()?;
     if !status.success() {
-        return Err(format!("`rustup {}` failed ({status}); run it yourself", cmd.join(" ")).into());
+        return Err(format!(
+            "`rustup {}` failed ({status}); run it yourself",
+            cmd.join(" ")
+        )
+        .into());
     }
     Ok(())
 }
@@ -354,9 +370,13 @@ fn ensure_cargo_fuzz() -> Result<()> {
         return Ok(());
     }
     eprintln!("xtask: cargo install cargo-fuzz");
-    let status = Command::new("cargo").args(["install", "cargo-fuzz"]).status()?;
+    let status = Command::new("cargo")
+        .args(["install", "cargo-fuzz"])
+        .status()?;
     if !status.success() {
-        return Err(format!("`cargo install cargo-fuzz` failed ({status}); run it yourself").into());
+        return Err(
+            format!("`cargo install cargo-fuzz` failed ({status}); run it yourself").into(),
+        );
     }
     Ok(())
 }
@@ -389,7 +409,10 @@ pub fn corpus_index(fuzz: &Path) -> Result<String> {
         files.sort();
         writeln!(s, "    (\n        \"{target}\",\n        &[")?;
         for f in files {
-            writeln!(s, "            (\"{f}\", include_bytes!(\"{target}/{f}\")),")?;
+            writeln!(
+                s,
+                "            (\"{f}\", include_bytes!(\"{target}/{f}\")),"
+            )?;
         }
         writeln!(s, "        ],\n    ),")?;
     }
@@ -403,7 +426,10 @@ fn write_index(fuzz: &Path) -> Result<()> {
     let text = corpus_index(fuzz)?;
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
         std::fs::write(&path, text)?;
-        println!("xtask: wrote {} (commit it with the corpus)", path.display());
+        println!(
+            "xtask: wrote {} (commit it with the corpus)",
+            path.display()
+        );
     }
     Ok(())
 }

@@ -246,7 +246,11 @@ fn parse(args: &[String]) -> Result<Cmd> {
     }
     if cmd == "fuzz" || cmd == "miri" {
         let rest = rest.to_vec();
-        return Ok(if cmd == "fuzz" { Cmd::Fuzz(rest) } else { Cmd::Miri(rest) });
+        return Ok(if cmd == "fuzz" {
+            Cmd::Fuzz(rest)
+        } else {
+            Cmd::Miri(rest)
+        });
     }
     if cmd == "new" {
         if rest.iter().any(|a| a == "-h" || a == "--help") {

@@ -65,7 +65,11 @@ fn ensure_miri() -> Result<()> {
     eprintln!("xtask: rustup {}", cmd.join(" "));
     let status = Command::new("rustup").args(cmd).status()?;
     if !status.success() {
-        return Err(format!("`rustup {}` failed ({status}); run it yourself", cmd.join(" ")).into());
+        return Err(format!(
+            "`rustup {}` failed ({status}); run it yourself",
+            cmd.join(" ")
+        )
+        .into());
     }
     Ok(())
 }

@@ -186,10 +186,13 @@ impl Iterator for Entries {
         let pair = match self.source {
             Source::Done => None,
             Source::Vector(p) => {
-                // SAFETY: `p` walks the vector `set_vector` was given, which ends with an
-                // `AT_NULL` key; `pair_at` reads a value only after a key that is not
-                // `AT_NULL`, so no read goes past the vector.
-                let pair = pair_at(|j| Some(unsafe { *p.add(j) }), 0);
+                // `p` walks the vector `set_vector` was given, which ends with an `AT_NULL`
+                // key; `pair_at` reads a value only after a key that is not `AT_NULL`.
+                let pair = pair_at(
+                    // SAFETY: so word `j` (0 or 1) never lies past the vector.
+                    |j| Some(unsafe { *p.add(j) }),
+                    0,
+                );
                 if pair.is_some() {
                     // SAFETY: this pair is not the closing `AT_NULL`, so the next pair is
                     // still inside the vector.

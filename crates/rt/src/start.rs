@@ -38,10 +38,12 @@ pub const STARTUP_FAILURE_EXIT_STATUS: i32 = 127;
 /// # Safety
 /// Call once, from `_start`, with the stack pointer the kernel gave the process.
 pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
-    // SAFETY: the kernel laid out argc, argv and its NULL, envp and its NULL, then the auxv
-    // pairs at `sp`; `stack_layout` reads words in that order and stops at envp's NULL, so
-    // every word it reads is one of them.
-    let layout = stack_layout(|i| Some(unsafe { *sp.add(i) }));
+    // The kernel laid out argc, argv and its NULL, envp and its NULL, then the auxv pairs at
+    // `sp`; `stack_layout` reads words in that order and stops at envp's NULL.
+    let layout = stack_layout(|i| {
+        // SAFETY: so word `i` is one of those the kernel wrote, valid for the process's life.
+        Some(unsafe { *sp.add(i) })
+    });
     // A kernel-made stack always has a layout (argc + 2 cannot overflow); no message: nothing
     // is set up yet.
     let Some(layout) = layout else {

@@ -55,7 +55,12 @@ fn main() -> i32 {
             }
         }
         let case = Buf::<64>::format(format_args!("replay_{}_corpus", target.name));
-        check!(t, case.as_str(), got, Ok::<usize, (&str, &str)>(files.len()));
+        check!(
+            t,
+            case.as_str(),
+            got,
+            Ok::<usize, (&str, &str)>(files.len())
+        );
         for &(name, data) in files.iter().filter(|(n, _)| n.starts_with(REGRESSION)) {
             let case = Buf::<96>::format(format_args!("{}_{}", target.name, name));
             check!(t, case.as_str(), (target.check)(data), Ok(()));
