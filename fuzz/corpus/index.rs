@@ -2,9 +2,12 @@
 //! fuzz/corpus/: do not edit. The replay program tests/src/bin/fuzz_replay.rs compiles
 //! it in; `cargo test -p xtask` fails when it is out of step with the directory.
 
-/// Every committed corpus file, by target: `(target, [(file, bytes)])`.
+/// One target's files: `(file name, bytes)`.
+pub type Files = &'static [(&'static str, &'static [u8])];
+
+/// Every committed corpus file, by target.
 #[rustfmt::skip]
-pub const CORPUS: &[(&str, &[(&str, &[u8])])] = &[
+pub const CORPUS: &[(&str, Files)] = &[
     (
         "auxv",
         &[

@@ -310,7 +310,7 @@ fn in_rights_data(data: &[u8], slot: usize) -> bool {
         .filter(|m| m.is_rights())
         .any(|m| {
             offset_in(data, m.data).is_some_and(|at| {
-                slot >= at && slot + 4 <= at + m.data.len() / 4 * 4 && (slot - at) % 4 == 0
+                slot >= at && slot + 4 <= at + m.data.len() / 4 * 4 && (slot - at).is_multiple_of(4)
             })
         })
 }

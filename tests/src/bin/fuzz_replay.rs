@@ -24,7 +24,7 @@ mod corpus;
 /// The prefix of a corpus file that reproduces a fixed bug: it gets a case of its own.
 const REGRESSION: &str = "regression-";
 
-fn files_of(target: &str) -> &'static [(&'static str, &'static [u8])] {
+fn files_of(target: &str) -> corpus::Files {
     corpus::CORPUS
         .iter()
         .find(|(name, _)| *name == target)
