@@ -334,6 +334,10 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "real syscalls (prctl(PR_GET_AUXV) and /proc/self/auxv): Miri cannot run a trap instruction"
+    )]
     fn the_copy_agrees_with_proc_self_auxv() {
         // A host test binary has no runtime recording the vector: the copy path runs.
         let mut buf = [0usize; 2 * COPY_PAIRS];
@@ -352,6 +356,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "real syscalls (madvise and /proc/self/auxv): Miri cannot run a trap instruction"
+    )]
     fn the_measured_page_size_is_the_kernels() {
         let want = std::fs::read("/proc/self/auxv").unwrap();
         let pagesz = want
