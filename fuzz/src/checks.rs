@@ -11,6 +11,7 @@
 //! under QEMU and on the kernel guests. So: `core` and `sysrt` only, no allocation, no std.
 
 use core::ffi::CStr;
+use core::mem::{offset_of, size_of};
 
 use sysrt::auxv;
 use sysrt::fs::{InotifyEvents, XattrNames, parse_dirent};
@@ -118,7 +119,7 @@ const COPY_MAX: usize = 8192;
 /// header fields at the record's start; at most one error, last; the same entries from the
 /// same bytes at another alignment (a dirent buffer need not be 8-aligned).
 pub fn dirent(data: &[u8]) -> Outcome {
-    const D_NAME: usize = 19;
+    const D_NAME: usize = offset_of!(linux_raw_sys::general::linux_dirent64, d_name);
     let mut end = 0;
     let mut count = 0usize;
     for e in parse_dirent(data) {
@@ -177,6 +178,7 @@ pub fn dirent(data: &[u8]) -> Outcome {
 /// `inotify_event` records: every name and its NUL inside the buffer, no NUL in a name, no
 /// empty name (`None` instead), at least 16 bytes per event, nothing after an error.
 pub fn inotify(data: &[u8]) -> Outcome {
+    const EVENT: usize = size_of::<linux_raw_sys::general::inotify_event>();
     let mut count = 0usize;
     let mut end = 0;
     for ev in InotifyEvents::new(data) {
@@ -184,12 +186,12 @@ pub fn inotify(data: &[u8]) -> Outcome {
         count += 1;
         if let Some(name) = ev.name {
             let at = c_str_in(data, name).ok_or("name outside the buffer")?;
-            ensure(at >= end + 16, "event overlaps the previous one")?;
+            ensure(at >= end + EVENT, "event overlaps the previous one")?;
             ensure(!name.is_empty(), "an empty name is not None")?;
             end = at + name.to_bytes_with_nul().len();
         }
     }
-    ensure(count <= data.len() / 16, "more events than bytes allow")?;
+    ensure(count <= data.len() / EVENT, "more events than bytes allow")?;
     ensure(
         fused_after_err(InotifyEvents::new(data)),
         "events after an error",
@@ -250,7 +252,7 @@ pub fn sockaddr(data: &[u8]) -> Outcome {
 /// `RecvCmsgs::take_fds` and its `Drop` take are numbers inside such messages, each taken once,
 /// and the walk ends (simulated on a copy: no descriptor is touched).
 pub fn cmsg(data: &[u8]) -> Outcome {
-    let hdr = size_of::<usize>() + 8;
+    let hdr = size_of::<linux_raw_sys::net::cmsghdr>();
     let mut count = 0usize;
     for m in parse_socket_control_message(data) {
         let Ok(m) = m else { break };
@@ -322,7 +324,7 @@ pub fn netlink(data: &[u8]) -> Outcome {
         let Ok(m) = m else { break };
         offset_in(data, m.data).ok_or("message data outside the buffer")?;
         ensure(
-            m.data.len() + 16 <= m.header.len as usize,
+            m.data.len() + size_of::<linux_raw_sys::netlink::nlmsghdr>() <= m.header.len as usize,
             "data longer than nlmsg_len",
         )?;
         if m.error().is_ok() {
