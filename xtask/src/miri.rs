@@ -12,7 +12,9 @@ usage: cargo xtask miri
 
 Runs the unit tests of sysrt and sysrt-rt (`cargo +nightly miri test --lib`) under Miri, the
 interpreter that reports undefined behaviour: out-of-bounds or misaligned reads, invalid
-values, use after free, aliasing violations. Adds the nightly toolchain and its miri and
+values, use after free, aliasing violations. Then replays a sample of the committed fuzz
+corpora (fuzz/src/lib.rs's test: every named seed and regression input, and every 64th other
+file) through the parsers under Miri. Adds the nightly toolchain and its miri and
 rust-src components when missing. Miri cannot execute the trap instruction of a syscall, so
 each test that makes one is marked `#[cfg_attr(miri, ignore)]` with the reason next to it,
 and is counted as ignored here; the same tests run natively in `cargo xtask test`. Exits 0
@@ -40,8 +42,19 @@ pub fn miri(args: &[String]) -> Result<bool> {
         cmd.args(["-p", p]);
     }
     // Miri's own target directory keeps its builds apart from the native ones.
-    let status = cmd.status()?;
-    Ok(status.success())
+    let core = cmd.status()?;
+    // The committed fuzz corpora through the same checks (fuzz/src/lib.rs's test; a sample
+    // of each target's files under Miri): the parsers on the inputs the fuzzer found.
+    let mut cmd = cargo_nightly();
+    cmd.args([
+        "miri",
+        "test",
+        "--lib",
+        "--manifest-path",
+        "fuzz/Cargo.toml",
+    ]);
+    let corpus = cmd.status()?;
+    Ok(core.success() && corpus.success())
 }
 
 /// Adds the miri and rust-src components to the nightly toolchain if they are missing.
