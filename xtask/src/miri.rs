@@ -52,6 +52,8 @@ pub fn miri(args: &[String]) -> Result<bool> {
         "--lib",
         "--manifest-path",
         "fuzz/Cargo.toml",
+        // Without libFuzzer's C++ (the `libfuzzer` feature): Miri never runs it.
+        "--no-default-features",
     ]);
     let corpus = cmd.status()?;
     Ok(core.success() && corpus.success())
