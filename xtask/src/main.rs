@@ -8,6 +8,8 @@
 //! cargo xtask run   PROGRAM [--arch ...] [-- ARGS...]
 //! cargo xtask bench [--quick] [--arch aarch64|riscv64|all]
 //! cargo xtask coverage
+//! cargo xtask fuzz  [TARGET] [--time 60s]
+//! cargo xtask miri
 //! cargo xtask new   PATH [--name NAME]
 //! cargo xtask help  [COMMAND]
 //! ```
@@ -22,8 +24,10 @@ mod coverage;
 mod coverage_map;
 mod demo;
 mod elf;
+mod fuzz;
 mod hygiene;
 mod kernel;
+mod miri;
 mod parent;
 mod publish;
 mod run;
@@ -57,6 +61,8 @@ commands:
                                  rows under QEMU (inlining, not speed)
   coverage                       sysrt against Go's syscall API: COVERED/TOTAL per category
   new   PATH [--name NAME]       a libc-free program of your own, from template/
+  fuzz  [TARGET] [--time 60s]    fuzz the parsers of kernel-provided bytes (nightly, cargo-fuzz)
+  miri                           the parsers' and unsafe helpers' unit tests under Miri
   help  [COMMAND]                this text, or one command's
 
 A (default all): x86_64, aarch64, riscv64, all
@@ -169,6 +175,9 @@ enum Cmd {
         emulated: Vec<Arch>,
     },
     Coverage,
+    /// `fuzz ...` and `miri ...`, their arguments as given.
+    Fuzz(Vec<String>),
+    Miri(Vec<String>),
     /// `new PATH [--name NAME]`, its arguments as given.
     New(Vec<String>),
 }
@@ -182,6 +191,8 @@ fn usage_of(command: &str) -> Option<&'static str> {
         "run" => RUN_USAGE,
         "bench" => BENCH_USAGE,
         "coverage" => COVERAGE_USAGE,
+        "fuzz" => fuzz::USAGE,
+        "miri" => miri::USAGE,
         "new" => template::USAGE,
         "help" => USAGE,
         _ => return None,
@@ -253,6 +264,14 @@ fn parse(args: &[String]) -> Result<Cmd> {
                 .ok_or_else(|| format!("unknown command `{command}`\n\n{USAGE}").into()),
             _ => Err(format!("help takes at most one COMMAND\n\n{USAGE}").into()),
         };
+    }
+    if cmd == "fuzz" || cmd == "miri" {
+        let rest = rest.to_vec();
+        return Ok(if cmd == "fuzz" {
+            Cmd::Fuzz(rest)
+        } else {
+            Cmd::Miri(rest)
+        });
     }
     if cmd == "new" {
         if rest.iter().any(|a| a == "-h" || a == "--help") {
@@ -382,6 +401,8 @@ fn real_main() -> Result<u8> {
         } => return run::run_program(&program, &arches, &args),
         Cmd::Bench { quick, emulated } => bench::bench(quick, &emulated)?,
         Cmd::Coverage => coverage::coverage()?,
+        Cmd::Fuzz(args) => fuzz::fuzz(&args)?,
+        Cmd::Miri(args) => miri::miri(&args)?,
         Cmd::New(args) => template::new_command(&args)?,
     };
     Ok(u8::from(!ok))

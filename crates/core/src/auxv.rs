@@ -183,13 +183,17 @@ impl Iterator for Entries {
     type Item = (usize, usize);
 
     fn next(&mut self) -> Option<(usize, usize)> {
-        let (key, value) = match self.source {
-            Source::Done => return None,
+        let pair = match self.source {
+            Source::Done => None,
             Source::Vector(p) => {
-                // SAFETY: `p` walks the vector `set_vector` was given, which ends with an
-                // `AT_NULL` key; the walk stops there and never reads past it.
-                let pair = unsafe { (*p, *p.add(1)) };
-                if pair.0 != NULL {
+                // `p` walks the vector `set_vector` was given, which ends with an `AT_NULL`
+                // key; `pair_at` reads a value only after a key that is not `AT_NULL`.
+                let pair = pair_at(
+                    // SAFETY: so word `j` (0 or 1) never lies past the vector.
+                    |j| Some(unsafe { *p.add(j) }),
+                    0,
+                );
+                if pair.is_some() {
                     // SAFETY: this pair is not the closing `AT_NULL`, so the next pair is
                     // still inside the vector.
                     self.source = Source::Vector(unsafe { p.add(2) });
@@ -197,22 +201,70 @@ impl Iterator for Entries {
                 pair
             }
             Source::Copy(i) => {
-                let word = |j: usize| COPY.get(j).map(|w| w.load(Ordering::Relaxed));
-                let (Some(key), Some(value)) = (word(2 * i), word(2 * i + 1)) else {
-                    self.source = Source::Done;
-                    return None;
-                };
+                let pair = pair_at(|j| COPY.get(j).map(|w| w.load(Ordering::Relaxed)), i);
                 self.source = Source::Copy(i + 1);
-                (key, value)
+                pair
             }
         };
-        if key == NULL {
+        if pair.is_none() {
             self.source = Source::Done;
-            return None;
         }
-        Some((key, value))
+        pair
     }
 }
+
+/// Pair `i` of a vector whose words `word` reads: `None` at the `AT_NULL` key or where
+/// `word` has no more (a vector cut short). The value is read only after a key that is not
+/// `AT_NULL`. The one walk under [`entries`] and [`parse`].
+#[inline]
+fn pair_at(word: impl Fn(usize) -> Option<usize>, i: usize) -> Option<(usize, usize)> {
+    let at = i.checked_mul(2)?;
+    let key = word(at).filter(|&k| k != NULL)?;
+    Some((key, word(at.checked_add(1)?)?))
+}
+
+/// The `(key, value)` pairs of an auxiliary vector in its byte form: native-endian words, as
+/// `/proc/PID/auxv` and `PR_GET_AUXV` give it. Ends at the `AT_NULL` key, or where the bytes
+/// end (a vector without `AT_NULL`; a trailing partial word or lone key is ignored). Accepts
+/// any bytes at any alignment without undefined behaviour or a panic.
+///
+/// # References
+/// `man 3 getauxval`, `man 5 proc_pid_auxv`. Go: `unix.Auxv` (x/sys/unix) parses the same
+/// bytes.
+pub fn parse(bytes: &[u8]) -> Pairs<'_> {
+    Pairs { bytes, next: 0 }
+}
+
+/// The pairs of an auxiliary vector's bytes, made by [`parse`].
+#[derive(Clone, Debug)]
+pub struct Pairs<'a> {
+    bytes: &'a [u8],
+    /// The next pair's index, or `usize::MAX` once finished.
+    next: usize,
+}
+
+impl Iterator for Pairs<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        const W: usize = size_of::<usize>();
+        let bytes = self.bytes;
+        let word = |j: usize| {
+            let start = j.checked_mul(W)?;
+            let b = bytes.get(start..start.checked_add(W)?)?;
+            Some(usize::from_ne_bytes(b.try_into().ok()?))
+        };
+        let pair = pair_at(word, self.next);
+        self.next = if pair.is_some() {
+            self.next + 1
+        } else {
+            usize::MAX
+        };
+        pair
+    }
+}
+
+impl core::iter::FusedIterator for Pairs<'_> {}
 
 /// `getauxval(key)` — the value of auxv entry `key` (`auxv::PAGESZ`, `auxv::HWCAP`, …), or
 /// `None` if the kernel did not pass it (or, outside a runtime that records the vector, if
@@ -282,6 +334,10 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "real syscalls (prctl(PR_GET_AUXV) and /proc/self/auxv): Miri cannot run a trap instruction"
+    )]
     fn the_copy_agrees_with_proc_self_auxv() {
         // A host test binary has no runtime recording the vector: the copy path runs.
         let mut buf = [0usize; 2 * COPY_PAIRS];
@@ -300,6 +356,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "real syscalls (madvise and /proc/self/auxv): Miri cannot run a trap instruction"
+    )]
     fn the_measured_page_size_is_the_kernels() {
         let want = std::fs::read("/proc/self/auxv").unwrap();
         let pagesz = want
@@ -314,6 +374,24 @@ mod tests {
             .find(|&(k, _)| k == PAGESZ)
             .map(|(_, v)| v);
         assert_eq!(Some(measure_page_size()), pagesz);
+    }
+
+    #[test]
+    fn parse_stops_at_at_null_or_at_the_end() {
+        let words =
+            |w: &[usize]| -> std::vec::Vec<u8> { w.iter().flat_map(|x| x.to_ne_bytes()).collect() };
+        let v = words(&[PAGESZ, 4096, HWCAP, 7, NULL, 0, PAGESZ, 1]);
+        let got: std::vec::Vec<_> = parse(&v).collect();
+        assert_eq!(got, [(PAGESZ, 4096), (HWCAP, 7)]);
+        // No AT_NULL: every whole pair, then the end; a lone key and a partial word ignored.
+        let mut v = words(&[PAGESZ, 4096, HWCAP]);
+        v.push(1);
+        let mut it = parse(&v);
+        assert_eq!(it.next(), Some((PAGESZ, 4096)));
+        assert_eq!(it.next(), None);
+        assert_eq!(it.next(), None);
+        assert_eq!(parse(&v).collect::<std::vec::Vec<_>>(), [(PAGESZ, 4096)]);
+        assert_eq!(parse(&[]).next(), None);
     }
 
     #[test]

@@ -431,6 +431,37 @@ mod tests {
         assert_eq!(Errno::decode(neg(-2)), Err(Errno::ENOENT));
     }
 
+    /// Every return value in the error range, and the 65,536 values on either side of it:
+    /// exactly `-4095..=-1` are errors, each the errno it negates, and everything else comes
+    /// back unchanged. Exhaustive over the range rather than fuzzed (issue 12).
+    #[test]
+    fn every_value_in_and_around_the_error_range_decodes_exactly() {
+        let neg = |n: usize| n.wrapping_neg();
+        // Under Miri, which interprets every step, every 61st value (the ends included);
+        // natively all of them.
+        let step = if cfg!(miri) { 61 } else { 1 };
+        for n in (1..=4095usize).step_by(step).chain([4095]) {
+            let e = Errno::decode(neg(n)).unwrap_err();
+            assert_eq!(usize::from(e.raw()), n);
+            assert_eq!(Errno::from_raw(e.raw()), e);
+            // Whatever the number, naming and describing it cannot fail.
+            let _ = (e.name(), e.message(), e.kind(), e.to_string());
+        }
+        // Just below the range (large "negative" successes such as high mmap addresses)...
+        for n in (4096..=4096 + 65_536usize).step_by(step) {
+            assert_eq!(Errno::decode(neg(n)), Ok(neg(n)));
+        }
+        // ...and the small non-negative values.
+        for v in (0..=65_536usize).step_by(step) {
+            assert_eq!(Errno::decode(v), Ok(v));
+        }
+        // Every errno number the type can hold names and displays without a panic.
+        for raw in (0..=u16::MAX).step_by(step) {
+            let e = Errno::from_raw(raw);
+            let _ = (e.name(), e.message(), e.is_temporary(), e.is_timeout());
+        }
+    }
+
     #[test]
     fn names_messages_display() {
         assert_eq!(Errno::ALL.len(), 131);

@@ -281,6 +281,10 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "real syscalls (getrandom): Miri cannot run a trap instruction"
+    )]
     fn both_paths_fill_and_differ() {
         let mut a = [0u8; 64];
         let mut b = [0u8; 64];
@@ -303,6 +307,10 @@ mod tests {
 
     /// More concurrent callers than states: the extra ones take the syscall; all succeed.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "real syscalls (getrandom): Miri cannot run a trap instruction"
+    )]
     fn many_threads_share_the_pool() {
         let threads: std::vec::Vec<_> = (0..80)
             .map(|_| {
@@ -320,6 +328,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "real syscalls (getrandom): Miri cannot run a trap instruction"
+    )]
     fn fill_fills_a_large_buffer() {
         let mut buf = std::vec![0u8; 1 << 20];
         assert_eq!(fill(&mut buf), Ok(()));

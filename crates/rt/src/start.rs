@@ -38,17 +38,24 @@ pub const STARTUP_FAILURE_EXIT_STATUS: i32 = 127;
 /// # Safety
 /// Call once, from `_start`, with the stack pointer the kernel gave the process.
 pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
-    // SAFETY: the kernel laid out argc, argv and its NULL, envp and its NULL, then the auxv
-    // pairs at `sp`; all stay valid and unchanged for the life of the process.
+    // The kernel laid out argc, argv and its NULL, envp and its NULL, then the auxv pairs at
+    // `sp`; `stack_layout` reads words in that order and stops at envp's NULL.
+    let layout = stack_layout(|i| {
+        // SAFETY: so word `i` is one of those the kernel wrote, valid for the process's life.
+        Some(unsafe { *sp.add(i) })
+    });
+    // A kernel-made stack always has a layout (argc + 2 cannot overflow); no message: nothing
+    // is set up yet.
+    let Some(layout) = layout else {
+        sysrt::process::exit_group(STARTUP_FAILURE_EXIT_STATUS)
+    };
+    // SAFETY: the offsets are those of the words just read, which stay valid and unchanged
+    // for the life of the process.
     let (argc, argv, envp) = unsafe {
-        let argc = *sp;
-        let argv = sp.add(1) as *mut *const u8;
-        let envp = argv.add(argc + 1);
-        let mut p = envp;
-        while !(*p).is_null() {
-            p = p.add(1);
-        }
-        let auxv = p.add(1) as *mut usize;
+        let argc = layout.argc;
+        let argv = sp.add(layout.argv) as *mut *const u8;
+        let envp = sp.add(layout.envp) as *mut *const u8;
+        let auxv = sp.add(layout.auxv) as *mut usize;
         ARGC.store(argc, Ordering::Relaxed);
         ARGV.store(argv, Ordering::Relaxed);
         sysrt::env::set_initial(envp);
@@ -64,6 +71,42 @@ pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
     unsafe { run_constructors(argc as i32, argv, envp) };
     let code = main().report();
     sysrt::process::exit_group(code)
+}
+
+/// Where each part of an initial stack starts, in words from the stack pointer.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct StackLayout {
+    /// The argument count (the first word).
+    pub argc: usize,
+    /// Where `argv[0]` is: always 1.
+    pub argv: usize,
+    /// Where `envp[0]` is: just past argv's NULL, `argc + 2`.
+    pub envp: usize,
+    /// Where the auxiliary vector's first key is: just past envp's NULL.
+    pub auxv: usize,
+}
+
+/// Finds argv, envp and the auxiliary vector on an initial stack whose words `word(i)` reads
+/// (`i` counted from the stack pointer): `argc`, `argv[0..argc]`, NULL, `envp[..]`, NULL, then
+/// the auxv pairs. `None` when `word` runs out (a stack cut short) before envp's NULL.
+///
+/// [`start`] runs it on the real stack; it is a function of its own so that tests and the
+/// fuzzer give it stacks that no kernel would make. It reads the words in order, each at most
+/// once, and never past envp's NULL; like the kernel's own consumers it does not check that
+/// `argv[argc]` is NULL.
+pub fn stack_layout(mut word: impl FnMut(usize) -> Option<usize>) -> Option<StackLayout> {
+    let argc = word(0)?;
+    let envp = argc.checked_add(2)?;
+    let mut p = envp;
+    while word(p)? != 0 {
+        p = p.checked_add(1)?;
+    }
+    Some(StackLayout {
+        argc,
+        argv: 1,
+        envp,
+        auxv: p.checked_add(1)?,
+    })
 }
 
 /// Makes sure fds 0, 1 and 2 are open: one `ppoll` with a zero timeout reports `POLLNVAL` for
@@ -228,5 +271,46 @@ impl<T: Termination, E: Debug> Termination for Result<T, E> {
                 1
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+
+    fn layout_of(words: &[usize]) -> Option<StackLayout> {
+        stack_layout(|i| words.get(i).copied())
+    }
+
+    #[test]
+    fn a_kernel_shaped_stack() {
+        // argc 2, argv, NULL, two env entries, NULL, AT_PAGESZ 4096, AT_NULL.
+        let s = [2, 0x100, 0x200, 0, 0x300, 0x400, 0, 6, 4096, 0, 0];
+        let want = StackLayout {
+            argc: 2,
+            argv: 1,
+            envp: 4,
+            auxv: 7,
+        };
+        assert_eq!(layout_of(&s), Some(want));
+        // argc 0 and an empty environment (R50).
+        assert_eq!(
+            layout_of(&[0, 0, 0, 0, 0]),
+            Some(StackLayout {
+                argc: 0,
+                argv: 1,
+                envp: 2,
+                auxv: 3
+            })
+        );
+    }
+
+    #[test]
+    fn cut_short_or_absurd_stacks_are_none() {
+        assert_eq!(layout_of(&[]), None);
+        assert_eq!(layout_of(&[3, 1, 2, 3, 0, 7]), None); // no envp NULL
+        assert_eq!(layout_of(&[usize::MAX, 0]), None); // argc + 2 overflows
+        assert_eq!(layout_of(&[usize::MAX - 2, 0]), None); // past the words there are
     }
 }

@@ -42,8 +42,8 @@ pub use addr::{
 };
 pub use cmsg::{
     CmsgWriter, Cmsgs, ControlMessage, ControlMessages, RecvCmsgs, TakeFds, cmsg_align, cmsg_len,
-    cmsg_space, parse_socket_control_message, parse_unix_credentials, parse_unix_rights,
-    unix_credentials, unix_rights,
+    cmsg_space, next_rights_slot, parse_socket_control_message, parse_unix_credentials,
+    parse_unix_rights, unix_credentials, unix_rights,
 };
 pub use msg::{
     RecvMmsg, RecvMsg, SendMmsg, recv, recvfrom, recvmmsg, recvmsg, send, sendmmsg, sendmsg, sendto,

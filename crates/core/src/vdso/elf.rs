@@ -289,6 +289,10 @@ impl<'a> Image<'a> {
         }
         let buckets = table.checked_add(8)?;
         let chains = index(buckets, nbucket, 4)?;
+        // `nchain` comes from the image: only as many links as the image holds are real. Left
+        // at a corrupted 2^32 - 1, a looping chain took minutes to give up (found by the
+        // fuzzer: the vdso corpus's `regression-sysv-nchain-loop-hang`).
+        let nchain = nchain.min(b.len().saturating_sub(chains) / 4);
         let bucket = usize::try_from(sysv_hash(name)).ok()? % nbucket;
         let mut sym = usize::try_from(u32_at(b, index(buckets, bucket, 4)?)?).ok()?;
         // A chain visits each of the `nchain` symbols at most once; a longer walk is a loop.
@@ -552,6 +556,10 @@ mod tests {
     /// Every byte of the image replaced by several values, and every prefix: each lookup
     /// gives `None` or an offset inside the image, never a panic.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "every byte x several values x every lookup: hours under Miri; runs natively, and the vdso fuzz target runs the parser under ASan"
+    )]
     fn corrupted_synthetic_images_never_panic() {
         for (gnu, sysv) in [(true, false), (false, true), (true, true)] {
             let s = Synth {
@@ -579,6 +587,37 @@ mod tests {
         }
         let image = Image::parse(&img, M).unwrap();
         let _ = image.lookup("__vdso_nothing_here", s.version);
+    }
+
+    /// The same loop with `nchain` corrupted to 2^32 - 1: the walk is bounded by the links
+    /// the image holds, not by the header's count (a fuzzer-found hang).
+    #[test]
+    fn a_sysv_chain_loop_with_a_huge_nchain_ends() {
+        let s = Synth {
+            gnu_hash: false,
+            ..Synth::x86_64()
+        };
+        let mut img = build(&s);
+        let (chain_off, nchain) = synth::sysv_chain_offset(&img).unwrap();
+        for sym in 0..nchain {
+            let o = chain_off + 4 * sym;
+            img[o..o + 4].copy_from_slice(&(sym as u32).to_le_bytes());
+        }
+        let nchain_at = chain_off - 4 * synth::NBUCKETS - 4;
+        img[nchain_at..nchain_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let image = Image::parse(&img, M).unwrap();
+        // Every link loops to itself: the walk gives up after at most img.len() / 4 steps
+        // (before the fix, after 2^32 - 1: minutes).
+        assert_eq!(image.lookup("__vdso_nothing_here", s.version), None);
+        // The real symbols are still found when the chain is intact.
+        let fresh = build(&s);
+        let mut fresh_huge = fresh.clone();
+        fresh_huge[nchain_at..nchain_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let image = Image::parse(&fresh_huge, M).unwrap();
+        assert_eq!(
+            image.lookup(s.names[0], s.version),
+            Some(synth::code_offset(0))
+        );
     }
 
     #[test]

@@ -489,6 +489,10 @@ mod tests {
     /// The host's real vDSO: parsed, its calls found under the arch's version, the image
     /// copied and corrupted byte by byte without a panic.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "real syscalls (reads this process's auxv and vDSO): Miri cannot run a trap instruction"
+    )]
     fn the_real_vdso_parses_and_survives_corruption() {
         let Some(ehdr) = auxv::getauxval(auxv::SYSINFO_EHDR) else {
             std::eprintln!("no vDSO on this host: skipped");

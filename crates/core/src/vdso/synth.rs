@@ -17,7 +17,7 @@ pub const MAX_NAMES: usize = 16;
 /// Where the "code" of the symbols starts (16 bytes each).
 const CODE: usize = 0xc00;
 /// The buckets of each hash table: 3, so that names spread over several chains.
-const NBUCKETS: usize = 3;
+pub const NBUCKETS: usize = 3;
 /// The file's base version name (the first `Elf64_Verdef`, flagged `VER_FLG_BASE`).
 const BASE_NAME: &str = "linux-vdso.so.1";
 
