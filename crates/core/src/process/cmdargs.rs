@@ -426,7 +426,8 @@ mod tests {
         let mut small = [MaybeUninit::<u8>::uninit(); 16];
         let big = CStrArray::new(&mut small, Strs::from(&["x"]));
         assert_eq!(big.map(|a| a.len()), Err(Errno::E2BIG));
-        let mut buf = [MaybeUninit::<u8>::uninit(); 8];
+        // Room for the null pointer wherever the buffer starts (alignment padding included).
+        let mut buf = [MaybeUninit::<u8>::uninit(); 16];
         let empty: [&str; 0] = [];
         let e = CStrArray::new(&mut buf, Strs::from(&empty)).unwrap();
         assert!(e.is_empty());

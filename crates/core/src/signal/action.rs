@@ -445,7 +445,9 @@ mod tests {
             extern "C" fn(Signal),
             extern "C" fn(Signal, &SigInfo, *mut c_void),
         ) = (plain, info);
-        let p = SigAction::new(Handler::Plain(plain)).with_flags(SaFlags::RESTART);
+        // The same pointer values throughout: a function named twice may give two addresses
+        // (Miri gives a new one each time).
+        let p = SigAction::new(Handler::Plain(plain_fn)).with_flags(SaFlags::RESTART);
         assert_eq!(
             p.disposition(),
             Disposition::Handler {
@@ -453,7 +455,7 @@ mod tests {
                 siginfo: false
             }
         );
-        let i = SigAction::new(Handler::SigInfo(info))
+        let i = SigAction::new(Handler::SigInfo(info_fn))
             .with_flags(SaFlags::NODEFER | SaFlags::ONSTACK)
             .with_mask(SigSet::FULL);
         assert_eq!(

@@ -412,6 +412,10 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "real syscalls (mmap, mincore): Miri cannot run a trap instruction"
+    )]
     fn image_at_an_unmapped_address_is_none_not_a_fault() {
         use crate::mm::{MapFlags, ProtFlags, mmap, munmap};
         let len = 4 * MIN_PAGE;
