@@ -203,6 +203,7 @@ impl core::fmt::Debug for Strs<'_> {
 /// let argv = CStrArray::new(&mut buf, Strs::from(&["ls", "-l"]))?;
 /// assert_eq!(argv.len(), 2);
 /// assert_eq!(argv.get(1).map(|s| s.to_bytes()), Some(&b"-l"[..]));
+/// // SAFETY: the array holds `len() + 1` pointers; the last one is null.
 /// assert!(unsafe { *argv.as_ptr().add(2) }.is_null());
 /// # Ok::<(), sysrt::Errno>(())
 /// ```
