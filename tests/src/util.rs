@@ -245,6 +245,32 @@ pub fn raw_pipe() -> Result<(OwnedFd, OwnedFd), Errno> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
+/// A pseudo-terminal: (master, slave), both close-on-exec, neither our controlling terminal.
+pub fn pty() -> Result<(OwnedFd, OwnedFd), Errno> {
+    use linux_raw_sys::ioctl::{TIOCGPTN, TIOCSPTLCK};
+    let master = fs::open("/dev/ptmx", OFlags::RDWR | OFlags::NOCTTY, Mode::empty())?;
+    let unlock = 0i32;
+    let mut n = 0u32;
+    // SAFETY: TIOCSPTLCK reads an int, TIOCGPTN writes an unsigned int; both locals.
+    unsafe {
+        sysrt::raw_syscall(
+            Sysno::ioctl,
+            master.as_raw_fd() as usize,
+            TIOCSPTLCK as usize,
+            &raw const unlock as usize,
+        )?;
+        sysrt::raw_syscall(
+            Sysno::ioctl,
+            master.as_raw_fd() as usize,
+            TIOCGPTN as usize,
+            &raw mut n as usize,
+        )?;
+    }
+    let path = Buf::<32>::format(format_args!("/dev/pts/{n}"));
+    let slave = fs::open(path.as_str(), OFlags::RDWR | OFlags::NOCTTY, Mode::empty())?;
+    Ok((master, slave))
+}
+
 /// `mkdirat(AT_FDCWD, path, mode)` through the raw layer, for test fixtures.
 pub fn raw_mkdir(path: &str, mode: u32) -> Result<(), Errno> {
     use sysrt::path::Arg;

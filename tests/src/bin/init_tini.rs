@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 use alloc::{format, vec};
 use core::ffi::CStr;
 
-use linux_raw_sys::ioctl::{TIOCGPTN, TIOCSCTTY, TIOCSPTLCK};
+use linux_raw_sys::ioctl::TIOCSCTTY;
 use sysrt::Sysno;
 use sysrt::fd::OwnedFd;
 use sysrt::fs::{self, Mode, OFlags};
@@ -28,7 +28,7 @@ use sysrt::{Errno, io};
 use sysrt_rt::{args, getenv, println};
 use sysrt_tests::child::sleep_ms;
 use sysrt_tests::spawn::{Status, no_children, wait, wait4_raw};
-use sysrt_tests::util::{FdBaseline, closed_fd, is_root, raw_pipe, under_qemu};
+use sysrt_tests::util::{FdBaseline, closed_fd, is_root, pty, raw_pipe, under_qemu};
 use sysrt_tests::{Tests, check};
 
 const PLAN: usize = 43;
@@ -772,32 +772,6 @@ fn namespace_cases(t: &mut Tests, p: &Paths) {
         (st, jobs.len(), reaped_lines(&out)),
         (Status::Exited(3), 8, jobs.clone())
     );
-}
-
-/// A pseudo-terminal (master, slave), neither our controlling terminal; as spawn_sys makes
-/// one.
-fn pty() -> Result<(OwnedFd, OwnedFd), Errno> {
-    let master = fs::open("/dev/ptmx", OFlags::RDWR | OFlags::NOCTTY, Mode::empty())?;
-    let unlock = 0i32;
-    let mut n = 0u32;
-    // SAFETY: TIOCSPTLCK reads an int, TIOCGPTN writes an unsigned int; both locals.
-    unsafe {
-        sysrt::raw_syscall(
-            Sysno::ioctl,
-            master.as_raw_fd() as usize,
-            TIOCSPTLCK as usize,
-            &raw const unlock as usize,
-        )?;
-        sysrt::raw_syscall(
-            Sysno::ioctl,
-            master.as_raw_fd() as usize,
-            TIOCGPTN as usize,
-            &raw mut n as usize,
-        )?;
-    }
-    let path = format!("/dev/pts/{n}");
-    let slave = fs::open(path.as_str(), OFlags::RDWR | OFlags::NOCTTY, Mode::empty())?;
-    Ok((master, slave))
 }
 
 /// In a new session whose controlling terminal is a pty on stdin, sysrt-init gives the

@@ -13,7 +13,7 @@ use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 use linux_raw_sys::general::{
     SIG_BLOCK, SIG_SETMASK, SIGINT, SIGKILL, SIGTERM, SIGTRAP, SIGUSR1, kernel_sigaction,
 };
-use linux_raw_sys::ioctl::{TIOCGPTN, TIOCSCTTY, TIOCSPTLCK};
+use linux_raw_sys::ioctl::TIOCSCTTY;
 use sysrt::fd::{BorrowedFd, OwnedFd, STDERR, STDIN};
 use sysrt::fs::{self, Mode, OFlags};
 use sysrt::process::{self, ProcAttr, SpawnError, SpawnStep, SysProcAttr};
@@ -21,7 +21,7 @@ use sysrt::signal::{SigSet, Signal};
 use sysrt::{Errno, Sysno};
 use sysrt_tests::check::Buf;
 use sysrt_tests::spawn::{ChildProgram, Report, Status, kill_raw, no_children, wait, wait4_raw};
-use sysrt_tests::util::{FdBaseline, raw_pipe, under_qemu};
+use sysrt_tests::util::{FdBaseline, pty, raw_pipe, under_qemu};
 use sysrt_tests::{Tests, check};
 
 const PLAN: usize = 27;
@@ -109,31 +109,6 @@ extern "C" fn on_usr1(_sig: Signal) {
 fn raw_prctl(option: u32, arg: usize) -> Result<usize, Errno> {
     // SAFETY: the options used here take integers only.
     unsafe { sysrt::raw_syscall6(Sysno::prctl, option as usize, arg, 0, 0, 0, 0) }
-}
-
-/// A pseudo-terminal: (master, slave), both close-on-exec, neither our controlling terminal.
-fn pty() -> Result<(OwnedFd, OwnedFd), Errno> {
-    let master = fs::open("/dev/ptmx", OFlags::RDWR | OFlags::NOCTTY, Mode::empty())?;
-    let unlock = 0i32;
-    let mut n = 0u32;
-    // SAFETY: TIOCSPTLCK reads an int, TIOCGPTN writes an unsigned int; both locals.
-    unsafe {
-        sysrt::raw_syscall(
-            Sysno::ioctl,
-            master.as_raw_fd() as usize,
-            TIOCSPTLCK as usize,
-            &raw const unlock as usize,
-        )?;
-        sysrt::raw_syscall(
-            Sysno::ioctl,
-            master.as_raw_fd() as usize,
-            TIOCGPTN as usize,
-            &raw mut n as usize,
-        )?;
-    }
-    let path = Buf::<32>::format(format_args!("/dev/pts/{n}"));
-    let slave = fs::open(path.as_str(), OFlags::RDWR | OFlags::NOCTTY, Mode::empty())?;
-    Ok((master, slave))
 }
 
 fn main() -> i32 {
