@@ -10,11 +10,11 @@ use std::env;
 use std::path::PathBuf;
 
 fn main() {
-    println!("cargo::rerun-if-changed=link/no-eh-frame.ld");
+    println!("cargo::rerun-if-changed=link/libc-free.ld");
     println!("cargo::rerun-if-env-changed=RUSTC_LINKER");
     let script = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"))
         .join("link")
-        .join("no-eh-frame.ld");
+        .join("libc-free.ld");
     let script = script.to_str().expect("a UTF-8 path to sysrt-rt");
 
     // With `linker = "rust-lld"` (the cross targets) rustc calls the linker directly; with
@@ -34,6 +34,8 @@ fn main() {
     // -z norelro, no build id   nothing a dynamic loader would read; a smaller file
     // no .eh_frame(_hdr)        panic = "abort": nothing unwinds; the script discards the
     //                           tables the precompiled `core` brings in
+    // no thread-local storage   the script refuses .tdata/.tbss with a message: sysrt-rt
+    //                           sets up no thread pointer
     let linker_opts = [
         "-znorelro".to_string(),
         "--build-id=none".to_string(),

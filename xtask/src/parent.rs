@@ -51,7 +51,7 @@ impl ParentCase {
 }
 
 /// The programs whose every run is judged here rather than by their own case lines.
-pub const JUDGED_PROGRAMS: [&str; 5] = ["exitcode", "panic", "mainresult", "print", "tls"];
+pub const JUDGED_PROGRAMS: [&str; 4] = ["exitcode", "panic", "mainresult", "print"];
 
 /// The cases, in the order they run.
 pub fn cases() -> Vec<ParentCase> {
@@ -109,21 +109,6 @@ pub fn cases() -> Vec<ParentCase> {
                 Ok(())
             } else {
                 Err(format!("stderr was {err:?}"))
-            }
-        },
-    ));
-    v.push(ParentCase::new(
-        "tls_program_refused_at_start",
-        "tls",
-        |out, _| {
-            let err = String::from_utf8_lossy(&out.stderr);
-            expect_status(out, Status::Exited(127))?;
-            let want = "sysrt-rt: this program has thread-local storage (a PT_TLS segment), \
-                        which sysrt-rt does not support yet\n";
-            if err == want && out.stdout.is_empty() {
-                Ok(())
-            } else {
-                Err(format!("stdout {:?}, stderr {err:?}", out.stdout))
             }
         },
     ));

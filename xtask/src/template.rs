@@ -160,6 +160,30 @@ fn expect(mut cmd: Command, status: i32) -> std::result::Result<String, String> 
     }
 }
 
+/// The message of sysrt-rt's linker script (crates/rt/link/libc-free.ld) for a program with
+/// thread-local storage.
+const TLS_REFUSED: &str = "sysrt-rt: this program has thread-local storage (.tdata/.tbss), \
+                           which sysrt-rt does not support";
+
+/// Ok when `build` fails, with the linker script's message on stderr.
+fn refused_at_link(mut build: Command) -> std::result::Result<(), String> {
+    let out = build
+        .output()
+        .map_err(|e| format!("cannot run {build:?}: {e}"))?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    if out.status.success() {
+        Err("the program with thread-local storage linked".to_string())
+    } else if err.contains(TLS_REFUSED) {
+        Ok(())
+    } else {
+        let tail: Vec<&str> = err.lines().rev().take(12).collect();
+        Err(format!(
+            "the build failed without the message; stderr ends:\n{}",
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        ))
+    }
+}
+
 /// The template, instantiated in a temporary folder, built and run every way a user would.
 pub fn cases(arches: &[Arch]) -> Result<Vec<Case>> {
     let base = std::env::temp_dir().join(format!("sysrt-template-{}", std::process::id()));
@@ -201,6 +225,28 @@ pub fn cases(arches: &[Arch]) -> Result<Vec<Case>> {
             cases.push((name, r));
         }
     }
+
+    // A program with thread-local storage must not link: sysrt-rt sets up no thread pointer,
+    // and its linker script refuses .tdata/.tbss with a message (every arch, both profiles).
+    std::fs::create_dir_all(dir.join("src/bin"))?;
+    std::fs::write(
+        dir.join("src/bin/tls.rs"),
+        "#![no_std]\n#![no_main]\n\n// What a thread-local variable compiles to.\n#[used]\n\
+         #[unsafe(link_section = \".tbss\")]\nstatic TLS_BYTES: [u8; 16] = [0; 16];\n\n\
+         fn main() {}\n\nsysrt_rt::main!(main);\n",
+    )?;
+    for &arch in arches {
+        for profile in ["dev", "release"] {
+            let name = format!("template_{profile}_{arch}_thread_local_storage_refused_at_link");
+            let mut build = cargo_in(&dir);
+            build.args(["build", "--quiet", "--profile", profile, "--bin", "tls"]);
+            if !arch.is_host() {
+                build.args(["--target", arch.triple()]);
+            }
+            cases.push((name, refused_at_link(build)));
+        }
+    }
+    std::fs::remove_file(dir.join("src/bin/tls.rs"))?;
 
     // A program that depends on sysrt-rt alone: the print macros must not need `sysrt`.
     let rt_only = base.join("rt-only");
