@@ -21,8 +21,9 @@
 //! What [`main!`] provides to the final link, since there is no libc: `_start`, the panic
 //! handler (writes `panicked at FILE:LINE:COL: MESSAGE` to stderr and exits with status 101),
 //! `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp` and `strlen` (which the compiler emits calls
-//! to), `getauxval` (which the outlined atomics of aarch64's `compiler_builtins` call), and
-//! `rust_eh_personality` (which the precompiled `core` names even under `panic = "abort"`). It
+//! to), on aarch64 `getauxval` (which the outlined atomics of its `compiler_builtins` call; a
+//! program that links C code calling `getauxval` on the other arches defines it as
+//! `auxv::getauxval(key as usize).unwrap_or(0)`), and `rust_eh_personality` (which the precompiled `core` names even under `panic = "abort"`). It
 //! defines them only outside `cfg(test)`, so that `cargo test` of the same crate builds its
 //! unit tests with std on the host.
 //!
@@ -114,7 +115,7 @@ macro_rules! main {
 #[macro_export]
 macro_rules! __link_items {
     () => {
-        use core::ffi::{c_char, c_int, c_ulong};
+        use core::ffi::{c_char, c_int};
 
         #[panic_handler]
         fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
@@ -131,9 +132,14 @@ macro_rules! __link_items {
             $crate::__sysrt::process::exit_group(134)
         }
 
-        #[unsafe(no_mangle)]
-        extern "C" fn getauxval(key: c_ulong) -> c_ulong {
-            $crate::__getauxval(key)
+        // aarch64 only: `compiler_builtins`' outlined atomics ask for AT_HWCAP there. Defined
+        // on every arch, this exported reader of the recorded vector would keep the store of
+        // its pointer (and a writable segment) in programs that never read it.
+        $crate::__arch::only_aarch64! {
+            #[unsafe(no_mangle)]
+            extern "C" fn getauxval(key: core::ffi::c_ulong) -> core::ffi::c_ulong {
+                $crate::__getauxval(key)
+            }
         }
 
         /// # Safety

@@ -1,6 +1,7 @@
 //! The shared Rust entry that every architecture's `_start` calls, and what it does before
-//! `main`: record argv/envp/auxv, make sure fds 0–2 are open, refuse thread-local storage, run
-//! the constructors.
+//! `main`: record argv/envp/auxv, make sure fds 0–2 are open, run the constructors. (Thread-local
+//! storage, which would need a thread pointer, is refused when the program links: the
+//! linker script `link/libc-free.ld` asserts there is none.)
 
 use core::fmt::Debug;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
@@ -13,9 +14,9 @@ pub(crate) static ARGC: AtomicUsize = AtomicUsize::new(0);
 pub(crate) static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 pub(crate) static AUXV: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
 
-/// The exit status of a program the runtime could not start: fds 0–2 were closed and
-/// `/dev/null` could not be opened in their place, or the program has thread-local storage,
-/// which the runtime does not set up yet. A message goes to stderr when it can.
+/// The exit status of a program the runtime could not start: its initial stack was cut short,
+/// or fds 0–2 were closed and `/dev/null` could not be opened in their place (with no
+/// message: stderr may be one of them).
 pub const STARTUP_FAILURE_EXIT_STATUS: i32 = 127;
 
 /// Reads the initial stack, records argv/envp/auxv, prepares the process, runs `main` and
@@ -29,9 +30,7 @@ pub const STARTUP_FAILURE_EXIT_STATUS: i32 = 127;
 /// 1. fds 0, 1 and 2 are checked with one `ppoll` and any that is closed is opened on
 ///    `/dev/null`, as Rust's std does: `sysrt::fd::STDOUT` and friends are safe constants,
 ///    which is only sound if those numbers can never be handed out to a new file;
-/// 2. a program with a `PT_TLS` segment is stopped with a message (there is no thread pointer
-///    yet, so its first thread-local access would crash);
-/// 3. the `.preinit_array` and `.init_array` constructors run, with `(argc, argv, envp)` as
+/// 2. the `.preinit_array` and `.init_array` constructors run, with `(argc, argv, envp)` as
 ///    glibc passes them: the `ctor` and `inventory` crates, and the outlined atomics' CPU probe
 ///    on aarch64, rely on them.
 ///
@@ -66,7 +65,6 @@ pub unsafe fn start<T: Termination>(sp: *const usize, main: fn() -> T) -> ! {
         (argc, argv, envp)
     };
     open_stdio();
-    refuse_tls();
     // SAFETY: called once, before `main`, with the process's own argc/argv/envp.
     unsafe { run_constructors(argc as i32, argv, envp) };
     let code = main().report();
@@ -115,11 +113,12 @@ pub fn stack_layout(mut word: impl FnMut(usize) -> Option<usize>) -> Option<Stac
 /// makes it `EINVAL`), `fcntl(F_GETFD)` asks about each one instead. Not close-on-exec: these
 /// are the standard streams, which children inherit.
 fn open_stdio() {
-    let mut fds = [0, 1, 2].map(|fd| g::pollfd {
+    let pollfd = |fd| g::pollfd {
         fd,
         events: 0,
         revents: 0,
-    });
+    };
+    let mut fds = [pollfd(0), pollfd(1), pollfd(2)];
     let zero = g::__kernel_timespec {
         tv_sec: 0,
         tv_nsec: 0,
@@ -164,32 +163,6 @@ fn open_stdio() {
     }
 }
 
-/// Stops a program that has a `PT_TLS` segment, with a message, before its first
-/// thread-local access would crash on the missing thread pointer.
-fn refuse_tls() {
-    let (Some(phdr), Some(phnum)) = (
-        crate::auxv::getauxval(crate::auxv::AT_PHDR),
-        crate::auxv::getauxval(crate::auxv::AT_PHNUM),
-    ) else {
-        return;
-    };
-    let phdrs = phdr as *const linux_raw_sys::elf_uapi::Elf64_Phdr;
-    for i in 0..phnum {
-        // SAFETY: AT_PHDR/AT_PHNUM describe the program headers the kernel mapped with the
-        // program; they stay mapped for its life.
-        let ph = unsafe { &*phdrs.add(i) };
-        if ph.p_type == linux_raw_sys::elf_uapi::PT_TLS && ph.p_memsz != 0 {
-            // One unformatted write: no formatting code in every program for this.
-            let _ = sysrt::io::write_all(
-                STDERR,
-                b"sysrt-rt: this program has thread-local storage (a PT_TLS segment), \
-                  which sysrt-rt does not support yet\n",
-            );
-            sysrt::process::exit_group(STARTUP_FAILURE_EXIT_STATUS);
-        }
-    }
-}
-
 type Constructor = unsafe extern "C" fn(i32, *const *const u8, *const *const u8);
 
 unsafe extern "C" {
@@ -208,25 +181,46 @@ unsafe extern "C" {
 /// Once, before `main`, with the process's argc/argv/envp.
 unsafe fn run_constructors(argc: i32, argv: *const *const u8, envp: *const *const u8) {
     // SAFETY: the linker symbols bound arrays of function pointers the toolchain put there
-    // for exactly this call.
+    // for exactly this call; the caller's promise is passed on.
     unsafe {
-        for (start, end) in [
-            (
-                &raw const __preinit_array_start,
-                &raw const __preinit_array_end,
-            ),
-            (&raw const __init_array_start, &raw const __init_array_end),
-        ] {
-            let mut p = start as *const usize;
-            while p < end as *const usize {
-                let f = *p;
-                if f != 0 && f != usize::MAX {
-                    let f: Constructor = core::mem::transmute::<usize, Constructor>(f);
-                    f(argc, argv, envp);
-                }
-                p = p.add(1);
-            }
+        run_array(
+            &raw const __preinit_array_start as *const usize,
+            &raw const __preinit_array_end as *const usize,
+            argc,
+            argv,
+            envp,
+        );
+        run_array(
+            &raw const __init_array_start as *const usize,
+            &raw const __init_array_end as *const usize,
+            argc,
+            argv,
+            envp,
+        );
+    }
+}
+
+/// Calls each constructor in `[p, end)`, in order, skipping the null and -1 placeholders.
+///
+/// # Safety
+/// `[p, end)` is one of the linker's constructor arrays; as [`run_constructors`].
+unsafe fn run_array(
+    mut p: *const usize,
+    end: *const usize,
+    argc: i32,
+    argv: *const *const u8,
+    envp: *const *const u8,
+) {
+    while p < end {
+        // SAFETY: `p` is inside the array the caller named.
+        let f = unsafe { *p };
+        if f != 0 && f != usize::MAX {
+            // SAFETY: a non-placeholder entry is a constructor the toolchain placed there,
+            // called with the arguments glibc passes.
+            unsafe { core::mem::transmute::<usize, Constructor>(f)(argc, argv, envp) };
         }
+        // SAFETY: at most one past the array's last entry.
+        p = unsafe { p.add(1) };
     }
 }
 

@@ -1,6 +1,6 @@
 //! What the runtime does before and around `main`: `.preinit_array`/`.init_array` constructors
 //! (run in order, once, with argc/argv/envp, after argv/env are recorded), the exported
-//! `getauxval`, atomics (outlined on aarch64, whose CPU probe runs as a constructor), and the
+//! `getauxval` (aarch64's; the recipe the docs give elsewhere), atomics (outlined on aarch64, whose CPU probe runs as a constructor), and the
 //! `mem*` functions at every small size and alignment, which a dev build reaches as real calls.
 //!
 //! With the argument `stdio REPORT`, it instead writes what fds 0–2 are and which fd the next
@@ -51,8 +51,31 @@ static INIT: Ctor = init;
 static PREINIT: Ctor = preinit;
 
 unsafe extern "C" {
-    /// The runtime's export, as C code (or aarch64's outlined atomics) sees it.
+    /// The runtime's export on aarch64 (its outlined atomics call it), as C code sees it.
     fn getauxval(key: c_ulong) -> c_ulong;
+}
+
+// On the other arches `main!` exports no `getauxval`; a program that links C code calling it
+// defines it as the crate docs say, which is what this checks there.
+sysrt_arch::only_x86_64! {
+    mod exported {
+        use core::ffi::c_ulong;
+
+        #[unsafe(no_mangle)]
+        extern "C" fn getauxval(key: c_ulong) -> c_ulong {
+            sysrt_rt::auxv::getauxval(key as usize).unwrap_or(0) as c_ulong
+        }
+    }
+}
+sysrt_arch::only_riscv64! {
+    mod exported {
+        use core::ffi::c_ulong;
+
+        #[unsafe(no_mangle)]
+        extern "C" fn getauxval(key: c_ulong) -> c_ulong {
+            sysrt_rt::auxv::getauxval(key as usize).unwrap_or(0) as c_ulong
+        }
+    }
 }
 
 fn main() -> i32 {
