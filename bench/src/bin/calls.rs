@@ -69,17 +69,40 @@ fn reads(n: u64, mut op: impl FnMut(&mut [u8; 1]) -> u64) -> u64 {
     got.wrapping_add(u64::from(b[0]) << 40)
 }
 
-// --- The floor: the trap instruction written by hand, nothing around it. ------------------
+// --- The floor: the trap instruction written by hand. ---------------------------------
+//
+// Two floors per call. The reference, "asm floor", is the trap plus what the typed call's
+// contract makes every caller do with the result, and nothing else: getppid's result is a
+// pid_t (a 32-bit value, widened like the typed call's `Pid`), and read/write's result is
+// checked against the error range (-4095..=-1), an error counting 0, exactly as the typed
+// variants' `unwrap_or(0)`. "asm trap alone" is the bare instruction with the raw word
+// summed, errors included: what `sc` and `syscalls` measure, and the lowest possible count.
 
 #[cfg(target_arch = "x86_64")]
 mod floor {
     use linux_raw_sys::general::{__NR_getppid, __NR_read, __NR_write};
 
-    /// One `syscall` with up to three arguments; rcx and r11 are the kernel's.
+    /// One `syscall` with no argument; rcx and r11 are the kernel's.
+    #[inline(always)]
+    fn trap0(nr: u32) -> usize {
+        let r: usize;
+        // SAFETY: the callers pass getppid, which takes no argument and touches no memory.
+        unsafe {
+            core::arch::asm!(
+                "syscall",
+                inlateout("rax") nr as usize => r,
+                lateout("rcx") _, lateout("r11") _,
+                options(nostack, preserves_flags)
+            );
+        }
+        r
+    }
+
+    /// One `syscall` with three arguments.
     #[inline(always)]
     fn trap3(nr: u32, a: usize, b: usize, c: usize) -> usize {
         let r: usize;
-        // SAFETY: the callers pass getppid, or read/write of one byte into/from a live buffer.
+        // SAFETY: the callers pass read/write of one byte into/from a live buffer.
         unsafe {
             core::arch::asm!(
                 "syscall",
@@ -92,21 +115,51 @@ mod floor {
         r
     }
 
+    /// A count, or 0 for a value in the error range: the check every caller makes.
+    #[inline(always)]
+    fn checked(r: usize) -> u64 {
+        if r > -4096isize as usize { 0 } else { r as u64 }
+    }
+
     pub fn getppid(n: u64) -> u64 {
-        super::sum(n, || trap3(__NR_getppid, 0, 0, 0) as u64)
+        super::sum(n, || trap0(__NR_getppid) as i32 as u64)
+    }
+
+    pub fn getppid_bare(n: u64) -> u64 {
+        super::sum(n, || trap0(__NR_getppid) as u64)
+    }
+
+    fn zero_fd() -> usize {
+        std::os::fd::AsRawFd::as_raw_fd(super::zero()) as usize
+    }
+
+    fn null_fd() -> usize {
+        std::os::fd::AsRawFd::as_raw_fd(super::null()) as usize
     }
 
     pub fn read(n: u64) -> u64 {
-        let fd = super::zero();
-        let fd = std::os::fd::AsRawFd::as_raw_fd(fd) as usize;
+        let fd = zero_fd();
+        super::reads(n, |b| {
+            checked(trap3(__NR_read, fd, b.as_mut_ptr() as usize, 1))
+        })
+    }
+
+    pub fn read_bare(n: u64) -> u64 {
+        let fd = zero_fd();
         super::reads(n, |b| {
             trap3(__NR_read, fd, b.as_mut_ptr() as usize, 1) as u64
         })
     }
 
     pub fn write(n: u64) -> u64 {
-        let fd = std::os::fd::AsRawFd::as_raw_fd(super::null()) as usize;
-        let b = [7u8; 1];
+        let fd = null_fd();
+        let b = &super::BYTE;
+        super::sum(n, || checked(trap3(__NR_write, fd, b.as_ptr() as usize, 1)))
+    }
+
+    pub fn write_bare(n: u64) -> u64 {
+        let fd = null_fd();
+        let b = &super::BYTE;
         super::sum(n, || trap3(__NR_write, fd, b.as_ptr() as usize, 1) as u64)
     }
 }
@@ -464,11 +517,12 @@ fn main() -> std::process::ExitCode {
     let real_ok = near_now(libc::CLOCK_REALTIME);
 
     let v = |name, run| Variant { name, run };
-    let percall = |floor: Option<&'static dyn Fn(u64) -> u64>,
-                   f: [&'static dyn Fn(u64) -> u64; 7]| {
+    type Run = &'static dyn Fn(u64) -> u64;
+    let percall = |floor: Option<(Run, Run)>, f: [Run; 7]| {
         let mut vs = vec![];
-        if let Some(floor) = floor {
+        if let Some((floor, bare)) = floor {
             vs.push(v("asm floor", floor));
+            vs.push(v("asm trap alone", bare));
         }
         for (name, run) in [
             "sysrt typed",
@@ -487,13 +541,13 @@ fn main() -> std::process::ExitCode {
         vs
     };
     #[cfg(target_arch = "x86_64")]
-    let floors: [Option<&'static dyn Fn(u64) -> u64>; 3] = [
-        Some(&floor::getppid),
-        Some(&floor::read),
-        Some(&floor::write),
+    let floors: [Option<(Run, Run)>; 3] = [
+        Some((&floor::getppid, &floor::getppid_bare)),
+        Some((&floor::read, &floor::read_bare)),
+        Some((&floor::write, &floor::write_bare)),
     ];
     #[cfg(not(target_arch = "x86_64"))]
-    let floors: [Option<&'static dyn Fn(u64) -> u64>; 3] = [None, None, None];
+    let floors: [Option<(Run, Run)>; 3] = [None, None, None];
     let reference = if floors[0].is_some() {
         "asm floor"
     } else {
