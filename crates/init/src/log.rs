@@ -55,9 +55,13 @@ pub fn fatal(args: fmt::Arguments<'_>) {
 
 /// A message of `level`, if the verbosity shows it.
 pub fn log(level: Level, args: fmt::Arguments<'_>) {
-    if !enabled(level) {
-        return;
+    if enabled(level) {
+        emit(level, args);
     }
+}
+
+/// A message of `level`, whatever the verbosity.
+pub fn emit(level: Level, args: fmt::Arguments<'_>) {
     let (tag, to): (&[u8], _) = match level {
         Level::Warn => (b"WARN ", STDERR),
         Level::Info => (b"INFO ", STDOUT),

@@ -11,10 +11,16 @@
 //! the `SIGTTIN`/`SIGTTOU` dispositions this process started with, and any signal ignored
 //! then stays ignored, as under tini.
 //!
-//! One deliberate difference: where tini would wait forever when it was started with
-//! `SIGCHLD` ignored (the kernel then reaps children by itself and tini never learns that
-//! its child ended), sysrt-init sets `SIGCHLD` back to its default first, so the program
-//! starts with the default action for it.
+//! Two deliberate differences:
+//! - Not PID 1 and not a subreaper (no `-s`, no `TINI_SUBREAPER`), it prints tini's warning
+//!   ("zombie reaping won't work") whatever the verbosity and exits 1 without starting the
+//!   program; tini warns and starts it anyway. Only when the kernel cannot say whether it is
+//!   a subreaper (qemu-user does not emulate `PR_GET_CHILD_SUBREAPER`) does it warn and go
+//!   on, as tini does.
+//! - Where tini would wait forever when it was started with `SIGCHLD` ignored (the kernel
+//!   then reaps children by itself and tini never learns that its child ended), sysrt-init
+//!   sets `SIGCHLD` back to its default first, so the program starts with the default
+//!   action for it.
 #![no_std]
 #![no_main]
 
@@ -163,20 +169,31 @@ fn register_subreaper() -> Result<(), i32> {
     }
 }
 
-/// Warns, as tini does, when orphans will not be re-parented to us.
-fn reaper_check() {
+/// Checks that orphans will come back to us to be reaped: we are PID 1 or a subreaper.
+/// When we are neither, prints tini's warning (whatever the verbosity: it is the reason for
+/// the exit status) and returns `Err(1)`, so the program is never started. tini warns and
+/// starts it anyway. When the kernel cannot say whether we are a subreaper (an error from
+/// `PR_GET_CHILD_SUBREAPER`: Linux < 3.4, or qemu-user, which does not emulate it), the
+/// warning is printed as tini prints it and the program is started, as tini does.
+fn reaper_check() -> Result<(), i32> {
     if process::getpid().raw() == 1 {
-        return;
+        return Ok(());
     }
     match process::pr_get_child_subreaper() {
-        Ok(true) => return,
-        Ok(false) => {}
-        Err(e) => log::log(
-            Level::Debug,
-            format_args!("Failed to read child subreaper attribute: {}", StrError(e)),
-        ),
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            log::emit(Level::Warn, format_args!("{REAPER_WARNING}"));
+            Err(1)
+        }
+        Err(e) => {
+            log::log(
+                Level::Debug,
+                format_args!("Failed to read child subreaper attribute: {}", StrError(e)),
+            );
+            log::log(Level::Warn, format_args!("{REAPER_WARNING}"));
+            Ok(())
+        }
     }
-    log::log(Level::Warn, format_args!("{REAPER_WARNING}"));
 }
 
 /// The exit status for a program that could not be started, as a shell gives it: 127 when it
@@ -463,7 +480,9 @@ fn main() -> i32 {
     {
         return code;
     }
-    reaper_check();
+    if let Err(code) = reaper_check() {
+        return code;
+    }
     match spawn(&o, &sigs) {
         Ok(child) => supervise(&o, &signals, child),
         Err(code) => code,
