@@ -209,28 +209,73 @@ fn exec_failure_status(e: Errno) -> i32 {
 /// The longest `dir/name` the `PATH` search builds (`PATH_MAX`, with the NUL).
 const PATH_MAX: usize = 4096;
 
+/// The shell glibc's `execvp` runs a file with when the kernel does not recognise its format
+/// (glibc's `_PATH_BSHELL`).
+const SHELL: &CStr = c"/bin/sh";
+
+/// `execve(path, argv)`, and then, as glibc's `execvp` does when the kernel does not
+/// recognise the file's format (`ENOEXEC`: no `#!` line, and not ELF), the file as a shell
+/// script: `/bin/sh path ARGS…`, `argv[0]` giving way to the shell and the path. Returns only
+/// on failure, with the error of the last exec tried (the shell's, after `ENOEXEC`).
+///
+/// This lives here rather than in `sysrt::process`: falling back to `/bin/sh` is glibc's
+/// habit (Go's `syscall.Exec` and `exec.Command` do not), and tini inherits it.
+fn exec_file(path: &CStr, argv: &[&CStr]) -> Errno {
+    let Err(e) = process::exec(path, argv, None);
+    if e != Errno::ENOEXEC {
+        return e;
+    }
+    // One more than the program may have: the shell comes in front of the path.
+    let mut with_shell = [SHELL; MAX_CHILD_ARGS + 1];
+    let args = argv.get(1..).unwrap_or_default();
+    let len = args.len() + 2;
+    let Some(new_argv) = with_shell.get_mut(..len) else {
+        return Errno::E2BIG;
+    };
+    if let [_, file, rest @ ..] = new_argv {
+        *file = path;
+        rest.copy_from_slice(args);
+    }
+    let Err(e) = process::exec(SHELL, new_argv, None);
+    e
+}
+
+/// `dir/name` in `buf`, as a C string; `None` when it does not fit.
+fn join<'b>(buf: &'b mut [u8; PATH_MAX], dir: &[u8], name: &[u8]) -> Option<&'b CStr> {
+    let (head, rest) = buf.split_at_mut_checked(dir.len())?;
+    head.copy_from_slice(dir);
+    let (slash, rest) = rest.split_first_mut()?;
+    *slash = b'/';
+    let (tail, rest) = rest.split_at_mut_checked(name.len())?;
+    tail.copy_from_slice(name);
+    *rest.first_mut()? = 0;
+    // `dir` comes from the environment and `name` is a C string: neither holds a NUL, so
+    // this is the one just written.
+    CStr::from_bytes_until_nul(buf).ok()
+}
+
 /// `execvp(argv[0], argv)`: a name with a `/` is executed as it is; otherwise each directory
 /// of `PATH` (glibc's default `/bin:/usr/bin` when unset, an empty entry meaning the current
 /// directory) is tried in turn. As glibc does, `EACCES` from one directory is remembered and
-/// reported only if no later one has the program. Returns only on failure.
+/// reported only if no later one has the program, and a file the kernel does not recognise
+/// runs through `/bin/sh` ([`exec_file`]). Returns only on failure.
 fn execvp(argv: &[&CStr]) -> Errno {
-    let name = argv[0].to_bytes();
+    let Some(&file) = argv.first() else {
+        return Errno::EINVAL;
+    };
+    let name = file.to_bytes();
     if name.contains(&b'/') {
-        return process::exec(argv[0], argv, None).unwrap_err();
+        return exec_file(file, argv);
     }
     let path_env = sysrt_rt::getenv("PATH").unwrap_or(b"/bin:/usr/bin");
     let mut buf = [0u8; PATH_MAX];
     let mut denied = false;
     for dir in path_env.split(|&b| b == b':') {
         let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
-        let len = dir.len() + 1 + name.len();
-        if len >= PATH_MAX {
+        let Some(path) = join(&mut buf, dir, name) else {
             continue;
-        }
-        buf[..dir.len()].copy_from_slice(dir);
-        buf[dir.len()] = b'/';
-        buf[dir.len() + 1..len].copy_from_slice(name);
-        match process::exec(&buf[..len], argv, None).unwrap_err() {
+        };
+        match exec_file(path, argv) {
             Errno::EACCES => denied = true,
             Errno::ENOENT | Errno::ENOTDIR | Errno::ESTALE | Errno::ENODEV | Errno::ETIMEDOUT => {}
             e => return e,

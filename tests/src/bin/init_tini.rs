@@ -1,5 +1,6 @@
 //! sysrt-init (crates/init), run as users run tini: its command line and messages, exit codes
-//! (the program's, 128+N, `-e` remapping of every code, 127/126), reaping of 100 orphaned
+//! (the program's, 128+N, `-e` remapping of every code, 127/126), files with no `#!` line run
+//! through `/bin/sh` as glibc's `execvp` runs them, reaping of 100 orphaned
 //! grandchildren as a subreaper (`-s`, `TINI_SUBREAPER`) and as PID 1 of a new PID
 //! namespace, `-w` lines, signal forwarding (to the child, and to its group with `-g`), the
 //! signal mask and ignored signals the program gets back, `-p` parent-death signals, and the
@@ -31,7 +32,7 @@ use sysrt_tests::spawn::{Status, no_children, wait, wait4_raw};
 use sysrt_tests::util::{FdBaseline, closed_fd, is_root, pty, raw_pipe, under_qemu};
 use sysrt_tests::{Tests, check};
 
-const PLAN: usize = 45;
+const PLAN: usize = 48;
 
 /// The orphans of the reaping cases (the 100).
 const ORPHANS: usize = 100;
@@ -119,7 +120,7 @@ struct Run {
     eof: bool,
 }
 
-/// What a run gets: `env` exactly (besides `PATH`), stdin on /dev/null.
+/// What a run gets: `env` exactly (and a `PATH` if it has none), stdin on /dev/null.
 struct Spec<'a> {
     env: &'a [&'a str],
     stdout: bool,
@@ -140,7 +141,10 @@ fn start(argv: &[Vec<u8>], spec: &Spec<'_>) -> Result<Run, Errno> {
         Some(if spec.stdout { w.as_fd() } else { null.as_fd() }),
         Some(w.as_fd()),
     ];
-    let mut env: Vec<&str> = vec!["PATH=/usr/local/bin:/usr/bin:/bin"];
+    let mut env: Vec<&str> = Vec::new();
+    if !spec.env.iter().any(|e| e.starts_with("PATH=")) {
+        env.push("PATH=/usr/local/bin:/usr/bin:/bin");
+    }
     if under_qemu() && !spec.env.iter().any(|e| e.starts_with("TINI_VERBOSITY=")) {
         env.push("TINI_VERBOSITY=0");
     }
@@ -409,6 +413,47 @@ fn exit_code_cases(t: &mut Tests, p: &Paths) {
         (st, out.contains("failed: Permission denied\n")),
         (Status::Exited(126), true)
     );
+    unrecognised_format_cases(t, p);
+}
+
+/// An executable file with no `#!` line (the kernel: `ENOEXEC`) runs as glibc's `execvp` runs
+/// it, through `/bin/sh` (the host's under QEMU), with the path as `$0` and the arguments
+/// after it; its output and status come through. Not executable, it is still 126.
+fn unrecognised_format_cases(t: &mut Tests, p: &Paths) {
+    let dir = format!("/tmp/sysrt-init-enoexec-{}", process::getpid());
+    let path = format!("{dir}/script");
+    let made = fs::mkdir(dir.as_str(), Mode::from_octal(0o755))
+        .and_then(|()| sysrt_tests::util::write_file(&path, b"echo \"$0 $#: $1 $2\"\nexit 7\n"))
+        .and_then(|()| fs::chmod(path.as_str(), Mode::from_octal(0o755)));
+    let (st, out) = run(&p.init(&[p.sub, "--", &path, "a b", "c"], &[]), &PLAIN);
+    check!(
+        t,
+        "no_shebang_file_runs_through_bin_sh_exit_7",
+        (made, st, out),
+        (Ok(()), Status::Exited(7), format!("{path} 2: a b c\n"))
+    );
+    let path_env = format!("PATH=/nonexistent:{dir}");
+    let on_path = Spec {
+        env: &[path_env.as_str()],
+        ..PLAIN
+    };
+    let (st, out) = run(&p.init(&[p.sub, "--", "script", "x"], &[]), &on_path);
+    check!(
+        t,
+        "no_shebang_file_on_path_runs_through_bin_sh",
+        (st, out),
+        (Status::Exited(7), format!("{path} 1: x \n"))
+    );
+    let _ = fs::chmod(path.as_str(), Mode::from_octal(0o644));
+    let (st, out) = run(&p.init(&[p.sub, "--", &path], &[]), &PLAIN);
+    check!(
+        t,
+        "no_shebang_file_not_executable_exit_126",
+        (st, out.contains("failed: Permission denied\n")),
+        (Status::Exited(126), true)
+    );
+    let _ = fs::unlink(path.as_str());
+    let _ = fs::rmdir(dir.as_str());
 }
 
 fn remap_cases(t: &mut Tests, p: &Paths) {
