@@ -35,7 +35,8 @@ use sysrt::process::{self, Pid, WaitOptions, WaitStatus, WaitTarget};
 use sysrt::signal::{self, Disposition, How, SfdFlags, SigSet, Signal, SignalfdSiginfo};
 use sysrt::{Errno, retry_on_intr};
 
-use log::{Level, Num, SigName, Text};
+use log::Level;
+use log::Part::{E, N, S, Sig};
 use opts::{MAX_CHILD_ARGS, Options};
 
 /// The signals sysrt-init leaves to their normal delivery: those a fault raises in the
@@ -54,7 +55,7 @@ const NOT_COLLECTED: [Signal; 9] = [
 ];
 
 /// tini's warning when orphans will not come back to it to be reaped.
-const REAPER_WARNING: &str = "Tini is not running as PID 1 and isn't registered as a child \
+const REAPER_WARNING: &[u8] = b"Tini is not running as PID 1 and isn't registered as a child \
 subreaper.\nZombie processes will not be re-parented to Tini, so zombie reaping won't work.\n\
 To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to \
 register Tini as a child subreaper, or run Tini as PID 1.";
@@ -64,46 +65,6 @@ register Tini as a child subreaper, or run Tini as PID 1.";
 struct ChildSignals {
     mask: SigSet,
     default: SigSet,
-}
-
-/// glibc's `strerror` text for the errnos sysrt-init's calls can report, and glibc's
-/// "Unknown error N" for the rest. (sysrt's own table of every errno would add 3 KiB to a
-/// program whose size is one of its features.)
-struct StrError(Errno);
-
-impl core::fmt::Display for StrError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let text = match self.0 {
-            Errno::EPERM => "Operation not permitted",
-            Errno::ENOENT => "No such file or directory",
-            Errno::ESRCH => "No such process",
-            Errno::EINTR => "Interrupted system call",
-            Errno::EIO => "Input/output error",
-            Errno::ENXIO => "No such device or address",
-            Errno::E2BIG => "Argument list too long",
-            Errno::ENOEXEC => "Exec format error",
-            Errno::EBADF => "Bad file descriptor",
-            Errno::ECHILD => "No child processes",
-            Errno::EAGAIN => "Resource temporarily unavailable",
-            Errno::ENOMEM => "Cannot allocate memory",
-            Errno::EACCES => "Permission denied",
-            Errno::EFAULT => "Bad address",
-            Errno::ENOTDIR => "Not a directory",
-            Errno::EISDIR => "Is a directory",
-            Errno::EINVAL => "Invalid argument",
-            Errno::EMFILE => "Too many open files",
-            Errno::ENOTTY => "Inappropriate ioctl for device",
-            Errno::ETXTBSY => "Text file busy",
-            Errno::ENAMETOOLONG => "File name too long",
-            Errno::ELOOP => "Too many levels of symbolic links",
-            Errno::ENOSYS => "Function not implemented",
-            e => {
-                f.write_str("Unknown error ")?;
-                return core::fmt::Display::fmt(&Num(e.raw().into()), f);
-            }
-        };
-        f.write_str(text)
-    }
 }
 
 /// Blocks the signals to collect and opens the signalfd that receives them; ignores
@@ -116,19 +77,19 @@ fn configure_signals() -> Result<(ChildSignals, OwnedFd), i32> {
     let mask = match signal::rt_sigprocmask(How::SetMask, collected) {
         Ok(old) => old,
         Err(e) => {
-            log::fatal(format_args!("sigprocmask failed: '{}'", StrError(e)));
+            log::fatal(&[S(b"sigprocmask failed: '"), E(e), S(b"'")]);
             return Err(1);
         }
     };
     let mut default = SigSet::EMPTY;
-    for (sig, name) in [(Signal::TTIN, b"SIGTTIN"), (Signal::TTOU, b"SIGTTOU")] {
+    for sig in [Signal::TTIN, Signal::TTOU] {
         match signal::ignore(sig) {
             // A handler cannot have survived the exec that started us: the disposition was
             // SIG_DFL or SIG_IGN, and SIG_IGN is what the program inherits anyway.
             Ok(old) if old.disposition() == Disposition::Default => default.insert(sig),
             Ok(_) => {}
             Err(_) => {
-                log::fatal(format_args!("Failed to ignore {}", Text(name)));
+                log::fatal(&[S(b"Failed to ignore "), Sig(sig)]);
                 return Err(1);
             }
         }
@@ -140,7 +101,7 @@ fn configure_signals() -> Result<(ChildSignals, OwnedFd), i32> {
     match signal::signalfd4(collected, SfdFlags::empty()) {
         Ok(fd) => Ok((ChildSignals { mask, default }, fd)),
         Err(e) => {
-            log::fatal(format_args!("signalfd failed: '{}'", StrError(e)));
+            log::fatal(&[S(b"signalfd failed: '"), E(e), S(b"'")]);
             Err(1)
         }
     }
@@ -150,20 +111,17 @@ fn configure_signals() -> Result<(ChildSignals, OwnedFd), i32> {
 fn register_subreaper() -> Result<(), i32> {
     match process::pr_set_child_subreaper(true) {
         Ok(()) => {
-            log::log(Level::Trace, format_args!("Registered as child subreaper"));
+            log::log(Level::Trace, &[S(b"Registered as child subreaper")]);
             Ok(())
         }
         Err(Errno::EINVAL) => {
-            log::fatal(format_args!(
-                "PR_SET_CHILD_SUBREAPER is unavailable on this platform. Are you using Linux >= 3.4?"
-            ));
+            log::fatal(&[S(
+                b"PR_SET_CHILD_SUBREAPER is unavailable on this platform. Are you using Linux >= 3.4?",
+            )]);
             Err(1)
         }
         Err(e) => {
-            log::fatal(format_args!(
-                "Failed to register as child subreaper: {}",
-                StrError(e)
-            ));
+            log::fatal(&[S(b"Failed to register as child subreaper: "), E(e)]);
             Err(1)
         }
     }
@@ -182,15 +140,15 @@ fn reaper_check() -> Result<(), i32> {
     match process::pr_get_child_subreaper() {
         Ok(true) => Ok(()),
         Ok(false) => {
-            log::emit(Level::Warn, format_args!("{REAPER_WARNING}"));
+            log::emit(Level::Warn, &[S(REAPER_WARNING)]);
             Err(1)
         }
         Err(e) => {
             log::log(
                 Level::Debug,
-                format_args!("Failed to read child subreaper attribute: {}", StrError(e)),
+                &[S(b"Failed to read child subreaper attribute: "), E(e)],
             );
-            log::log(Level::Warn, format_args!("{REAPER_WARNING}"));
+            log::log(Level::Warn, &[S(REAPER_WARNING)]);
             Ok(())
         }
     }
@@ -264,7 +222,7 @@ fn execvp(argv: &[&CStr]) -> Errno {
         return Errno::EINVAL;
     };
     let name = file.to_bytes();
-    if name.contains(&b'/') {
+    if name.iter().any(|&b| b == b'/') {
         return exec_file(file, argv);
     }
     let path_env = sysrt_rt::getenv("PATH").unwrap_or(b"/bin:/usr/bin");
@@ -288,7 +246,7 @@ fn execvp(argv: &[&CStr]) -> Errno {
 /// one), the signal state we started with, then the program. Never returns.
 fn child(argv: &[&CStr], sigs: &ChildSignals) -> ! {
     if let Err(e) = process::setpgid(None, None) {
-        log::fatal(format_args!("setpgid failed: {}", StrError(e)));
+        log::fatal(&[S(b"setpgid failed: "), E(e)]);
         process::exit(1);
     }
     // SIGTTOU is still ignored here, so a background group may take the terminal. Doing it
@@ -298,64 +256,63 @@ fn child(argv: &[&CStr], sigs: &ChildSignals) -> ! {
         match e {
             Errno::ENOTTY => log::log(
                 Level::Debug,
-                format_args!("tcsetpgrp failed: no tty (ok to proceed)"),
+                &[S(b"tcsetpgrp failed: no tty (ok to proceed)")],
             ),
             Errno::ENXIO => log::log(
                 Level::Debug,
-                format_args!("tcsetpgrp failed: no such device (ok to proceed)"),
+                &[S(b"tcsetpgrp failed: no such device (ok to proceed)")],
             ),
             e => {
-                log::fatal(format_args!("tcsetpgrp failed: {}", StrError(e)));
+                log::fatal(&[S(b"tcsetpgrp failed: "), E(e)]);
                 process::exit(1);
             }
         }
     }
     if let Err(e) = signal::rt_sigprocmask(How::SetMask, sigs.mask) {
-        log::fatal(format_args!(
-            "Restoring child signal mask failed: '{}'",
-            StrError(e)
-        ));
+        log::fatal(&[S(b"Restoring child signal mask failed: '"), E(e), S(b"'")]);
         process::exit(1);
     }
     for sig in sigs.default.iter() {
         if let Err(e) = signal::reset(sig) {
-            log::fatal(format_args!(
-                "Restoring {} handler failed: '{}'",
-                SigName(sig),
-                StrError(e)
-            ));
+            log::fatal(&[
+                S(b"Restoring "),
+                Sig(sig),
+                S(b" handler failed: '"),
+                E(e),
+                S(b"'"),
+            ]);
             process::exit(1);
         }
     }
     let e = execvp(argv);
-    log::fatal(format_args!(
-        "exec {} failed: {}",
-        Text(argv[0].to_bytes()),
-        StrError(e)
-    ));
+    let name = argv.first().map_or(&b""[..], |a| a.to_bytes());
+    log::fatal(&[S(b"exec "), S(name), S(b" failed: "), E(e)]);
     process::exit(exec_failure_status(e))
 }
 
 /// Forks the child that runs the program. `Err`: the status to exit with.
 fn spawn(o: &Options, sigs: &ChildSignals) -> Result<Pid, i32> {
-    let argv: &[&CStr] = &o.child[..o.child_len];
+    let argv: &[&CStr] = o.child.get(..o.child_len).unwrap_or_default();
     // SAFETY: sysrt-init has one thread, so no lock or half-changed data can be left behind
     // in the child.
     match unsafe { process::fork() } {
         Ok(None) => child(argv, sigs),
         Ok(Some(pid)) => {
+            let name = argv.first().map_or(&b""[..], |a| a.to_bytes());
             log::log(
                 Level::Info,
-                format_args!(
-                    "Spawned child process '{}' with pid '{}'",
-                    Text(argv[0].to_bytes()),
-                    Num(pid.raw().into())
-                ),
+                &[
+                    S(b"Spawned child process '"),
+                    S(name),
+                    S(b"' with pid '"),
+                    N(pid.raw().into()),
+                    S(b"'"),
+                ],
             );
             Ok(pid)
         }
         Err(e) => {
-            log::fatal(format_args!("fork failed: {}", StrError(e)));
+            log::fatal(&[S(b"fork failed: "), E(e)]);
             Err(1)
         }
     }
@@ -373,32 +330,29 @@ fn reap_zombies(o: &Options, child: Pid) -> Result<Option<i32>, i32> {
     loop {
         match process::wait4(WaitTarget::AnyChild, WaitOptions::NOHANG) {
             Ok(None) => {
-                log::log(Level::Trace, format_args!("No child to reap"));
+                log::log(Level::Trace, &[S(b"No child to reap")]);
                 return Ok(status);
             }
             Err(Errno::ECHILD) => {
-                log::log(Level::Trace, format_args!("No child to wait"));
+                log::log(Level::Trace, &[S(b"No child to wait")]);
                 return Ok(status);
             }
             Err(Errno::EINTR) => {}
             Err(e) => {
-                log::fatal(format_args!(
-                    "Error while waiting for pids: '{}'",
-                    StrError(e)
-                ));
+                log::fatal(&[S(b"Error while waiting for pids: '"), E(e), S(b"'")]);
                 return Err(1);
             }
             Ok(Some((pid, st))) => {
                 log::log(
                     Level::Debug,
-                    format_args!("Reaped child with pid: '{}'", Num(pid.raw().into())),
+                    &[S(b"Reaped child with pid: '"), N(pid.raw().into()), S(b"'")],
                 );
                 if pid == child {
                     status = Some(exit_status(o, main_child_code(st)?));
                 } else if o.warn_on_reap {
                     log::log(
                         Level::Warn,
-                        format_args!("Reaped zombie process with pid={}", Num(pid.raw().into())),
+                        &[S(b"Reaped zombie process with pid="), N(pid.raw().into())],
                     );
                 }
             }
@@ -411,24 +365,26 @@ fn main_child_code(st: WaitStatus) -> Result<u8, i32> {
     if let Some(code) = st.exit_status() {
         log::log(
             Level::Info,
-            format_args!(
-                "Main child exited normally (with status '{}')",
-                Num(code.into())
-            ),
+            &[
+                S(b"Main child exited normally (with status '"),
+                N(code.into()),
+                S(b"')"),
+            ],
         );
         Ok(code)
     } else if let Some(sig) = st.signal() {
         log::log(
             Level::Info,
-            format_args!(
-                "Main child exited with signal (with signal '{}')",
-                SigName(sig)
-            ),
+            &[
+                S(b"Main child exited with signal (with signal '"),
+                Sig(sig),
+                S(b"')"),
+            ],
         );
         // 128 + N: at most 192, for signal 64.
         Ok((128 + sig.raw()) as u8)
     } else {
-        log::fatal(format_args!("Main child exited for unknown reason"));
+        log::fatal(&[S(b"Main child exited for unknown reason")]);
         Err(1)
     }
 }
@@ -439,13 +395,10 @@ fn forward(o: &Options, child: Pid, info: &SignalfdSiginfo) -> Result<(), i32> {
         return Ok(());
     };
     if sig == Signal::CHLD {
-        log::log(Level::Debug, format_args!("Received SIGCHLD"));
+        log::log(Level::Debug, &[S(b"Received SIGCHLD")]);
         return Ok(());
     }
-    log::log(
-        Level::Debug,
-        format_args!("Passing signal: '{}'", SigName(sig)),
-    );
+    log::log(Level::Debug, &[S(b"Passing signal: '"), Sig(sig), S(b"'")]);
     let target = if o.kill_group {
         Pid::from_raw(-child.raw())
     } else {
@@ -454,17 +407,15 @@ fn forward(o: &Options, child: Pid, info: &SignalfdSiginfo) -> Result<(), i32> {
     match signal::kill(target, sig) {
         Ok(()) => Ok(()),
         Err(Errno::ESRCH) => {
-            log::log(
-                Level::Warn,
-                format_args!("Child was dead when forwarding signal"),
-            );
+            log::log(Level::Warn, &[S(b"Child was dead when forwarding signal")]);
             Ok(())
         }
         Err(e) => {
-            log::fatal(format_args!(
-                "Unexpected error when forwarding signal: '{}'",
-                StrError(e)
-            ));
+            log::fatal(&[
+                S(b"Unexpected error when forwarding signal: '"),
+                E(e),
+                S(b"'"),
+            ]);
             Err(1)
         }
     }
@@ -475,21 +426,18 @@ fn supervise(o: &Options, signals: &OwnedFd, child: Pid) -> i32 {
     let mut buf = [0u8; SignalfdSiginfo::SIZE];
     loop {
         let got = retry_on_intr(|| io::read(signals, &mut buf))
-            .and_then(|n| SignalfdSiginfo::parse(&buf[..n]));
+            .and_then(|n| SignalfdSiginfo::parse(buf.get(..n).unwrap_or_default()));
         let step = match got {
             Ok(info) => forward(o, child, &info).and_then(|()| reap_zombies(o, child)),
             Err(e) => {
-                log::fatal(format_args!(
-                    "Unexpected error reading signals: '{}'",
-                    StrError(e)
-                ));
+                log::fatal(&[S(b"Unexpected error reading signals: '"), E(e), S(b"'")]);
                 Err(1)
             }
         };
         match step {
             Ok(None) => {}
             Ok(Some(status)) => {
-                log::log(Level::Trace, format_args!("Exiting: child has exited"));
+                log::log(Level::Trace, &[S(b"Exiting: child has exited")]);
                 return status;
             }
             Err(code) => return code,
@@ -517,7 +465,7 @@ fn main() -> i32 {
     if let Some(sig) = o.pdeathsig
         && process::pr_set_pdeathsig(Some(sig)).is_err()
     {
-        log::fatal(format_args!("Failed to set up parent death signal"));
+        log::fatal(&[S(b"Failed to set up parent death signal")]);
         return 1;
     }
     if o.subreaper
