@@ -28,9 +28,12 @@ pub enum Level {
     Trace,
 }
 
-/// `-v`: one level more.
+/// `-v`: one level more. (A load and a store, not `fetch_add`: sysrt-init has one thread,
+/// and on aarch64 a read-modify-write would bring in the outlined atomics and the CPU
+/// feature probe they need.)
 pub fn more_verbose() {
-    VERBOSITY.fetch_add(1, Ordering::Relaxed);
+    let v = VERBOSITY.load(Ordering::Relaxed);
+    VERBOSITY.store(v.saturating_add(1), Ordering::Relaxed);
 }
 
 /// `TINI_VERBOSITY`: exactly this level.
@@ -208,7 +211,9 @@ pub fn fatal(parts: &[Part<'_>]) {
     line(STDERR, b"FATAL", parts);
 }
 
-/// A message of `level`, if the verbosity shows it.
+/// A message of `level`, if the verbosity shows it. Not inlined: the check and the choice of
+/// tag and fd are made once, here, not at each of the calls.
+#[inline(never)]
 pub fn log(level: Level, parts: &[Part<'_>]) {
     if enabled(level) {
         emit(level, parts);

@@ -64,43 +64,14 @@ impl Options {
     }
 }
 
-/// tini's table of the names `-p` accepts (exactly these spellings).
-const SIGNAL_NAMES: [(&str, Signal); 28] = [
-    ("SIGHUP", Signal::HUP),
-    ("SIGINT", Signal::INT),
-    ("SIGQUIT", Signal::QUIT),
-    ("SIGILL", Signal::ILL),
-    ("SIGTRAP", Signal::TRAP),
-    ("SIGABRT", Signal::ABRT),
-    ("SIGBUS", Signal::BUS),
-    ("SIGFPE", Signal::FPE),
-    ("SIGKILL", Signal::KILL),
-    ("SIGUSR1", Signal::USR1),
-    ("SIGSEGV", Signal::SEGV),
-    ("SIGUSR2", Signal::USR2),
-    ("SIGPIPE", Signal::PIPE),
-    ("SIGALRM", Signal::ALRM),
-    ("SIGTERM", Signal::TERM),
-    ("SIGCHLD", Signal::CHLD),
-    ("SIGCONT", Signal::CONT),
-    ("SIGSTOP", Signal::STOP),
-    ("SIGTSTP", Signal::TSTP),
-    ("SIGTTIN", Signal::TTIN),
-    ("SIGTTOU", Signal::TTOU),
-    ("SIGURG", Signal::URG),
-    ("SIGXCPU", Signal::XCPU),
-    ("SIGXFSZ", Signal::XFSZ),
-    ("SIGVTALRM", Signal::VTALRM),
-    ("SIGPROF", Signal::PROF),
-    ("SIGWINCH", Signal::WINCH),
-    ("SIGSYS", Signal::SYS),
-];
-
+/// A name `-p` accepts: tini's table, which holds the C name of every standard signal but
+/// `SIGSTKFLT`, `SIGIO` and `SIGPWR`, spelt exactly so (`SIGUSR1`, not `USR1` or `SIGusr1`).
+/// The names are sysrt's (`Signal::name`), not a second table.
 fn signal_by_name(name: &[u8]) -> Option<Signal> {
-    SIGNAL_NAMES
-        .iter()
-        .find(|(n, _)| n.as_bytes() == name)
-        .map(|&(_, s)| s)
+    (1..32)
+        .filter_map(Signal::from_raw)
+        .filter(|&s| !matches!(s, Signal::STKFLT | Signal::IO | Signal::PWR))
+        .find(|s| s.name().map(str::as_bytes) == Some(name))
 }
 
 /// C's `isspace` in the "C" locale.
