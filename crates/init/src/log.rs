@@ -131,7 +131,7 @@ impl Out<'_> {
             Part::S(s) => self.bytes(s),
             Part::N(v) => self.num(v),
             Part::E(e) => match strerror(e) {
-                Some(text) => self.bytes(text.as_bytes()),
+                Some(text) => self.bytes(text),
                 None => {
                     self.bytes(b"Unknown error ");
                     self.num(e.raw().into());
@@ -151,36 +151,65 @@ impl Out<'_> {
     }
 }
 
+/// The errnos sysrt-init's calls can report, in the order of [`STRERROR_TEXTS`].
+const STRERROR_ERRNOS: [Errno; 23] = [
+    Errno::EPERM,
+    Errno::ENOENT,
+    Errno::ESRCH,
+    Errno::EINTR,
+    Errno::EIO,
+    Errno::ENXIO,
+    Errno::E2BIG,
+    Errno::ENOEXEC,
+    Errno::EBADF,
+    Errno::ECHILD,
+    Errno::EAGAIN,
+    Errno::ENOMEM,
+    Errno::EACCES,
+    Errno::EFAULT,
+    Errno::ENOTDIR,
+    Errno::EISDIR,
+    Errno::EINVAL,
+    Errno::EMFILE,
+    Errno::ENOTTY,
+    Errno::ETXTBSY,
+    Errno::ENAMETOOLONG,
+    Errno::ELOOP,
+    Errno::ENOSYS,
+];
+
+/// glibc's `strerror` texts for [`STRERROR_ERRNOS`], in order, each ended by a NUL. One
+/// string rather than a `match`: the compiler turns a `match` into tables of pointers and
+/// lengths, 16 bytes an errno.
+const STRERROR_TEXTS: &[u8] = b"Operation not permitted\0No such file or directory\0\
+No such process\0Interrupted system call\0Input/output error\0No such device or address\0\
+Argument list too long\0Exec format error\0Bad file descriptor\0No child processes\0\
+Resource temporarily unavailable\0Cannot allocate memory\0Permission denied\0Bad address\0\
+Not a directory\0Is a directory\0Invalid argument\0Too many open files\0\
+Inappropriate ioctl for device\0Text file busy\0File name too long\0\
+Too many levels of symbolic links\0Function not implemented\0";
+
+// One text per errno: checked when compiling.
+const _: () = {
+    let mut texts = 0;
+    let mut i = 0;
+    while i < STRERROR_TEXTS.len() {
+        if STRERROR_TEXTS[i] == 0 {
+            texts += 1;
+        }
+        i += 1;
+    }
+    assert!(texts == STRERROR_ERRNOS.len());
+};
+
 /// glibc's `strerror` text for the errnos sysrt-init's calls can report; `None` for the
 /// rest, which print as glibc's "Unknown error N". (sysrt's own table of every errno would
 /// add 3 KiB.)
-fn strerror(e: Errno) -> Option<&'static str> {
-    Some(match e {
-        Errno::EPERM => "Operation not permitted",
-        Errno::ENOENT => "No such file or directory",
-        Errno::ESRCH => "No such process",
-        Errno::EINTR => "Interrupted system call",
-        Errno::EIO => "Input/output error",
-        Errno::ENXIO => "No such device or address",
-        Errno::E2BIG => "Argument list too long",
-        Errno::ENOEXEC => "Exec format error",
-        Errno::EBADF => "Bad file descriptor",
-        Errno::ECHILD => "No child processes",
-        Errno::EAGAIN => "Resource temporarily unavailable",
-        Errno::ENOMEM => "Cannot allocate memory",
-        Errno::EACCES => "Permission denied",
-        Errno::EFAULT => "Bad address",
-        Errno::ENOTDIR => "Not a directory",
-        Errno::EISDIR => "Is a directory",
-        Errno::EINVAL => "Invalid argument",
-        Errno::EMFILE => "Too many open files",
-        Errno::ENOTTY => "Inappropriate ioctl for device",
-        Errno::ETXTBSY => "Text file busy",
-        Errno::ENAMETOOLONG => "File name too long",
-        Errno::ELOOP => "Too many levels of symbolic links",
-        Errno::ENOSYS => "Function not implemented",
-        _ => return None,
-    })
+fn strerror(e: Errno) -> Option<&'static [u8]> {
+    STRERROR_ERRNOS
+        .iter()
+        .zip(STRERROR_TEXTS.split(|&b| b == 0))
+        .find_map(|(&known, text)| (known == e).then_some(text))
 }
 
 /// Writes `parts` to `to`, as they are (no prefix, no newline).
