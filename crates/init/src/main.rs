@@ -222,7 +222,7 @@ fn execvp(argv: &[&CStr]) -> Errno {
         return Errno::EINVAL;
     };
     let name = file.to_bytes();
-    if name.iter().any(|&b| b == b'/') {
+    if name.contains(&b'/') {
         return exec_file(file, argv);
     }
     let path_env = sysrt_rt::getenv("PATH").unwrap_or(b"/bin:/usr/bin");
