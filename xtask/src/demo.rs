@@ -67,14 +67,24 @@ pub fn run_demo(arch: Arch, dir: &std::path::Path, program: &str) -> Result<Row>
     run_demo_with(arch, dir, program, &[])
 }
 
-/// sysrt-init's demo: it supervises a shell (not as PID 1 here: it warns on stderr, and
-/// qemu-user cannot make it a subreaper, so no `-s`).
-pub const INIT_DEMO_ARGS: [&str; 4] = [
-    "--",
-    "/bin/sh",
-    "-c",
-    "echo hello from the child of sysrt-init",
-];
+/// sysrt-init's demo: it supervises a shell. It is not PID 1 here, so natively it runs as a
+/// subreaper (`-s`; otherwise it would refuse to start the program). qemu-user does not
+/// emulate `PR_SET_CHILD_SUBREAPER`, so under QEMU it goes without: it cannot tell whether it
+/// is a subreaper, prints tini's warning on stderr and starts the program, as tini does.
+pub fn init_demo_args(arch: Arch) -> Vec<&'static str> {
+    let subreaper = if arch.qemu().is_none() {
+        &["-s"][..]
+    } else {
+        &[]
+    };
+    let program = [
+        "--",
+        "/bin/sh",
+        "-c",
+        "echo hello from the child of sysrt-init",
+    ];
+    subreaper.iter().chain(&program).copied().collect()
+}
 
 /// As [`run_demo`], with arguments.
 pub fn run_demo_with(
@@ -132,7 +142,7 @@ pub fn demo(arches: &[Arch]) -> Result<bool> {
             rows.push(run_demo(arch, &dir, p)?);
         }
         for p in build::init_programs()? {
-            rows.push(run_demo_with(arch, &dir, &p, &INIT_DEMO_ARGS)?);
+            rows.push(run_demo_with(arch, &dir, &p, &init_demo_args(arch))?);
         }
     }
     for r in &rows {

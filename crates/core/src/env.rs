@@ -194,7 +194,9 @@ impl View {
 
     /// The published change in slot `i`, or `None` while its writer is still filling it.
     fn change(i: usize) -> Option<Change> {
-        let p = CHANGES[i].load(Ordering::Acquire);
+        // `get`, not indexing: `i` is always below MAX_CHANGES, and a program that reads its
+        // environment should not link the panic machinery for a check that cannot fail.
+        let p = CHANGES.get(i)?.load(Ordering::Acquire);
         if p.is_null() {
             return None;
         }
@@ -261,8 +263,9 @@ pub fn getenv(key: impl AsRef<[u8]>) -> Option<&'static [u8]> {
     }
     let view = View::now();
     if let Some(c) = view.newest(key, 0) {
+        // A set record is `KEY=VALUE`: the value starts after the key and its `=`.
         return if c.set {
-            Some(&c.text.to_bytes()[key.len() + 1..])
+            c.text.to_bytes().get(key.len() + 1..)
         } else {
             None
         };
@@ -272,7 +275,7 @@ pub fn getenv(key: impl AsRef<[u8]>) -> Option<&'static [u8]> {
     }
     initial_entries().find_map(|e| {
         let bytes = e.to_bytes();
-        (key_of(bytes)? == key).then(|| &bytes[key.len() + 1..])
+        (key_of(bytes)? == key).then(|| bytes.get(key.len() + 1..))?
     })
 }
 

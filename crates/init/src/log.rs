@@ -2,12 +2,19 @@
 //! on stderr from verbosity 1 (the default); `INFO`, `DEBUG` and `TRACE` on stdout from 2, 3
 //! and 4. Scripts match on these lines (tini's own tests look for "zombie reaping won't
 //! work" and "Reaped zombie process with pid="), so the words are tini's.
+//!
+//! A message is a list of [`Part`]s, written through a 512-byte stack buffer: one `write`
+//! for a line that fits. There is no `core::fmt` here, nor anywhere in sysrt-init: its
+//! machinery (padding, width, the `Display` of every type it meets, and the panic paths it
+//! keeps) would be a quarter of the program, whose size is one of its features.
 
-use core::fmt;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use sysrt::Errno;
 use sysrt::fd::{BorrowedFd, STDERR, STDOUT};
+use sysrt::io::write_all;
 use sysrt::process::getpid;
+use sysrt::signal::Signal;
 
 /// tini's default verbosity (1: warnings shown).
 static VERBOSITY: AtomicU32 = AtomicU32::new(1);
@@ -21,9 +28,12 @@ pub enum Level {
     Trace,
 }
 
-/// `-v`: one level more.
+/// `-v`: one level more. (A load and a store, not `fetch_add`: sysrt-init has one thread,
+/// and on aarch64 a read-modify-write would bring in the outlined atomics and the CPU
+/// feature probe they need.)
 pub fn more_verbose() {
-    VERBOSITY.fetch_add(1, Ordering::Relaxed);
+    let v = VERBOSITY.load(Ordering::Relaxed);
+    VERBOSITY.store(v.saturating_add(1), Ordering::Relaxed);
 }
 
 /// `TINI_VERBOSITY`: exactly this level.
@@ -42,92 +52,210 @@ pub fn enabled(level: Level) -> bool {
     VERBOSITY.load(Ordering::Relaxed) >= min
 }
 
-/// Formats `args` to `to` (one `write` when it fits the runtime's 512-byte buffer).
-pub fn write_fmt(to: BorrowedFd<'static>, args: fmt::Arguments<'_>) {
-    sysrt_rt::print::print_to(to, args, false);
+/// One piece of a message.
+#[derive(Copy, Clone)]
+pub enum Part<'a> {
+    /// Bytes, written as they are (tini prints C strings as they are too).
+    S(&'a [u8]),
+    /// A decimal number.
+    N(i64),
+    /// glibc's `strerror` text for an errno.
+    E(Errno),
+    /// A signal by its C name (`SIGTERM`), or its number.
+    Sig(Signal),
+}
+
+/// Big enough for any of tini's lines; a longer message goes out in pieces of this size.
+const BUF: usize = 512;
+
+/// A message being written to one fd.
+struct Out<'fd> {
+    fd: BorrowedFd<'fd>,
+    buf: [u8; BUF],
+    len: usize,
+}
+
+impl Out<'_> {
+    fn new(fd: BorrowedFd<'_>) -> Out<'_> {
+        Out {
+            fd,
+            buf: [0; BUF],
+            len: 0,
+        }
+    }
+
+    /// Writes what is buffered. A write error is dropped, as tini drops `fprintf`'s: there
+    /// is nowhere to report it.
+    fn flush(&mut self) {
+        let _ = write_all(self.fd, self.buf.get(..self.len).unwrap_or_default());
+        self.len = 0;
+    }
+
+    fn bytes(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let room = self.buf.get_mut(self.len..).unwrap_or_default();
+            if room.is_empty() {
+                self.flush();
+                continue;
+            }
+            let n = bytes.len().min(room.len());
+            let (now, later) = bytes.split_at_checked(n).unwrap_or((bytes, &[]));
+            if let Some(dst) = room.get_mut(..n) {
+                dst.copy_from_slice(now);
+            }
+            self.len += n;
+            bytes = later;
+        }
+    }
+
+    fn num(&mut self, v: i64) {
+        if v < 0 {
+            self.bytes(b"-");
+        }
+        let mut digits = [0u8; 20];
+        let mut u = v.unsigned_abs();
+        let mut n = 0;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (u % 10) as u8;
+            u /= 10;
+            n += 1;
+            if u == 0 {
+                break;
+            }
+        }
+        self.bytes(digits.get(digits.len() - n..).unwrap_or_default());
+    }
+
+    fn part(&mut self, part: Part<'_>) {
+        match part {
+            Part::S(s) => self.bytes(s),
+            Part::N(v) => self.num(v),
+            Part::E(e) => match strerror(e) {
+                Some(text) => self.bytes(text),
+                None => {
+                    self.bytes(b"Unknown error ");
+                    self.num(e.raw().into());
+                }
+            },
+            Part::Sig(sig) => match sig.name() {
+                Some(name) => self.bytes(name.as_bytes()),
+                None => self.num(sig.raw().into()),
+            },
+        }
+    }
+
+    fn parts(&mut self, parts: &[Part<'_>]) {
+        for &p in parts {
+            self.part(p);
+        }
+    }
+}
+
+/// The errnos sysrt-init's calls can report, in the order of [`STRERROR_TEXTS`].
+const STRERROR_ERRNOS: [Errno; 23] = [
+    Errno::EPERM,
+    Errno::ENOENT,
+    Errno::ESRCH,
+    Errno::EINTR,
+    Errno::EIO,
+    Errno::ENXIO,
+    Errno::E2BIG,
+    Errno::ENOEXEC,
+    Errno::EBADF,
+    Errno::ECHILD,
+    Errno::EAGAIN,
+    Errno::ENOMEM,
+    Errno::EACCES,
+    Errno::EFAULT,
+    Errno::ENOTDIR,
+    Errno::EISDIR,
+    Errno::EINVAL,
+    Errno::EMFILE,
+    Errno::ENOTTY,
+    Errno::ETXTBSY,
+    Errno::ENAMETOOLONG,
+    Errno::ELOOP,
+    Errno::ENOSYS,
+];
+
+/// glibc's `strerror` texts for [`STRERROR_ERRNOS`], in order, each ended by a NUL. One
+/// string rather than a `match`: the compiler turns a `match` into tables of pointers and
+/// lengths, 16 bytes an errno.
+const STRERROR_TEXTS: &[u8] = b"Operation not permitted\0No such file or directory\0\
+No such process\0Interrupted system call\0Input/output error\0No such device or address\0\
+Argument list too long\0Exec format error\0Bad file descriptor\0No child processes\0\
+Resource temporarily unavailable\0Cannot allocate memory\0Permission denied\0Bad address\0\
+Not a directory\0Is a directory\0Invalid argument\0Too many open files\0\
+Inappropriate ioctl for device\0Text file busy\0File name too long\0\
+Too many levels of symbolic links\0Function not implemented\0";
+
+// One text per errno: checked when compiling.
+const _: () = {
+    let mut texts = 0;
+    let mut i = 0;
+    while i < STRERROR_TEXTS.len() {
+        if STRERROR_TEXTS[i] == 0 {
+            texts += 1;
+        }
+        i += 1;
+    }
+    assert!(texts == STRERROR_ERRNOS.len());
+};
+
+/// glibc's `strerror` text for the errnos sysrt-init's calls can report; `None` for the
+/// rest, which print as glibc's "Unknown error N". (sysrt's own table of every errno would
+/// add 3 KiB.)
+fn strerror(e: Errno) -> Option<&'static [u8]> {
+    STRERROR_ERRNOS
+        .iter()
+        .zip(STRERROR_TEXTS.split(|&b| b == 0))
+        .find_map(|(&known, text)| (known == e).then_some(text))
+}
+
+/// Writes `parts` to `to`, as they are (no prefix, no newline).
+pub fn write(to: BorrowedFd<'_>, parts: &[Part<'_>]) {
+    let mut out = Out::new(to);
+    out.parts(parts);
+    out.flush();
+}
+
+/// `[TAG tini (PID)] parts…` and a newline, to `to`.
+fn line(to: BorrowedFd<'_>, tag: &[u8], parts: &[Part<'_>]) {
+    let mut out = Out::new(to);
+    out.parts(&[
+        Part::S(b"["),
+        Part::S(tag),
+        Part::S(b" tini ("),
+        Part::N(getpid().raw().into()),
+        Part::S(b")] "),
+    ]);
+    out.parts(parts);
+    out.bytes(b"\n");
+    out.flush();
 }
 
 /// A fatal error: always printed, on stderr.
 #[cold]
-pub fn fatal(args: fmt::Arguments<'_>) {
-    sysrt_rt::eprintln!("[FATAL tini ({})] {args}", Num(getpid().raw().into()));
+pub fn fatal(parts: &[Part<'_>]) {
+    line(STDERR, b"FATAL", parts);
 }
 
-/// A message of `level`, if the verbosity shows it.
-pub fn log(level: Level, args: fmt::Arguments<'_>) {
-    if !enabled(level) {
-        return;
+/// A message of `level`, if the verbosity shows it. Not inlined: the check and the choice of
+/// tag and fd are made once, here, not at each of the calls.
+#[inline(never)]
+pub fn log(level: Level, parts: &[Part<'_>]) {
+    if enabled(level) {
+        emit(level, parts);
     }
+}
+
+/// A message of `level`, whatever the verbosity.
+pub fn emit(level: Level, parts: &[Part<'_>]) {
     let (tag, to): (&[u8], _) = match level {
         Level::Warn => (b"WARN ", STDERR),
         Level::Info => (b"INFO ", STDOUT),
         Level::Debug => (b"DEBUG", STDOUT),
         Level::Trace => (b"TRACE", STDOUT),
     };
-    sysrt_rt::print::print_to(
-        to,
-        format_args!(
-            "[{} tini ({})] {args}",
-            Text(tag),
-            Num(getpid().raw().into())
-        ),
-        true,
-    );
-}
-
-/// Bytes in a message, written as they are when ASCII (a non-ASCII byte shows as `?`).
-///
-/// `core::fmt`'s own `str` and integer formatting carry padding and width support that no
-/// message here uses; these two wrappers write straight to the output and keep sysrt-init
-/// several KiB smaller.
-pub struct Text<'a>(pub &'a [u8]);
-
-impl fmt::Display for Text<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for run in self.0.split_inclusive(|b| !b.is_ascii()) {
-            let (ascii, other) = match run.split_last() {
-                Some((&last, head)) if !last.is_ascii() => (head, "?"),
-                _ => (run, ""),
-            };
-            // SAFETY: every byte of `ascii` is ASCII, which is valid UTF-8.
-            f.write_str(unsafe { core::str::from_utf8_unchecked(ascii) })?;
-            f.write_str(other)?;
-        }
-        Ok(())
-    }
-}
-
-/// A decimal number in a message.
-pub struct Num(pub i64);
-
-impl fmt::Display for Num {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut v = self.0.unsigned_abs();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        if self.0 < 0 {
-            f.write_str("-")?;
-        }
-        fmt::Display::fmt(&Text(&digits[at..]), f)
-    }
-}
-
-/// A signal by its C name (`SIGTERM`), or its number.
-pub struct SigName(pub sysrt::signal::Signal);
-
-impl fmt::Display for SigName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.name() {
-            Some(name) => fmt::Display::fmt(&Text(name.as_bytes()), f),
-            None => fmt::Display::fmt(&Num(i64::from(self.0.raw())), f),
-        }
-    }
+    line(to, tag, parts);
 }

@@ -11,10 +11,16 @@
 //! the `SIGTTIN`/`SIGTTOU` dispositions this process started with, and any signal ignored
 //! then stays ignored, as under tini.
 //!
-//! One deliberate difference: where tini would wait forever when it was started with
-//! `SIGCHLD` ignored (the kernel then reaps children by itself and tini never learns that
-//! its child ended), sysrt-init sets `SIGCHLD` back to its default first, so the program
-//! starts with the default action for it.
+//! Two deliberate differences:
+//! - Not PID 1 and not a subreaper (no `-s`, no `TINI_SUBREAPER`), it prints tini's warning
+//!   ("zombie reaping won't work") whatever the verbosity and exits 1 without starting the
+//!   program; tini warns and starts it anyway. Only when the kernel cannot say whether it is
+//!   a subreaper (qemu-user does not emulate `PR_GET_CHILD_SUBREAPER`) does it warn and go
+//!   on, as tini does.
+//! - Where tini would wait forever when it was started with `SIGCHLD` ignored (the kernel
+//!   then reaps children by itself and tini never learns that its child ended), sysrt-init
+//!   sets `SIGCHLD` back to its default first, so the program starts with the default
+//!   action for it.
 #![no_std]
 #![no_main]
 
@@ -29,7 +35,8 @@ use sysrt::process::{self, Pid, WaitOptions, WaitStatus, WaitTarget};
 use sysrt::signal::{self, Disposition, How, SfdFlags, SigSet, Signal, SignalfdSiginfo};
 use sysrt::{Errno, retry_on_intr};
 
-use log::{Level, Num, SigName, Text};
+use log::Level;
+use log::Part::{E, N, S, Sig};
 use opts::{MAX_CHILD_ARGS, Options};
 
 /// The signals sysrt-init leaves to their normal delivery: those a fault raises in the
@@ -48,7 +55,7 @@ const NOT_COLLECTED: [Signal; 9] = [
 ];
 
 /// tini's warning when orphans will not come back to it to be reaped.
-const REAPER_WARNING: &str = "Tini is not running as PID 1 and isn't registered as a child \
+const REAPER_WARNING: &[u8] = b"Tini is not running as PID 1 and isn't registered as a child \
 subreaper.\nZombie processes will not be re-parented to Tini, so zombie reaping won't work.\n\
 To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to \
 register Tini as a child subreaper, or run Tini as PID 1.";
@@ -58,46 +65,6 @@ register Tini as a child subreaper, or run Tini as PID 1.";
 struct ChildSignals {
     mask: SigSet,
     default: SigSet,
-}
-
-/// glibc's `strerror` text for the errnos sysrt-init's calls can report, and glibc's
-/// "Unknown error N" for the rest. (sysrt's own table of every errno would add 3 KiB to a
-/// program whose size is one of its features.)
-struct StrError(Errno);
-
-impl core::fmt::Display for StrError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let text = match self.0 {
-            Errno::EPERM => "Operation not permitted",
-            Errno::ENOENT => "No such file or directory",
-            Errno::ESRCH => "No such process",
-            Errno::EINTR => "Interrupted system call",
-            Errno::EIO => "Input/output error",
-            Errno::ENXIO => "No such device or address",
-            Errno::E2BIG => "Argument list too long",
-            Errno::ENOEXEC => "Exec format error",
-            Errno::EBADF => "Bad file descriptor",
-            Errno::ECHILD => "No child processes",
-            Errno::EAGAIN => "Resource temporarily unavailable",
-            Errno::ENOMEM => "Cannot allocate memory",
-            Errno::EACCES => "Permission denied",
-            Errno::EFAULT => "Bad address",
-            Errno::ENOTDIR => "Not a directory",
-            Errno::EISDIR => "Is a directory",
-            Errno::EINVAL => "Invalid argument",
-            Errno::EMFILE => "Too many open files",
-            Errno::ENOTTY => "Inappropriate ioctl for device",
-            Errno::ETXTBSY => "Text file busy",
-            Errno::ENAMETOOLONG => "File name too long",
-            Errno::ELOOP => "Too many levels of symbolic links",
-            Errno::ENOSYS => "Function not implemented",
-            e => {
-                f.write_str("Unknown error ")?;
-                return core::fmt::Display::fmt(&Num(e.raw().into()), f);
-            }
-        };
-        f.write_str(text)
-    }
 }
 
 /// Blocks the signals to collect and opens the signalfd that receives them; ignores
@@ -110,19 +77,19 @@ fn configure_signals() -> Result<(ChildSignals, OwnedFd), i32> {
     let mask = match signal::rt_sigprocmask(How::SetMask, collected) {
         Ok(old) => old,
         Err(e) => {
-            log::fatal(format_args!("sigprocmask failed: '{}'", StrError(e)));
+            log::fatal(&[S(b"sigprocmask failed: '"), E(e), S(b"'")]);
             return Err(1);
         }
     };
     let mut default = SigSet::EMPTY;
-    for (sig, name) in [(Signal::TTIN, b"SIGTTIN"), (Signal::TTOU, b"SIGTTOU")] {
+    for sig in [Signal::TTIN, Signal::TTOU] {
         match signal::ignore(sig) {
             // A handler cannot have survived the exec that started us: the disposition was
             // SIG_DFL or SIG_IGN, and SIG_IGN is what the program inherits anyway.
             Ok(old) if old.disposition() == Disposition::Default => default.insert(sig),
             Ok(_) => {}
             Err(_) => {
-                log::fatal(format_args!("Failed to ignore {}", Text(name)));
+                log::fatal(&[S(b"Failed to ignore "), Sig(sig)]);
                 return Err(1);
             }
         }
@@ -134,7 +101,7 @@ fn configure_signals() -> Result<(ChildSignals, OwnedFd), i32> {
     match signal::signalfd4(collected, SfdFlags::empty()) {
         Ok(fd) => Ok((ChildSignals { mask, default }, fd)),
         Err(e) => {
-            log::fatal(format_args!("signalfd failed: '{}'", StrError(e)));
+            log::fatal(&[S(b"signalfd failed: '"), E(e), S(b"'")]);
             Err(1)
         }
     }
@@ -144,39 +111,47 @@ fn configure_signals() -> Result<(ChildSignals, OwnedFd), i32> {
 fn register_subreaper() -> Result<(), i32> {
     match process::pr_set_child_subreaper(true) {
         Ok(()) => {
-            log::log(Level::Trace, format_args!("Registered as child subreaper"));
+            log::log(Level::Trace, &[S(b"Registered as child subreaper")]);
             Ok(())
         }
         Err(Errno::EINVAL) => {
-            log::fatal(format_args!(
-                "PR_SET_CHILD_SUBREAPER is unavailable on this platform. Are you using Linux >= 3.4?"
-            ));
+            log::fatal(&[S(
+                b"PR_SET_CHILD_SUBREAPER is unavailable on this platform. Are you using Linux >= 3.4?",
+            )]);
             Err(1)
         }
         Err(e) => {
-            log::fatal(format_args!(
-                "Failed to register as child subreaper: {}",
-                StrError(e)
-            ));
+            log::fatal(&[S(b"Failed to register as child subreaper: "), E(e)]);
             Err(1)
         }
     }
 }
 
-/// Warns, as tini does, when orphans will not be re-parented to us.
-fn reaper_check() {
+/// Checks that orphans will come back to us to be reaped: we are PID 1 or a subreaper.
+/// When we are neither, prints tini's warning (whatever the verbosity: it is the reason for
+/// the exit status) and returns `Err(1)`, so the program is never started. tini warns and
+/// starts it anyway. When the kernel cannot say whether we are a subreaper (an error from
+/// `PR_GET_CHILD_SUBREAPER`: Linux < 3.4, or qemu-user, which does not emulate it), the
+/// warning is printed as tini prints it and the program is started, as tini does.
+fn reaper_check() -> Result<(), i32> {
     if process::getpid().raw() == 1 {
-        return;
+        return Ok(());
     }
     match process::pr_get_child_subreaper() {
-        Ok(true) => return,
-        Ok(false) => {}
-        Err(e) => log::log(
-            Level::Debug,
-            format_args!("Failed to read child subreaper attribute: {}", StrError(e)),
-        ),
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            log::emit(Level::Warn, &[S(REAPER_WARNING)]);
+            Err(1)
+        }
+        Err(e) => {
+            log::log(
+                Level::Debug,
+                &[S(b"Failed to read child subreaper attribute: "), E(e)],
+            );
+            log::log(Level::Warn, &[S(REAPER_WARNING)]);
+            Ok(())
+        }
     }
-    log::log(Level::Warn, format_args!("{REAPER_WARNING}"));
 }
 
 /// The exit status for a program that could not be started, as a shell gives it: 127 when it
@@ -192,28 +167,73 @@ fn exec_failure_status(e: Errno) -> i32 {
 /// The longest `dir/name` the `PATH` search builds (`PATH_MAX`, with the NUL).
 const PATH_MAX: usize = 4096;
 
+/// The shell glibc's `execvp` runs a file with when the kernel does not recognise its format
+/// (glibc's `_PATH_BSHELL`).
+const SHELL: &CStr = c"/bin/sh";
+
+/// `execve(path, argv)`, and then, as glibc's `execvp` does when the kernel does not
+/// recognise the file's format (`ENOEXEC`: no `#!` line, and not ELF), the file as a shell
+/// script: `/bin/sh path ARGS…`, `argv[0]` giving way to the shell and the path. Returns only
+/// on failure, with the error of the last exec tried (the shell's, after `ENOEXEC`).
+///
+/// This lives here rather than in `sysrt::process`: falling back to `/bin/sh` is glibc's
+/// habit (Go's `syscall.Exec` and `exec.Command` do not), and tini inherits it.
+fn exec_file(path: &CStr, argv: &[&CStr]) -> Errno {
+    let Err(e) = process::exec(path, argv, None);
+    if e != Errno::ENOEXEC {
+        return e;
+    }
+    // One more than the program may have: the shell comes in front of the path.
+    let mut with_shell = [SHELL; MAX_CHILD_ARGS + 1];
+    let args = argv.get(1..).unwrap_or_default();
+    let len = args.len() + 2;
+    let Some(new_argv) = with_shell.get_mut(..len) else {
+        return Errno::E2BIG;
+    };
+    if let [_, file, rest @ ..] = new_argv {
+        *file = path;
+        rest.copy_from_slice(args);
+    }
+    let Err(e) = process::exec(SHELL, new_argv, None);
+    e
+}
+
+/// `dir/name` in `buf`, as a C string; `None` when it does not fit.
+fn join<'b>(buf: &'b mut [u8; PATH_MAX], dir: &[u8], name: &[u8]) -> Option<&'b CStr> {
+    let (head, rest) = buf.split_at_mut_checked(dir.len())?;
+    head.copy_from_slice(dir);
+    let (slash, rest) = rest.split_first_mut()?;
+    *slash = b'/';
+    let (tail, rest) = rest.split_at_mut_checked(name.len())?;
+    tail.copy_from_slice(name);
+    *rest.first_mut()? = 0;
+    // `dir` comes from the environment and `name` is a C string: neither holds a NUL, so
+    // this is the one just written.
+    CStr::from_bytes_until_nul(buf).ok()
+}
+
 /// `execvp(argv[0], argv)`: a name with a `/` is executed as it is; otherwise each directory
 /// of `PATH` (glibc's default `/bin:/usr/bin` when unset, an empty entry meaning the current
 /// directory) is tried in turn. As glibc does, `EACCES` from one directory is remembered and
-/// reported only if no later one has the program. Returns only on failure.
+/// reported only if no later one has the program, and a file the kernel does not recognise
+/// runs through `/bin/sh` ([`exec_file`]). Returns only on failure.
 fn execvp(argv: &[&CStr]) -> Errno {
-    let name = argv[0].to_bytes();
+    let Some(&file) = argv.first() else {
+        return Errno::EINVAL;
+    };
+    let name = file.to_bytes();
     if name.contains(&b'/') {
-        return process::exec(argv[0], argv, None).unwrap_err();
+        return exec_file(file, argv);
     }
     let path_env = sysrt_rt::getenv("PATH").unwrap_or(b"/bin:/usr/bin");
     let mut buf = [0u8; PATH_MAX];
     let mut denied = false;
     for dir in path_env.split(|&b| b == b':') {
         let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
-        let len = dir.len() + 1 + name.len();
-        if len >= PATH_MAX {
+        let Some(path) = join(&mut buf, dir, name) else {
             continue;
-        }
-        buf[..dir.len()].copy_from_slice(dir);
-        buf[dir.len()] = b'/';
-        buf[dir.len() + 1..len].copy_from_slice(name);
-        match process::exec(&buf[..len], argv, None).unwrap_err() {
+        };
+        match exec_file(path, argv) {
             Errno::EACCES => denied = true,
             Errno::ENOENT | Errno::ENOTDIR | Errno::ESTALE | Errno::ENODEV | Errno::ETIMEDOUT => {}
             e => return e,
@@ -226,7 +246,7 @@ fn execvp(argv: &[&CStr]) -> Errno {
 /// one), the signal state we started with, then the program. Never returns.
 fn child(argv: &[&CStr], sigs: &ChildSignals) -> ! {
     if let Err(e) = process::setpgid(None, None) {
-        log::fatal(format_args!("setpgid failed: {}", StrError(e)));
+        log::fatal(&[S(b"setpgid failed: "), E(e)]);
         process::exit(1);
     }
     // SIGTTOU is still ignored here, so a background group may take the terminal. Doing it
@@ -236,64 +256,63 @@ fn child(argv: &[&CStr], sigs: &ChildSignals) -> ! {
         match e {
             Errno::ENOTTY => log::log(
                 Level::Debug,
-                format_args!("tcsetpgrp failed: no tty (ok to proceed)"),
+                &[S(b"tcsetpgrp failed: no tty (ok to proceed)")],
             ),
             Errno::ENXIO => log::log(
                 Level::Debug,
-                format_args!("tcsetpgrp failed: no such device (ok to proceed)"),
+                &[S(b"tcsetpgrp failed: no such device (ok to proceed)")],
             ),
             e => {
-                log::fatal(format_args!("tcsetpgrp failed: {}", StrError(e)));
+                log::fatal(&[S(b"tcsetpgrp failed: "), E(e)]);
                 process::exit(1);
             }
         }
     }
     if let Err(e) = signal::rt_sigprocmask(How::SetMask, sigs.mask) {
-        log::fatal(format_args!(
-            "Restoring child signal mask failed: '{}'",
-            StrError(e)
-        ));
+        log::fatal(&[S(b"Restoring child signal mask failed: '"), E(e), S(b"'")]);
         process::exit(1);
     }
     for sig in sigs.default.iter() {
         if let Err(e) = signal::reset(sig) {
-            log::fatal(format_args!(
-                "Restoring {} handler failed: '{}'",
-                SigName(sig),
-                StrError(e)
-            ));
+            log::fatal(&[
+                S(b"Restoring "),
+                Sig(sig),
+                S(b" handler failed: '"),
+                E(e),
+                S(b"'"),
+            ]);
             process::exit(1);
         }
     }
     let e = execvp(argv);
-    log::fatal(format_args!(
-        "exec {} failed: {}",
-        Text(argv[0].to_bytes()),
-        StrError(e)
-    ));
+    let name = argv.first().map_or(&b""[..], |a| a.to_bytes());
+    log::fatal(&[S(b"exec "), S(name), S(b" failed: "), E(e)]);
     process::exit(exec_failure_status(e))
 }
 
 /// Forks the child that runs the program. `Err`: the status to exit with.
 fn spawn(o: &Options, sigs: &ChildSignals) -> Result<Pid, i32> {
-    let argv: &[&CStr] = &o.child[..o.child_len];
+    let argv: &[&CStr] = o.child.get(..o.child_len).unwrap_or_default();
     // SAFETY: sysrt-init has one thread, so no lock or half-changed data can be left behind
     // in the child.
     match unsafe { process::fork() } {
         Ok(None) => child(argv, sigs),
         Ok(Some(pid)) => {
+            let name = argv.first().map_or(&b""[..], |a| a.to_bytes());
             log::log(
                 Level::Info,
-                format_args!(
-                    "Spawned child process '{}' with pid '{}'",
-                    Text(argv[0].to_bytes()),
-                    Num(pid.raw().into())
-                ),
+                &[
+                    S(b"Spawned child process '"),
+                    S(name),
+                    S(b"' with pid '"),
+                    N(pid.raw().into()),
+                    S(b"'"),
+                ],
             );
             Ok(pid)
         }
         Err(e) => {
-            log::fatal(format_args!("fork failed: {}", StrError(e)));
+            log::fatal(&[S(b"fork failed: "), E(e)]);
             Err(1)
         }
     }
@@ -311,32 +330,29 @@ fn reap_zombies(o: &Options, child: Pid) -> Result<Option<i32>, i32> {
     loop {
         match process::wait4(WaitTarget::AnyChild, WaitOptions::NOHANG) {
             Ok(None) => {
-                log::log(Level::Trace, format_args!("No child to reap"));
+                log::log(Level::Trace, &[S(b"No child to reap")]);
                 return Ok(status);
             }
             Err(Errno::ECHILD) => {
-                log::log(Level::Trace, format_args!("No child to wait"));
+                log::log(Level::Trace, &[S(b"No child to wait")]);
                 return Ok(status);
             }
             Err(Errno::EINTR) => {}
             Err(e) => {
-                log::fatal(format_args!(
-                    "Error while waiting for pids: '{}'",
-                    StrError(e)
-                ));
+                log::fatal(&[S(b"Error while waiting for pids: '"), E(e), S(b"'")]);
                 return Err(1);
             }
             Ok(Some((pid, st))) => {
                 log::log(
                     Level::Debug,
-                    format_args!("Reaped child with pid: '{}'", Num(pid.raw().into())),
+                    &[S(b"Reaped child with pid: '"), N(pid.raw().into()), S(b"'")],
                 );
                 if pid == child {
                     status = Some(exit_status(o, main_child_code(st)?));
                 } else if o.warn_on_reap {
                     log::log(
                         Level::Warn,
-                        format_args!("Reaped zombie process with pid={}", Num(pid.raw().into())),
+                        &[S(b"Reaped zombie process with pid="), N(pid.raw().into())],
                     );
                 }
             }
@@ -349,24 +365,26 @@ fn main_child_code(st: WaitStatus) -> Result<u8, i32> {
     if let Some(code) = st.exit_status() {
         log::log(
             Level::Info,
-            format_args!(
-                "Main child exited normally (with status '{}')",
-                Num(code.into())
-            ),
+            &[
+                S(b"Main child exited normally (with status '"),
+                N(code.into()),
+                S(b"')"),
+            ],
         );
         Ok(code)
     } else if let Some(sig) = st.signal() {
         log::log(
             Level::Info,
-            format_args!(
-                "Main child exited with signal (with signal '{}')",
-                SigName(sig)
-            ),
+            &[
+                S(b"Main child exited with signal (with signal '"),
+                Sig(sig),
+                S(b"')"),
+            ],
         );
         // 128 + N: at most 192, for signal 64.
         Ok((128 + sig.raw()) as u8)
     } else {
-        log::fatal(format_args!("Main child exited for unknown reason"));
+        log::fatal(&[S(b"Main child exited for unknown reason")]);
         Err(1)
     }
 }
@@ -377,13 +395,10 @@ fn forward(o: &Options, child: Pid, info: &SignalfdSiginfo) -> Result<(), i32> {
         return Ok(());
     };
     if sig == Signal::CHLD {
-        log::log(Level::Debug, format_args!("Received SIGCHLD"));
+        log::log(Level::Debug, &[S(b"Received SIGCHLD")]);
         return Ok(());
     }
-    log::log(
-        Level::Debug,
-        format_args!("Passing signal: '{}'", SigName(sig)),
-    );
+    log::log(Level::Debug, &[S(b"Passing signal: '"), Sig(sig), S(b"'")]);
     let target = if o.kill_group {
         Pid::from_raw(-child.raw())
     } else {
@@ -392,17 +407,15 @@ fn forward(o: &Options, child: Pid, info: &SignalfdSiginfo) -> Result<(), i32> {
     match signal::kill(target, sig) {
         Ok(()) => Ok(()),
         Err(Errno::ESRCH) => {
-            log::log(
-                Level::Warn,
-                format_args!("Child was dead when forwarding signal"),
-            );
+            log::log(Level::Warn, &[S(b"Child was dead when forwarding signal")]);
             Ok(())
         }
         Err(e) => {
-            log::fatal(format_args!(
-                "Unexpected error when forwarding signal: '{}'",
-                StrError(e)
-            ));
+            log::fatal(&[
+                S(b"Unexpected error when forwarding signal: '"),
+                E(e),
+                S(b"'"),
+            ]);
             Err(1)
         }
     }
@@ -413,21 +426,18 @@ fn supervise(o: &Options, signals: &OwnedFd, child: Pid) -> i32 {
     let mut buf = [0u8; SignalfdSiginfo::SIZE];
     loop {
         let got = retry_on_intr(|| io::read(signals, &mut buf))
-            .and_then(|n| SignalfdSiginfo::parse(&buf[..n]));
+            .and_then(|n| SignalfdSiginfo::parse(buf.get(..n).unwrap_or_default()));
         let step = match got {
             Ok(info) => forward(o, child, &info).and_then(|()| reap_zombies(o, child)),
             Err(e) => {
-                log::fatal(format_args!(
-                    "Unexpected error reading signals: '{}'",
-                    StrError(e)
-                ));
+                log::fatal(&[S(b"Unexpected error reading signals: '"), E(e), S(b"'")]);
                 Err(1)
             }
         };
         match step {
             Ok(None) => {}
             Ok(Some(status)) => {
-                log::log(Level::Trace, format_args!("Exiting: child has exited"));
+                log::log(Level::Trace, &[S(b"Exiting: child has exited")]);
                 return status;
             }
             Err(code) => return code,
@@ -455,7 +465,7 @@ fn main() -> i32 {
     if let Some(sig) = o.pdeathsig
         && process::pr_set_pdeathsig(Some(sig)).is_err()
     {
-        log::fatal(format_args!("Failed to set up parent death signal"));
+        log::fatal(&[S(b"Failed to set up parent death signal")]);
         return 1;
     }
     if o.subreaper
@@ -463,7 +473,9 @@ fn main() -> i32 {
     {
         return code;
     }
-    reaper_check();
+    if let Err(code) = reaper_check() {
+        return code;
+    }
     match spawn(&o, &sigs) {
         Ok(child) => supervise(&o, &signals, child),
         Err(code) => code,

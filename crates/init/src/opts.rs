@@ -9,7 +9,8 @@ use sysrt::fd::{BorrowedFd, STDERR, STDOUT};
 use sysrt::signal::Signal;
 use sysrt_rt::{args, getenv};
 
-use crate::log::{self, Num, Text};
+use crate::log;
+use crate::log::Part::{N, S};
 
 /// The version line (`--version`, and the first line of the usage text).
 pub const VERSION: &str = concat!("sysrt-init version ", env!("CARGO_PKG_VERSION"));
@@ -52,53 +53,25 @@ impl Options {
                 Ok(())
             }
             None => {
-                log::fatal(format_args!(
-                    "Too many arguments for the child (at most {})",
-                    Num(MAX_CHILD_ARGS as i64)
-                ));
+                log::fatal(&[
+                    S(b"Too many arguments for the child (at most "),
+                    N(MAX_CHILD_ARGS as i64),
+                    S(b")"),
+                ]);
                 Err(1)
             }
         }
     }
 }
 
-/// tini's table of the names `-p` accepts (exactly these spellings).
-const SIGNAL_NAMES: [(&str, Signal); 28] = [
-    ("SIGHUP", Signal::HUP),
-    ("SIGINT", Signal::INT),
-    ("SIGQUIT", Signal::QUIT),
-    ("SIGILL", Signal::ILL),
-    ("SIGTRAP", Signal::TRAP),
-    ("SIGABRT", Signal::ABRT),
-    ("SIGBUS", Signal::BUS),
-    ("SIGFPE", Signal::FPE),
-    ("SIGKILL", Signal::KILL),
-    ("SIGUSR1", Signal::USR1),
-    ("SIGSEGV", Signal::SEGV),
-    ("SIGUSR2", Signal::USR2),
-    ("SIGPIPE", Signal::PIPE),
-    ("SIGALRM", Signal::ALRM),
-    ("SIGTERM", Signal::TERM),
-    ("SIGCHLD", Signal::CHLD),
-    ("SIGCONT", Signal::CONT),
-    ("SIGSTOP", Signal::STOP),
-    ("SIGTSTP", Signal::TSTP),
-    ("SIGTTIN", Signal::TTIN),
-    ("SIGTTOU", Signal::TTOU),
-    ("SIGURG", Signal::URG),
-    ("SIGXCPU", Signal::XCPU),
-    ("SIGXFSZ", Signal::XFSZ),
-    ("SIGVTALRM", Signal::VTALRM),
-    ("SIGPROF", Signal::PROF),
-    ("SIGWINCH", Signal::WINCH),
-    ("SIGSYS", Signal::SYS),
-];
-
+/// A name `-p` accepts: tini's table, which holds the C name of every standard signal but
+/// `SIGSTKFLT`, `SIGIO` and `SIGPWR`, spelt exactly so (`SIGUSR1`, not `USR1` or `SIGusr1`).
+/// The names are sysrt's (`Signal::name`), not a second table.
 fn signal_by_name(name: &[u8]) -> Option<Signal> {
-    SIGNAL_NAMES
-        .iter()
-        .find(|(n, _)| n.as_bytes() == name)
-        .map(|&(_, s)| s)
+    (1..32)
+        .filter_map(Signal::from_raw)
+        .filter(|&s| !matches!(s, Signal::STKFLT | Signal::IO | Signal::PWR))
+        .find(|s| s.name().map(str::as_bytes) == Some(name))
 }
 
 /// C's `isspace` in the "C" locale.
@@ -109,23 +82,23 @@ fn is_space(b: u8) -> bool {
 /// C's `strtol(s, &end, 10)`: the value (saturated) and how many bytes it took. No digits
 /// takes nothing, as C leaves `end` at the start then.
 fn strtol(s: &[u8]) -> (i64, usize) {
-    let mut i = s.iter().take_while(|&&b| is_space(b)).count();
-    let negative = s.get(i) == Some(&b'-');
-    if matches!(s.get(i), Some(b'-' | b'+')) {
-        i += 1;
+    let blanks = s.iter().take_while(|&&b| is_space(b)).count();
+    let rest = s.get(blanks..).unwrap_or_default();
+    let (negative, sign, rest) = match rest.split_first() {
+        Some((b'-', r)) => (true, 1, r),
+        Some((b'+', r)) => (false, 1, r),
+        _ => (false, 0, rest),
+    };
+    let mut v: i64 = 0;
+    let mut digits = 0;
+    for &d in rest.iter().take_while(|b| b.is_ascii_digit()) {
+        v = v.saturating_mul(10).saturating_add(i64::from(d - b'0'));
+        digits += 1;
     }
-    let digits = s[i.min(s.len())..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
     if digits == 0 {
         return (0, 0);
     }
-    let mut v: i64 = 0;
-    for &d in &s[i..i + digits] {
-        v = v.saturating_mul(10).saturating_add(i64::from(d - b'0'));
-    }
-    (if negative { -v } else { v }, i + digits)
+    (if negative { -v } else { v }, blanks + sign + digits)
 }
 
 /// tini's `-e` check: all of the argument is a number (as `strtol` reads it: leading
@@ -141,12 +114,12 @@ fn exit_code_arg(s: &[u8]) -> Option<u8> {
 /// `basename(argv[0])` as POSIX `basename` gives it (trailing slashes ignored).
 fn basename(path: &[u8]) -> &[u8] {
     let trimmed = match path.iter().rposition(|&b| b != b'/') {
-        Some(end) => &path[..=end],
+        Some(end) => path.get(..=end).unwrap_or(path),
         None if path.is_empty() => return b".",
         None => return b"/",
     };
     match trimmed.iter().rposition(|&b| b == b'/') {
-        Some(i) => &trimmed[i + 1..],
+        Some(i) => trimmed.get(i + 1..).unwrap_or(trimmed),
         None => trimmed,
     }
 }
@@ -158,55 +131,56 @@ fn argv0() -> &'static [u8] {
 
 /// The usage text, word for word tini's (with its `-s` and its default verbosity of 1).
 pub fn print_usage(to: BorrowedFd<'static>) {
-    let name = Text(basename(argv0()));
-    log::write_fmt(
+    let name = S(basename(argv0()));
+    log::write(
         to,
-        format_args!(
-            "{name} ({})\n\
-             Usage: {name} [OPTIONS] PROGRAM -- [ARGS] | --version\n\n\
-             Execute a program under the supervision of a valid init process ({name})\n\n\
-             Command line options:\n\n  \
-             --version: Show version and exit.\n  \
-             -h: Show this help message and exit.\n  \
-             -s: Register as a process subreaper (requires Linux >= 3.4).\n  \
-             -p SIGNAL: Trigger SIGNAL when parent dies, e.g. \"-p SIGKILL\".\n  \
-             -v: Generate more verbose output. Repeat up to 3 times.\n  \
-             -w: Print a warning when processes are getting reaped.\n  \
-             -g: Send signals to the child's process group.\n  \
-             -e EXIT_CODE: Remap EXIT_CODE (from 0 to 255) to 0 (can be repeated).\n  \
-             -l: Show license and exit.\n\n\
-             Environment variables:\n\n  \
-             TINI_SUBREAPER: Register as a process subreaper (requires Linux >= 3.4).\n  \
-             TINI_VERBOSITY: Set the verbosity level (default: 1).\n  \
-             TINI_KILL_PROCESS_GROUP: Send signals to the child's process group.\n\n",
-            Text(VERSION.as_bytes()),
-        ),
+        &[
+            name,
+            S(b" ("),
+            S(VERSION.as_bytes()),
+            S(b")\nUsage: "),
+            name,
+            S(b" [OPTIONS] PROGRAM -- [ARGS] | --version\n\n\
+                Execute a program under the supervision of a valid init process ("),
+            name,
+            S(b")\n\n\
+                Command line options:\n\n  \
+                --version: Show version and exit.\n  \
+                -h: Show this help message and exit.\n  \
+                -s: Register as a process subreaper (requires Linux >= 3.4).\n  \
+                -p SIGNAL: Trigger SIGNAL when parent dies, e.g. \"-p SIGKILL\".\n  \
+                -v: Generate more verbose output. Repeat up to 3 times.\n  \
+                -w: Print a warning when processes are getting reaped.\n  \
+                -g: Send signals to the child's process group.\n  \
+                -e EXIT_CODE: Remap EXIT_CODE (from 0 to 255) to 0 (can be repeated).\n  \
+                -l: Show license and exit.\n\n\
+                Environment variables:\n\n  \
+                TINI_SUBREAPER: Register as a process subreaper (requires Linux >= 3.4).\n  \
+                TINI_VERBOSITY: Set the verbosity level (default: 1).\n  \
+                TINI_KILL_PROCESS_GROUP: Send signals to the child's process group.\n\n"),
+        ],
     );
 }
 
 /// `-l`: sysrt's license (tini prints its own MIT text here), from the workspace manifest.
-fn print_license() {
-    log::write_fmt(
-        STDOUT,
-        format_args!(
-            "sysrt-init {}, part of sysrt.\n\
-             License: {} (SPDX), at your option:\n  \
-             MIT License: https://opensource.org/license/mit\n  \
-             Apache License, Version 2.0: https://www.apache.org/licenses/LICENSE-2.0\n\
-             Unless required by applicable law or agreed to in writing, it is distributed \
-             on an \"AS IS\" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND.\n",
-            Text(env!("CARGO_PKG_VERSION").as_bytes()),
-            Text(env!("CARGO_PKG_LICENSE").as_bytes()),
-        ),
-    );
-}
+const LICENSE: &str = concat!(
+    "sysrt-init ",
+    env!("CARGO_PKG_VERSION"),
+    ", part of sysrt.\nLicense: ",
+    env!("CARGO_PKG_LICENSE"),
+    " (SPDX), at your option:\n  \
+     MIT License: https://opensource.org/license/mit\n  \
+     Apache License, Version 2.0: https://www.apache.org/licenses/LICENSE-2.0\n\
+     Unless required by applicable law or agreed to in writing, it is distributed \
+     on an \"AS IS\" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND.\n",
+);
 
 /// Reads the command line and the environment into `o`. `Err(code)`: exit with `code` now
 /// (`-h`, `-l`, `--version`: 0; a usage error: 1), the messages printed.
 pub fn parse(o: &mut Options) -> Result<(), i32> {
     let argc = args::argc();
     if argc == 2 && args::arg(1).is_some_and(|a| a.to_bytes() == b"--version") {
-        log::write_fmt(STDOUT, format_args!("{}\n", Text(VERSION.as_bytes())));
+        log::write(STDOUT, &[S(VERSION.as_bytes()), S(b"\n")]);
         return Err(0);
     }
     // glibc's getopt permutes: options may come after the program's name, and the names
@@ -219,17 +193,17 @@ pub fn parse(o: &mut Options) -> Result<(), i32> {
             i += 1;
             break;
         }
-        if bytes.len() < 2 || bytes[0] != b'-' {
+        // The letters of an option word: what follows its `-` (`-` alone is no option).
+        let Some(letters) = bytes.strip_prefix(b"-").filter(|l| !l.is_empty()) else {
             if posix {
                 break;
             }
             o.push_child(a)?;
             i += 1;
             continue;
-        }
-        let mut j = 1;
-        while j < bytes.len() {
-            let c = bytes[j];
+        };
+        let mut j = 0;
+        while let Some(&c) = letters.get(j) {
             j += 1;
             match c {
                 b'h' => {
@@ -237,7 +211,7 @@ pub fn parse(o: &mut Options) -> Result<(), i32> {
                     return Err(0);
                 }
                 b'l' => {
-                    print_license();
+                    log::write(STDOUT, &[S(LICENSE.as_bytes())]);
                     return Err(0);
                 }
                 b's' => o.subreaper = true,
@@ -246,27 +220,25 @@ pub fn parse(o: &mut Options) -> Result<(), i32> {
                 b'g' => o.kill_group = true,
                 b'p' | b'e' => {
                     // The argument is the rest of this word, or the next word.
-                    let optarg = if j < bytes.len() {
-                        &bytes[j..]
-                    } else {
-                        i += 1;
-                        match args::arg(i) {
-                            Some(next) => next.to_bytes(),
-                            None => {
-                                getopt_error("option requires an argument", c);
-                                return Err(1);
+                    let optarg = match letters.get(j..).filter(|rest| !rest.is_empty()) {
+                        Some(rest) => rest,
+                        None => {
+                            i += 1;
+                            match args::arg(i) {
+                                Some(next) => next.to_bytes(),
+                                None => {
+                                    getopt_error(b"option requires an argument", c);
+                                    return Err(1);
+                                }
                             }
                         }
                     };
-                    j = bytes.len();
+                    j = letters.len();
                     if c == b'p' {
                         match signal_by_name(optarg) {
                             Some(sig) => o.pdeathsig = Some(sig),
                             None => {
-                                log::fatal(format_args!(
-                                    "Not a valid option for -p: {}",
-                                    Text(optarg)
-                                ));
+                                log::fatal(&[S(b"Not a valid option for -p: "), S(optarg)]);
                                 return Err(1);
                             }
                         }
@@ -274,17 +246,14 @@ pub fn parse(o: &mut Options) -> Result<(), i32> {
                         match exit_code_arg(optarg) {
                             Some(code) => o.remap[usize::from(code / 64)] |= 1 << (code % 64),
                             None => {
-                                log::fatal(format_args!(
-                                    "Not a valid option for -e: {}",
-                                    Text(optarg)
-                                ));
+                                log::fatal(&[S(b"Not a valid option for -e: "), S(optarg)]);
                                 return Err(1);
                             }
                         }
                     }
                 }
                 _ => {
-                    getopt_error("invalid option", c);
+                    getopt_error(b"invalid option", c);
                     return Err(1);
                 }
             }
@@ -314,15 +283,17 @@ pub fn parse(o: &mut Options) -> Result<(), i32> {
 }
 
 /// glibc getopt's message (`PROG: invalid option -- 'x'`), then tini's usage on stderr.
-fn getopt_error(what: &str, c: u8) {
-    log::write_fmt(
+fn getopt_error(what: &[u8], c: u8) {
+    log::write(
         STDERR,
-        format_args!(
-            "{}: {} -- '{}'\n",
-            Text(argv0()),
-            Text(what.as_bytes()),
-            Text(&[c])
-        ),
+        &[
+            S(argv0()),
+            S(b": "),
+            S(what),
+            S(b" -- '"),
+            S(&[c]),
+            S(b"'\n"),
+        ],
     );
     print_usage(STDERR);
 }

@@ -4,7 +4,8 @@
 //! rounds, medians, ratios) and the syscalls of one run (strace -c). Numbers to read, never
 //! pass/fail on time; the size goal (≤ 16 KiB) is reported as met or not. Every command runs
 //! without the `LD_LIBRARY_PATH` that `cargo run` gives xtask, which would slow the dynamic
-//! peers' loader.
+//! peers' loader, and with `TINI_SUBREAPER=1`: no init is PID 1 here, and sysrt-init refuses
+//! to start its program when it could not reap (tini only warns; dumb-init ignores it).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,6 +19,9 @@ use crate::{Result, build, setup};
 const SIZE_GOAL: u64 = 16 * 1024;
 
 const OURS: &str = "sysrt-init -- /bin/true";
+
+/// Set for every run: makes sysrt-init and the tinis subreapers (see the module docs).
+const SUBREAPER_ENV: (&str, &str) = ("TINI_SUBREAPER", "1");
 
 /// The rows: size on every arch against Debian's builds, start-to-exit time and syscalls.
 pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
@@ -77,6 +81,7 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
             let status = Command::new(&argv[0])
                 .args(&argv[1..])
                 .env_remove("LD_LIBRARY_PATH")
+                .env(SUBREAPER_ENV.0, SUBREAPER_ENV.1)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -94,8 +99,10 @@ pub fn rows(ctx: &Ctx, table: &mut Table) -> Result<()> {
             None => Variant::new(name, min, med),
         });
     }
-    time.note =
-        format!("{rounds} interleaved rounds; not PID 1, so each init prints its reaper warning");
+    time.note = format!(
+        "{rounds} interleaved rounds; not PID 1, so each init runs as a subreaper \
+         (TINI_SUBREAPER=1; dumb-init ignores it)"
+    );
     table.push(time);
 
     if setup::which("strace").is_none() {
@@ -148,6 +155,7 @@ fn strace_calls(argv: &[String], follow: bool) -> Result<u64> {
     // `cargo run` sets LD_LIBRARY_PATH for xtask; the dynamic peers (tini, dumb-init,
     // /bin/true) would pay for searching it.
     cmd.env_remove("LD_LIBRARY_PATH");
+    cmd.env(SUBREAPER_ENV.0, SUBREAPER_ENV.1);
     cmd.arg("-c");
     if follow {
         cmd.arg("-f");

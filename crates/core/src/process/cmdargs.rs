@@ -357,7 +357,11 @@ impl<'b> Arena<'b> {
         for (slot, s) in slots.iter_mut().zip(list.iter()) {
             slot.write(self.c_str(s)?);
         }
-        slots[list.len()].write(core::ptr::null());
+        // The last of the `len + 1` slots (`last_mut` rather than indexing: no panic path in
+        // every program that spawns).
+        if let Some(end) = slots.last_mut() {
+            end.write(core::ptr::null());
+        }
         Ok(slots.as_ptr().cast())
     }
 }

@@ -3,7 +3,7 @@
 
 use core::ffi::c_void;
 use core::fmt;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use bitflags::bitflags;
 use linux_raw_sys::general::{self as g, kernel_sigaction, kernel_sigset_t};
@@ -13,8 +13,15 @@ use super::{SigInfo, SigSet, Signal};
 use crate::{Errno, Result, Sysno, arch};
 
 /// The signals this program has installed a handler function for through this module, as
-/// opposed to `SIG_DFL`/`SIG_IGN`. Updated by every sysrt call that changes a disposition.
-static HANDLED: AtomicU64 = AtomicU64::new(0);
+/// opposed to `SIG_DFL`/`SIG_IGN`, one flag per signal (signal N at N - 1). Updated by every
+/// sysrt call that changes a disposition.
+///
+/// A flag each rather than one `AtomicU64`: an update is then a plain store, where the word
+/// would need a read-modify-write (`fetch_or`/`fetch_and`), which on aarch64 is a call into
+/// the outlined atomics of `compiler_builtins` and brings in their CPU-feature probe (a
+/// constructor reading the auxv): about 1.4 KiB in every program that sets a disposition.
+static HANDLED: [AtomicBool; Signal::MAX as usize] =
+    [const { AtomicBool::new(false) }; Signal::MAX as usize];
 
 /// The signals for which this program has installed a handler function through sysrt (not
 /// `SIG_DFL` or `SIG_IGN`).
@@ -29,19 +36,23 @@ static HANDLED: AtomicU64 = AtomicU64::new(0);
 /// signal again in the child is harmless. It never lacks a signal that has a handler
 /// installed through sysrt: [`sigaction`] records a handler before installing it.
 ///
-/// Async-signal-safe: one atomic load.
+/// Async-signal-safe: atomic loads only.
 #[inline]
 pub fn handled() -> SigSet {
-    SigSet::from_raw(HANDLED.load(Ordering::Relaxed))
+    let bits = HANDLED
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.load(Ordering::Relaxed))
+        .fold(0u64, |bits, (i, _)| bits | 1 << i);
+    SigSet::from_raw(bits)
 }
 
 /// Records that `sig` now has a handler function (`true`) or `SIG_DFL`/`SIG_IGN` (`false`).
 #[inline]
 pub(crate) fn record_handled(sig: Signal, has_handler: bool) {
-    if has_handler {
-        HANDLED.fetch_or(sig.bit(), Ordering::Relaxed);
-    } else {
-        HANDLED.fetch_and(!sig.bit(), Ordering::Relaxed);
+    // `Signal` is 1 to `MAX`, so the flag is always there.
+    if let Some(flag) = HANDLED.get(sig.raw() as usize - 1) {
+        flag.store(has_handler, Ordering::Relaxed);
     }
 }
 
