@@ -97,7 +97,7 @@ coverage_map! {
     "Setpgid" => covered(sysrt::process::setpgid; proc_id: "setpgid_child_into_own_group_seen_by_parent", proc_id: "setpgid_not_our_child_pid_1_esrch", proc_id: "setpgid_negative_pgid_einval"),
     "Setsid" => covered(sysrt::process::setsid; proc_id: "setsid_in_child_new_session_and_group_then_eperm_twice", proc_id: "setsid_as_process_group_leader_eperm"),
     "Getpriority" => covered(sysrt::process::getpriority; proc_limits: "getpriority_self_is_nice_of_proc_thread_self_stat", proc_limits: "getpriority_is_20_minus_raw_kernel_value", proc_limits: "getpriority_user_without_processes_esrch"),
-    "Setpriority" => covered(sysrt::process::setpriority; proc_limits: "setpriority_5_then_100_clamped_to_19", proc_limits: "setpriority_lower_without_cap_sys_nice_eacces", proc_limits: "setpriority_other_users_process_eperm"),
+    "Setpriority" => covered(sysrt::process::setpriority; proc_limits: "setpriority_raise_then_100_clamped_to_19", proc_limits: "setpriority_lower_without_cap_sys_nice_eacces", proc_limits: "setpriority_other_users_process_eperm"),
     "Getrlimit" => covered(sysrt::process::getrlimit; proc_limits: "getrlimit_every_resource_matches_proc_self_limits"),
     "Setrlimit" => covered(sysrt::process::setrlimit; proc_limits: "setrlimit_restores_nofile", proc_limits: "setrlimit_cur_above_max_einval_limit_kept", proc_limits: "setrlimit_raise_hard_without_cap_sys_resource_eperm"),
     "Unshare" => covered(sysrt::process::unshare; proc_id: "unshare_newuts_then_setns_back", proc_id: "unshare_unknown_flag_clone_ptrace_einval"),
