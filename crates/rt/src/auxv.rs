@@ -45,7 +45,6 @@ pub const AT_SECURE: usize = a::AT_SECURE as usize;
 pub const AT_CLKTCK: usize = a::AT_CLKTCK as usize;
 /// `AT_MINSIGSTKSZ`: the minimal signal stack size the kernel needs (where reported).
 pub const AT_MINSIGSTKSZ: usize = a::AT_MINSIGSTKSZ as usize;
-const AT_NULL: usize = a::AT_NULL as usize;
 
 /// An iterator over the auxiliary vector's `(key, value)` pairs, without the closing
 /// `AT_NULL`.
@@ -68,18 +67,24 @@ impl Iterator for Entries {
         if self.p.is_null() {
             return None;
         }
-        // SAFETY: `p` walks the auxv pairs the kernel placed on the initial stack, which end
-        // with an `AT_NULL` key; we stop there and never read past it.
-        unsafe {
-            let key = *self.p;
-            if key == AT_NULL {
-                self.p = core::ptr::null();
-                return None;
-            }
-            let value = *self.p.add(1);
-            self.p = self.p.add(2);
-            Some((key, value))
-        }
+        let p = self.p;
+        // The walk sysrt's `auxv::parse` runs (and the `auxv` fuzz target checks): it reads
+        // word 1 (the value) only after word 0 (the key) was not `AT_NULL`.
+        let pair = sysrt::auxv::pair_at(
+            // `p` walks the auxv pairs the kernel placed on the initial stack, which end with
+            // an `AT_NULL` key: `pair_at` asks for word 0 of this pair, and for word 1 only
+            // when word 0 was not that key.
+            // SAFETY: so word `j` (0 or 1) never lies past the vector.
+            |j| Some(unsafe { *p.add(j) }),
+            0,
+        );
+        self.p = match pair {
+            // SAFETY: this pair was not the closing `AT_NULL`, so the next pair is still
+            // inside the vector.
+            Some(_) => unsafe { p.add(2) },
+            None => core::ptr::null(),
+        };
+        pair
     }
 }
 
