@@ -115,3 +115,34 @@ put("path", "absolute", b"\0/tmp/some/file")
 put("path", "interior-nul", b"\1a\0b")
 put("path", "dot-dot", b"\2a/../")
 put("path", "non-utf8", b"\3\xff\xfe/x")
+
+def siginfo(signo, code, pid, uid, status, fill=0):
+    b = bytearray([fill]) * 128
+    for at, v in ((0, signo), (8, code), (16, pid), (20, uid), (24, status)):
+        b[at:at + 4] = struct.pack("<I", v & 0xffffffff)
+    return bytes(b)
+SIGCHLD = 17
+put("waitid", "exited-3", siginfo(SIGCHLD, 1, 4321, 1000, 3))
+put("waitid", "killed-sigkill", siginfo(SIGCHLD, 2, 4321, 0, 9))
+put("waitid", "dumped-sigsegv", siginfo(SIGCHLD, 3, 4321, 0, 11))
+put("waitid", "trapped-syscall-stop", siginfo(SIGCHLD, 4, 4321, 0, 0x85))
+put("waitid", "stopped-sigstop", siginfo(SIGCHLD, 5, 4321, 0, 19))
+put("waitid", "continued", siginfo(SIGCHLD, 6, 4321, 0, 18))
+put("waitid", "wnohang-nothing", siginfo(0, 0, 0, 0, 0))
+put("waitid", "signo-set-pid-zero", siginfo(SIGCHLD, 1, 0, 0, 0))
+put("waitid", "killed-signal-65", siginfo(SIGCHLD, 2, 4321, 0, 65))
+put("waitid", "stopped-signal-zero", siginfo(SIGCHLD, 5, 4321, 0, 0))
+put("waitid", "unknown-code-and-negative-pid", siginfo(SIGCHLD, -6, -1, 0xffffffff, -2147483648))
+put("waitid", "all-ones", b"\xff" * 128)
+put("waitid", "truncated-head", siginfo(SIGCHLD, 1, 4321, 0, 3)[:18])
+
+def env(name, chunk, block):
+    return bytes([len(name), chunk]) + name + block
+put("env", "first-duplicate-wins", env(b"A", 3, b"B=2\0A=1\0A=dup\0"))
+put("env", "no-final-nul", env(b"PATH", 0, b"HOME=/root\0PATH=/bin:/usr/bin"))
+put("env", "entry-without-equals", env(b"NOEQ", 5, b"NOEQ\0NOEQX=1\0NOEQ=yes\0"))
+put("env", "empty-name-entry", env(b"", 1, b"=x\0A=\0\0\0"))
+put("env", "name-with-equals", env(b"A=B", 2, b"A=B=1\0"))
+put("env", "empty-entries-and-value", env(b"E", 7, b"\0\0E=\0E=late\0"))
+put("env", "long-value", env(b"SYSRT_NO_VDSO", 1, b"SYSRT_NO_VDSO=" + b"0" * 40 + b"\0"))
+put("env", "nul-in-name", env(b"A\0", 4, b"A\0=1\0A=2"))

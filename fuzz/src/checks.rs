@@ -83,6 +83,14 @@ pub const TARGETS: &[Target] = &[
         name: "path",
         check: path,
     },
+    Target {
+        name: "waitid",
+        check: waitid,
+    },
+    Target {
+        name: "env",
+        check: env,
+    },
 ];
 
 /// `Err(what)` unless `ok`.
@@ -522,4 +530,167 @@ pub fn path(data: &[u8]) -> Outcome {
         ensure(got == want(long), "long-path conversion")?;
     }
     Ok(())
+}
+
+/// `waitid`'s `siginfo_t` (`process::WaitidStatus::parse`, the decoder `waitid` runs): the
+/// input's first 128 bytes (zero-padded) as the siginfo, and again with each `si_code` from
+/// -1 to 7 written in. `None` exactly when `si_signo` or `si_pid` (read here at linux-raw-sys's
+/// offsets) is 0; else `si_pid`, `si_uid` and `si_status` kept exactly, and each `CLD_*` code
+/// the variant `man 2 waitid` gives it, with a signal only for a status from 1 to 64; any
+/// other code or status `Unknown` with both kept.
+pub fn waitid(data: &[u8]) -> Outcome {
+    use linux_raw_sys::general as g;
+    use sysrt::process::{ChildState, SIGINFO_SIZE, WaitidStatus};
+    const FIELDS: usize = offset_of!(g::siginfo__bindgen_ty_1__bindgen_ty_1, _sifields);
+    const SIGNO: usize = offset_of!(g::siginfo__bindgen_ty_1__bindgen_ty_1, si_signo);
+    const CODE: usize = offset_of!(g::siginfo__bindgen_ty_1__bindgen_ty_1, si_code);
+    const PID: usize = FIELDS + offset_of!(g::__sifields__bindgen_ty_4, _pid);
+    const UID: usize = FIELDS + offset_of!(g::__sifields__bindgen_ty_4, _uid);
+    const STATUS: usize = FIELDS + offset_of!(g::__sifields__bindgen_ty_4, _status);
+    let mut info = [0u8; SIGINFO_SIZE];
+    let n = data.len().min(SIGINFO_SIZE);
+    info[..n].copy_from_slice(&data[..n]);
+    let int =
+        |b: &[u8; SIGINFO_SIZE], at: usize| i32::from_ne_bytes(b[at..at + 4].try_into().unwrap());
+    let one = |b: &[u8; SIGINFO_SIZE]| -> Outcome {
+        let got = WaitidStatus::parse(b);
+        let (signo, code, pid) = (int(b, SIGNO), int(b, CODE), int(b, PID));
+        let (uid, status) = (int(b, UID) as u32, int(b, STATUS));
+        if signo == 0 || pid == 0 {
+            return ensure(got.is_none(), "a status with si_signo or si_pid 0");
+        }
+        let Some(got) = got else {
+            return Err("no status with si_signo and si_pid set");
+        };
+        ensure(
+            got.pid.raw() == pid && got.uid == uid,
+            "si_pid or si_uid changed",
+        )?;
+        let sig = (1..=64).contains(&status);
+        let state_ok = match got.state {
+            ChildState::Exited(s) => code == g::CLD_EXITED as i32 && s == status,
+            ChildState::Killed(s) => code == g::CLD_KILLED as i32 && sig && s.raw() == status,
+            ChildState::Dumped(s) => code == g::CLD_DUMPED as i32 && sig && s.raw() == status,
+            ChildState::Trapped(s) => code == g::CLD_TRAPPED as i32 && s == status,
+            ChildState::Stopped(s) => code == g::CLD_STOPPED as i32 && sig && s.raw() == status,
+            ChildState::Continued => code == g::CLD_CONTINUED as i32,
+            ChildState::Unknown {
+                code: c,
+                status: st,
+            } => {
+                let needs_sig = [g::CLD_KILLED, g::CLD_DUMPED, g::CLD_STOPPED]
+                    .iter()
+                    .any(|&k| k as i32 == code);
+                let known = (1..=6).contains(&code);
+                c == code && st == status && (!known || (needs_sig && !sig))
+            }
+        };
+        ensure(state_ok, "si_code/si_status decoded to the wrong state")
+    };
+    one(&info)?;
+    for code in -1..=7i32 {
+        info[CODE..CODE + 4].copy_from_slice(&code.to_ne_bytes());
+        one(&info)?;
+    }
+    Ok(())
+}
+
+/// Environment entries (`env::split_entry`, `env::lookup`: what `getenv`, `environ` and the
+/// runtime's `vars` run) and the environment-block scan (`env::EnvScan`: what reads
+/// `/proc/self/environ`). The input: a name length and a chunk size (two bytes), the name,
+/// then the block. The block's entries (NUL-separated, the last maybe without its NUL) split
+/// into a name and value inside the entry, neither with a NUL, the name without `=`, the
+/// entry being exactly name, `=`, value; `lookup` of the name (and of every entry's own
+/// name) is the first entry that starts with `name=`, as a naive model finds it, and nothing
+/// for an empty name or one with `=`; the scan fed in chunks of that size finds the same
+/// value (its length and first bytes) as `lookup` over the entries.
+pub fn env(data: &[u8]) -> Outcome {
+    use sysrt::env::{EnvScan, SCAN_HEAD, lookup, split_entry};
+    let [name_len, chunk, rest @ ..] = data else {
+        return Ok(());
+    };
+    let (name, block) = rest.split_at(usize::from(*name_len % 24).min(rest.len()));
+    // The block's entries: each ends at a NUL, and a final one may lack it.
+    let entries = || {
+        let body = block.strip_suffix(&[0]).unwrap_or(block);
+        let mut parts = body.split(|&b| b == 0);
+        // An empty block has no entries (split would give one empty entry).
+        if block.is_empty() {
+            parts.next();
+        }
+        parts
+    };
+    for e in entries() {
+        let Some((k, v)) = split_entry(e) else {
+            ensure(!e.contains(&b'='), "an entry with `=` not split")?;
+            continue;
+        };
+        let (Some(ko), Some(vo)) = (offset_in(e, k), offset_in(e, v)) else {
+            return Err("a name or value outside its entry");
+        };
+        ensure(
+            ko == 0 && vo == k.len() + 1 && vo + v.len() == e.len(),
+            "not name=value",
+        )?;
+        ensure(
+            e[k.len()] == b'=' && !k.contains(&b'='),
+            "the name is not before the first `=`",
+        )?;
+        ensure(
+            !k.contains(&0) && !v.contains(&0),
+            "a NUL in a name or value",
+        )?;
+        ensure(offset_in(block, v).is_some(), "a value outside the block")?;
+    }
+    // The naive model of a lookup: the first entry that starts with `key=`.
+    let model = |key: &[u8]| -> Option<&[u8]> {
+        if key.is_empty() || key.contains(&b'=') {
+            return None;
+        }
+        entries().find_map(|e| {
+            (e.len() > key.len() && e.starts_with(key) && e[key.len()] == b'=')
+                .then(|| &e[key.len() + 1..])
+        })
+    };
+    let same = |a: Option<&[u8]>, b: Option<&[u8]>| match (a, b) {
+        (Some(a), Some(b)) => a.as_ptr() == b.as_ptr() && a.len() == b.len(),
+        (None, None) => true,
+        _ => false,
+    };
+    ensure(
+        same(lookup(entries(), name), model(name)),
+        "lookup is not the first match",
+    )?;
+    for e in entries() {
+        if let Some((k, _)) = split_entry(e) {
+            ensure(
+                same(lookup(entries(), k), model(k)),
+                "lookup of an entry's own name",
+            )?;
+        }
+    }
+    // The scan, in chunks of 1 to 64 bytes.
+    let mut scan = EnvScan::new(name);
+    let mut found = None;
+    for c in block.chunks(usize::from(*chunk % 64) + 1) {
+        found = scan.feed(c);
+        if found.is_some() {
+            break;
+        }
+    }
+    let found = found.or_else(|| scan.finish());
+    let want = if name.contains(&0) {
+        None
+    } else {
+        lookup(entries(), name)
+    };
+    match (found, want) {
+        (None, None) => Ok(()),
+        (Some(f), Some(w)) => ensure(
+            f.len() == w.len() && f.head() == &w[..w.len().min(SCAN_HEAD)],
+            "the scan found another value",
+        ),
+        (Some(_), None) => Err("the scan found a value lookup does not"),
+        (None, Some(_)) => Err("the scan missed the value lookup finds"),
+    }
 }
