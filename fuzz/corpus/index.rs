@@ -182,6 +182,30 @@ pub const CORPUS: &[(&str, Files)] = &[
         ],
     ),
     (
+        "env",
+        &[
+            ("seed-empty-entries-and-value", include_bytes!("env/seed-empty-entries-and-value")),
+            ("seed-empty-name-entry", include_bytes!("env/seed-empty-name-entry")),
+            ("seed-entry-without-equals", include_bytes!("env/seed-entry-without-equals")),
+            ("seed-first-duplicate-wins", include_bytes!("env/seed-first-duplicate-wins")),
+            ("seed-long-value", include_bytes!("env/seed-long-value")),
+            ("seed-name-with-equals", include_bytes!("env/seed-name-with-equals")),
+            ("seed-no-final-nul", include_bytes!("env/seed-no-final-nul")),
+            ("seed-nul-in-name", include_bytes!("env/seed-nul-in-name")),
+        ],
+    ),
+    (
+        "flags",
+        &[
+            ("seed-fcntl-and-msg-flags", include_bytes!("flags/seed-fcntl-and-msg-flags")),
+            ("seed-partial-word", include_bytes!("flags/seed-partial-word")),
+            ("seed-single-bits", include_bytes!("flags/seed-single-bits")),
+            ("seed-statx-mask-and-attributes", include_bytes!("flags/seed-statx-mask-and-attributes")),
+            ("seed-unknown-high-bits", include_bytes!("flags/seed-unknown-high-bits")),
+            ("seed-zero-and-all-ones", include_bytes!("flags/seed-zero-and-all-ones")),
+        ],
+    ),
+    (
         "initial_stack",
         &[
             ("06e6a45d18291463c94a573914500753989b8de7", include_bytes!("initial_stack/06e6a45d18291463c94a573914500753989b8de7")),
@@ -690,6 +714,7 @@ pub const CORPUS: &[(&str, Files)] = &[
             ("fe04f2ea0dca5900c74d8e83c1aa4bad664c4603", include_bytes!("vdso/fe04f2ea0dca5900c74d8e83c1aa4bad664c4603")),
             ("fef81a272816a1872a7072e7afa68f14c207f019", include_bytes!("vdso/fef81a272816a1872a7072e7afa68f14c207f019")),
             ("regression-sysv-nchain-loop-hang", include_bytes!("vdso/regression-sysv-nchain-loop-hang")),
+            ("regression-verdef-chain-past-max-verdefs", include_bytes!("vdso/regression-verdef-chain-past-max-verdefs")),
             ("seed-aarch64", include_bytes!("vdso/seed-aarch64")),
             ("seed-gnu-hash-huge-bloom", include_bytes!("vdso/seed-gnu-hash-huge-bloom")),
             ("seed-gnu-hash-huge-nbuckets", include_bytes!("vdso/seed-gnu-hash-huge-nbuckets")),
@@ -704,6 +729,24 @@ pub const CORPUS: &[(&str, Files)] = &[
             ("seed-x86_64-load-bias", include_bytes!("vdso/seed-x86_64-load-bias")),
             ("seed-x86_64-no-versions", include_bytes!("vdso/seed-x86_64-no-versions")),
             ("seed-x86_64-sysv-hash-only", include_bytes!("vdso/seed-x86_64-sysv-hash-only")),
+        ],
+    ),
+    (
+        "waitid",
+        &[
+            ("seed-all-ones", include_bytes!("waitid/seed-all-ones")),
+            ("seed-continued", include_bytes!("waitid/seed-continued")),
+            ("seed-dumped-sigsegv", include_bytes!("waitid/seed-dumped-sigsegv")),
+            ("seed-exited-3", include_bytes!("waitid/seed-exited-3")),
+            ("seed-killed-sigkill", include_bytes!("waitid/seed-killed-sigkill")),
+            ("seed-killed-signal-65", include_bytes!("waitid/seed-killed-signal-65")),
+            ("seed-signo-set-pid-zero", include_bytes!("waitid/seed-signo-set-pid-zero")),
+            ("seed-stopped-signal-zero", include_bytes!("waitid/seed-stopped-signal-zero")),
+            ("seed-stopped-sigstop", include_bytes!("waitid/seed-stopped-sigstop")),
+            ("seed-trapped-syscall-stop", include_bytes!("waitid/seed-trapped-syscall-stop")),
+            ("seed-truncated-head", include_bytes!("waitid/seed-truncated-head")),
+            ("seed-unknown-code-and-negative-pid", include_bytes!("waitid/seed-unknown-code-and-negative-pid")),
+            ("seed-wnohang-nothing", include_bytes!("waitid/seed-wnohang-nothing")),
         ],
     ),
     (

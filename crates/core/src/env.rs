@@ -653,7 +653,9 @@ mod pure_tests {
     /// The scan against `lookup` over the same block, split at every point.
     #[test]
     fn env_scan_finds_what_lookup_finds_across_chunk_boundaries() {
-        let cases: [(&[u8], &[u8], Option<(usize, &[u8])>); 10] = [
+        /// A block, a name, and what the scan should find: the value's length and head.
+        type Case<'a> = (&'a [u8], &'a [u8], Option<(usize, &'a [u8])>);
+        let cases: [Case; 10] = [
             (
                 b"A=1\0SYSRT_NO_VDSO=1\0B=2\0",
                 b"SYSRT_NO_VDSO",
