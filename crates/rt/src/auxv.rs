@@ -130,3 +130,30 @@ pub fn execfn() -> Option<&'static CStr> {
     // as long as the process.
     (p != 0).then(|| unsafe { CStr::from_ptr(p as *const c_char) })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk over a recorded vector: every pair before `AT_NULL`, in order, never the
+    /// words after it (here a pair that must not be seen), and nothing without a vector.
+    #[test]
+    fn entries_walk_the_recorded_vector_to_at_null() {
+        static VECTOR: [usize; 8] = [AT_PAGESZ, 4096, AT_HWCAP, 0xff, 0, 0, AT_UID, 7];
+        AUXV.store(VECTOR.as_ptr().cast_mut(), Ordering::Relaxed);
+        let mut got = [(0, 0); 3];
+        let mut n = 0;
+        for pair in entries() {
+            got[n] = pair;
+            n += 1;
+        }
+        assert_eq!(&got[..n], &[(AT_PAGESZ, 4096), (AT_HWCAP, 0xff)]);
+        assert_eq!(getauxval(AT_HWCAP), Some(0xff));
+        assert_eq!(getauxval(AT_UID), None, "a pair after AT_NULL is not read");
+        let mut it = entries();
+        assert_eq!(it.nth(2), None);
+        assert_eq!(it.next(), None, "fused after AT_NULL");
+        AUXV.store(core::ptr::null_mut(), Ordering::Relaxed);
+        assert_eq!(entries().next(), None);
+    }
+}
