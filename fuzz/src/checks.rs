@@ -454,9 +454,8 @@ pub fn initial_stack(data: &[u8]) -> Outcome {
 
 /// vDSO images: parsing with each supported arch's machine never panics; every lookup of
 /// every name sysrt resolves (and of one under a version that does not exist) is `None` or an
-/// offset inside the image; `mapped_extent` is
-/// `None` or the end of a segment the header names (checked to be computable, not bounded:
-/// the header may claim anything).
+/// offset inside the image; `mapped_extent` is `None` or the end of a segment the header
+/// names (checked to be computable, not bounded: the header may claim anything).
 pub fn vdso(data: &[u8]) -> Outcome {
     use linux_raw_sys::elf_uapi as e;
     const NAMES: &[(&str, &str)] = &[
