@@ -115,3 +115,88 @@ put("path", "absolute", b"\0/tmp/some/file")
 put("path", "interior-nul", b"\1a\0b")
 put("path", "dot-dot", b"\2a/../")
 put("path", "non-utf8", b"\3\xff\xfe/x")
+
+def siginfo(signo, code, pid, uid, status, fill=0):
+    b = bytearray([fill]) * 128
+    for at, v in ((0, signo), (8, code), (16, pid), (20, uid), (24, status)):
+        b[at:at + 4] = struct.pack("<I", v & 0xffffffff)
+    return bytes(b)
+SIGCHLD = 17
+put("waitid", "exited-3", siginfo(SIGCHLD, 1, 4321, 1000, 3))
+put("waitid", "killed-sigkill", siginfo(SIGCHLD, 2, 4321, 0, 9))
+put("waitid", "dumped-sigsegv", siginfo(SIGCHLD, 3, 4321, 0, 11))
+put("waitid", "trapped-syscall-stop", siginfo(SIGCHLD, 4, 4321, 0, 0x85))
+put("waitid", "stopped-sigstop", siginfo(SIGCHLD, 5, 4321, 0, 19))
+put("waitid", "continued", siginfo(SIGCHLD, 6, 4321, 0, 18))
+put("waitid", "wnohang-nothing", siginfo(0, 0, 0, 0, 0))
+put("waitid", "signo-set-pid-zero", siginfo(SIGCHLD, 1, 0, 0, 0))
+put("waitid", "killed-signal-65", siginfo(SIGCHLD, 2, 4321, 0, 65))
+put("waitid", "stopped-signal-zero", siginfo(SIGCHLD, 5, 4321, 0, 0))
+put("waitid", "unknown-code-and-negative-pid", siginfo(SIGCHLD, -6, -1, 0xffffffff, -2147483648))
+put("waitid", "all-ones", b"\xff" * 128)
+put("waitid", "truncated-head", siginfo(SIGCHLD, 1, 4321, 0, 3)[:18])
+
+def env(name, chunk, block):
+    return bytes([len(name), chunk]) + name + block
+put("env", "first-duplicate-wins", env(b"A", 3, b"B=2\0A=1\0A=dup\0"))
+put("env", "no-final-nul", env(b"PATH", 0, b"HOME=/root\0PATH=/bin:/usr/bin"))
+put("env", "entry-without-equals", env(b"NOEQ", 5, b"NOEQ\0NOEQX=1\0NOEQ=yes\0"))
+put("env", "empty-name-entry", env(b"", 1, b"=x\0A=\0\0\0"))
+put("env", "name-with-equals", env(b"A=B", 2, b"A=B=1\0"))
+put("env", "empty-entries-and-value", env(b"E", 7, b"\0\0E=\0E=late\0"))
+put("env", "long-value", env(b"SYSRT_NO_VDSO", 1, b"SYSRT_NO_VDSO=" + b"0" * 40 + b"\0"))
+put("env", "nul-in-name", env(b"A\0", 4, b"A\0=1\0A=2"))
+
+# The vDSO version walk's bound (crates/core/src/vdso/elf.rs, `version_is`): the x86_64
+# image with DT_VERDEFNUM set to 2^64 - 1 and DT_VERDEF moved to a chain appended at the end:
+# 64 definitions that match nothing, then the one that names the calls' version. The walk
+# stops after MAX_VERDEFS (64), so the calls are not found; before the clamp a corrupted
+# count let every candidate symbol walk as far as the links went.
+def vdso_long_verdef_chain():
+    path = os.path.join(root, "vdso", "seed-x86_64-both-hashes")
+    img = bytearray(open(path, "rb").read())
+    phoff, = struct.unpack_from("<Q", img, 32)
+    phentsize, phnum = struct.unpack_from("<HH", img, 54)
+    load = dyn = None
+    for i in range(phnum):
+        p_type, _, p_offset, p_vaddr = struct.unpack_from("<IIQQ", img, phoff + i * phentsize)
+        if p_type == 1 and load is None:
+            load = (p_offset, p_vaddr)
+        if p_type == 2:
+            dyn = p_offset
+    off = lambda vaddr: vaddr - load[1] + load[0]
+    va = lambda o: o - load[0] + load[1]
+    DT_VERDEF, DT_VERDEFNUM = 0x6ffffffc, 0x6ffffffd
+    d, where = dyn, {}
+    while True:
+        tag, val = struct.unpack_from("<qQ", img, d)
+        if tag == 0:
+            break
+        where[tag] = (d, val)
+        d += 16
+    vd = off(where[DT_VERDEF][1])
+    second = vd + struct.unpack_from("<I", img, vd + 16)[0]
+    version_name, = struct.unpack_from("<I", img, second + struct.unpack_from("<I", img, second + 12)[0])
+    while len(img) % 8:
+        img.append(0)
+    chain = len(img)
+    for i in range(65):
+        last = i == 64
+        # vd_version, vd_flags, vd_ndx, vd_cnt, vd_hash, vd_aux, vd_next
+        img += struct.pack("<HHHHIII", 1, 0, 2 if last else 3, 1, 0, 20 if last else 0, 0 if last else 20)
+    img += struct.pack("<II", version_name, 0)
+    struct.pack_into("<Q", img, where[DT_VERDEF][0] + 8, va(chain))
+    struct.pack_into("<Q", img, where[DT_VERDEFNUM][0] + 8, 2**64 - 1)
+    with open(os.path.join(root, "vdso", "regression-verdef-chain-past-max-verdefs"), "wb") as f:
+        f.write(bytes(img))
+vdso_long_verdef_chain()
+
+def qwords(*w):
+    return b"".join(struct.pack("<Q", x & 0xffffffffffffffff) for x in w)
+MSG_CMSG_CLOEXEC, MSG_TRUNC, MSG_CTRUNC, FD_CLOEXEC = 0x40000000, 0x20, 0x8, 1
+put("flags", "zero-and-all-ones", qwords(0, 2**64 - 1))
+put("flags", "single-bits", qwords(*[1 << i for i in range(64)]))
+put("flags", "fcntl-and-msg-flags", qwords(FD_CLOEXEC | (0o102 << 32), MSG_CMSG_CLOEXEC | MSG_TRUNC | MSG_CTRUNC))
+put("flags", "statx-mask-and-attributes", qwords(0x00000fff | (0x80000000 << 32), 0x0000000000300000 | (1 << 63)))
+put("flags", "unknown-high-bits", qwords(0xdead0000beef0000, 0x8000000080000000))
+put("flags", "partial-word", b"\x01\x80\x00")

@@ -231,7 +231,7 @@ coverage_map! {
     "Ustat" => reason("deprecated: ustat(2) is obsolete, amd64-only in Go and absent from the generic syscall table; statfs/fstatfs do its job"),
 
     // helpers
-    "ParseDirent" => covered(sysrt::fs::RawDir; fs_dir: "r17_every_name_exactly_once", fs_dir: "getdents64_16_byte_buffer_einval_r16"),
+    "ParseDirent" => covered(sysrt::fs::parse_dirent; fs_dir: "r17_every_name_exactly_once", fs_dir: "getdents64_16_byte_buffer_einval_r16"),
     "BytePtrFromString" => covered(sysrt::path::Arg; basic_fs: "open_interior_nul_einval", basic_fs: "path_of_path_max_bytes_enametoolong"),
     "ByteSliceFromString" => covered(sysrt::path::Arg; basic_fs: "unlink_interior_nul_einval"),
     "SlicePtrFromStrings" => covered(sysrt::process::CStrArray; spawn_exec: "cstr_array_argv_envp_raw_execve", spawn_exec: "cstr_array_interior_nul_einval"),

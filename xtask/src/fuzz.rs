@@ -322,10 +322,20 @@ fn cmin(target: &str) -> Result<Row> {
     if !status.success() {
         return Err(format!("`cargo fuzz cmin {target}` failed ({status})").into());
     }
+    let mut named = std::collections::HashSet::new();
     for e in std::fs::read_dir(&keep)?.filter_map(|e| e.ok()) {
         std::fs::copy(e.path(), corpus.join(e.file_name()))?;
+        named.insert(std::fs::read(e.path())?);
     }
     let _ = std::fs::remove_dir_all(&keep);
+    // cmin keeps what it kept under hash names: drop those copies of the named files.
+    for e in std::fs::read_dir(&corpus)?.filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_named = name.starts_with("seed-") || name.starts_with("regression-");
+        if !is_named && named.contains(&std::fs::read(e.path())?) {
+            std::fs::remove_file(e.path())?;
+        }
+    }
     Ok(Row {
         target: target.into(),
         corpus: count_files(&corpus),

@@ -213,11 +213,17 @@ impl Iterator for Entries {
     }
 }
 
-/// Pair `i` of a vector whose words `word` reads: `None` at the `AT_NULL` key or where
-/// `word` has no more (a vector cut short). The value is read only after a key that is not
-/// `AT_NULL`. The one walk under [`entries`] and [`parse`].
+/// `pair_at(word, i)` — pair `i` of a vector whose words `word` reads: `None` at the
+/// `AT_NULL` key or where `word` has no more (a vector cut short). The value is read only
+/// after a key that is not `AT_NULL`, so a walk that stops at the first `None` never asks for
+/// a word past the closing key. The one walk under [`entries`], [`parse`] and the runtime's
+/// `sysrt_rt::auxv::entries` (pure: `word` is the only access to memory, and the `auxv` fuzz
+/// target drives it through [`parse`]).
+///
+/// # References
+/// `man 3 getauxval`.
 #[inline]
-fn pair_at(word: impl Fn(usize) -> Option<usize>, i: usize) -> Option<(usize, usize)> {
+pub fn pair_at(word: impl Fn(usize) -> Option<usize>, i: usize) -> Option<(usize, usize)> {
     let at = i.checked_mul(2)?;
     let key = word(at).filter(|&k| k != NULL)?;
     Some((key, word(at.checked_add(1)?)?))

@@ -141,10 +141,164 @@ fn std_snapshot() -> *const *const u8 {
     }
 }
 
+/// `split_entry(entry)` — an environment entry's name and value: the bytes before its first
+/// `=` and the bytes after it, or `None` for an entry without `=` (not a variable). The name
+/// may be empty (`"=x"`); no name holds `=`. Pure: the one split [`getenv`], [`environ`] and
+/// the runtime's `sysrt_rt::env::vars` use (the `env` fuzz target checks it).
+///
+/// ```
+/// assert_eq!(sysrt::env::split_entry(b"A=b=c"), Some((&b"A"[..], &b"b=c"[..])));
+/// assert_eq!(sysrt::env::split_entry(b"NOEQ"), None);
+/// ```
+///
+/// # References
+/// `man 7 environ`.
+#[inline]
+pub fn split_entry(entry: &[u8]) -> Option<(&[u8], &[u8])> {
+    let eq = entry.iter().position(|&b| b == b'=')?;
+    // `get`: no panic path for a program that links no formatting code (sysrt-init).
+    Some((entry.get(..eq)?, entry.get(eq + 1..)?))
+}
+
 /// The name part of an entry: the bytes before the first `=`, or `None` without one.
 #[inline]
 fn key_of(entry: &[u8]) -> Option<&[u8]> {
-    entry.iter().position(|&b| b == b'=').map(|eq| &entry[..eq])
+    split_entry(entry).map(|(k, _)| k)
+}
+
+/// `lookup(entries, key)` — the value of the first of `entries` named `key`, or `None`. An
+/// empty key, or one containing `=`, never matches; entries without `=` are skipped. This is
+/// Go's rule too (`syscall.Getenv` keeps the first of duplicated names). Pure: the lookup
+/// [`getenv`] runs over the initial environment.
+///
+/// ```
+/// let env: [&[u8]; 4] = [b"NOEQ", b"A=1", b"B=", b"A=2"];
+/// assert_eq!(sysrt::env::lookup(env, b"A"), Some(&b"1"[..]));
+/// assert_eq!(sysrt::env::lookup(env, b"B"), Some(&b""[..]));
+/// assert_eq!(sysrt::env::lookup(env, b"NOEQ"), None);
+/// ```
+///
+/// # References
+/// `man 3 getenv`. Go: `syscall.Getenv`.
+pub fn lookup<'a>(entries: impl IntoIterator<Item = &'a [u8]>, key: &[u8]) -> Option<&'a [u8]> {
+    if key.is_empty() || key.contains(&b'=') {
+        return None;
+    }
+    entries
+        .into_iter()
+        .find_map(|e| split_entry(e).and_then(|(k, v)| (k == key).then_some(v)))
+}
+
+/// How many bytes of a value [`EnvScan`] keeps.
+pub const SCAN_HEAD: usize = 8;
+
+/// The value [`EnvScan`] found: its length and its first [`SCAN_HEAD`] bytes.
+#[derive(Copy, Clone, Eq, PartialEq, Debug)]
+pub struct ScannedValue {
+    len: usize,
+    head: [u8; SCAN_HEAD],
+}
+
+impl ScannedValue {
+    /// The value's length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the value is empty (`NAME=`).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The value's first bytes: all of it when it is at most [`SCAN_HEAD`] bytes long.
+    pub fn head(&self) -> &[u8] {
+        &self.head[..self.len.min(SCAN_HEAD)]
+    }
+}
+
+/// `EnvScan::new(name)` — finds the first entry named `name` in an environment block
+/// (`/proc/PID/environ`: entries each ended by a NUL, the last possibly cut off) fed in
+/// chunks of any size, keeping no more than the value's length and first bytes. It gives
+/// what [`lookup`] gives over the block's entries: the first entry named `name` wins, entries
+/// without `=` are skipped, an empty name or one holding `=` or NUL never matches, and an
+/// entry cut off by the end of the block ([`finish`](Self::finish)) counts as ended. Pure:
+/// what the vDSO module reads `SYSRT_NO_VDSO` from `/proc/self/environ` with, in a program
+/// the runtime did not start (the `env` fuzz target checks it against [`lookup`]).
+///
+/// # References
+/// `man 5 proc_pid_environ`.
+#[derive(Clone, Debug)]
+pub struct EnvScan<'n> {
+    name: &'n [u8],
+    state: ScanState,
+}
+
+#[derive(Copy, Clone, Debug)]
+enum ScanState {
+    /// `n` bytes of the current entry matched `name`.
+    Matching(usize),
+    /// The current entry is not ours: skip to its NUL.
+    Skipping,
+    /// In our entry's value, so far.
+    Value(ScannedValue),
+    /// Found (or a name that never matches): nothing more to do.
+    Done,
+}
+
+impl<'n> EnvScan<'n> {
+    /// A scan for the first entry named `name`.
+    pub fn new(name: &'n [u8]) -> EnvScan<'n> {
+        let valid = !name.is_empty() && !name.iter().any(|&b| b == b'=' || b == 0);
+        EnvScan {
+            name,
+            state: if valid {
+                ScanState::Matching(0)
+            } else {
+                ScanState::Done
+            },
+        }
+    }
+
+    /// Feeds the block's next bytes; `Some(value)` once the first entry named `name` has
+    /// ended (after that, the scan is over and gives `None`).
+    pub fn feed(&mut self, chunk: &[u8]) -> Option<ScannedValue> {
+        for &b in chunk {
+            self.state = match self.state {
+                ScanState::Done => return None,
+                ScanState::Matching(n) if n == self.name.len() && b == b'=' => {
+                    ScanState::Value(ScannedValue {
+                        len: 0,
+                        head: [0; SCAN_HEAD],
+                    })
+                }
+                ScanState::Matching(n) if self.name.get(n) == Some(&b) => {
+                    ScanState::Matching(n + 1)
+                }
+                ScanState::Matching(_) | ScanState::Skipping if b == 0 => ScanState::Matching(0),
+                ScanState::Matching(_) | ScanState::Skipping => ScanState::Skipping,
+                ScanState::Value(v) if b == 0 => {
+                    self.state = ScanState::Done;
+                    return Some(v);
+                }
+                ScanState::Value(mut v) => {
+                    if let Some(slot) = v.head.get_mut(v.len) {
+                        *slot = b;
+                    }
+                    v.len = v.len.saturating_add(1);
+                    ScanState::Value(v)
+                }
+            };
+        }
+        None
+    }
+
+    /// The end of the block: `Some(value)` if it cut off the entry named `name`.
+    pub fn finish(&mut self) -> Option<ScannedValue> {
+        match self.state {
+            ScanState::Value(..) => self.feed(&[0]),
+            _ => None,
+        }
+    }
 }
 
 /// One published change.
@@ -273,10 +427,7 @@ pub fn getenv(key: impl AsRef<[u8]>) -> Option<&'static [u8]> {
     if !view.initial_live {
         return None;
     }
-    initial_entries().find_map(|e| {
-        let bytes = e.to_bytes();
-        (key_of(bytes)? == key).then(|| bytes.get(key.len() + 1..))?
-    })
+    lookup(initial_entries().map(CStr::to_bytes), key)
 }
 
 /// Go's rules for a variable name: not empty, no `=`, no NUL.
@@ -479,6 +630,68 @@ pub(crate) fn envp_for_exec<'a>(
     }
     slots[n].write(core::ptr::null());
     Ok(slots.as_ptr().cast())
+}
+
+#[cfg(test)]
+mod pure_tests {
+    extern crate std;
+    use super::*;
+
+    #[test]
+    fn split_and_lookup_follow_the_first_equals_sign_and_the_first_entry() {
+        assert_eq!(split_entry(b"A=1"), Some((&b"A"[..], &b"1"[..])));
+        assert_eq!(split_entry(b"=x"), Some((&b""[..], &b"x"[..])));
+        assert_eq!(split_entry(b"A=="), Some((&b"A"[..], &b"="[..])));
+        assert_eq!(split_entry(b""), None);
+        assert_eq!(split_entry(b"NOEQ"), None);
+        let env: [&[u8]; 6] = [b"NOEQ", b"=empty-name", b"A=1", b"AB=2", b"A=dup", b"E="];
+        assert_eq!(lookup(env, b"A"), Some(&b"1"[..]));
+        assert_eq!(lookup(env, b"AB"), Some(&b"2"[..]));
+        assert_eq!(lookup(env, b"E"), Some(&b""[..]));
+        assert_eq!(lookup(env, b"NOEQ"), None);
+        assert_eq!(lookup(env, b""), None);
+        assert_eq!(lookup(env, b"A=1"), None);
+        assert_eq!(lookup(env, b"Z"), None);
+    }
+
+    /// The scan against `lookup` over the same block, split at every point.
+    #[test]
+    fn env_scan_finds_what_lookup_finds_across_chunk_boundaries() {
+        /// A block, a name, and what the scan should find: the value's length and head.
+        type Case<'a> = (&'a [u8], &'a [u8], Option<(usize, &'a [u8])>);
+        let cases: [Case; 10] = [
+            (
+                b"A=1\0SYSRT_NO_VDSO=1\0B=2\0",
+                b"SYSRT_NO_VDSO",
+                Some((1, b"1")),
+            ),
+            (b"N=0\0", b"N", Some((1, b"0"))),
+            (b"N=\0", b"N", Some((0, b""))),
+            (b"N=0123456789\0", b"N", Some((10, b"01234567"))),
+            (b"XN=1\0NX=1\0N\0", b"N", None),
+            (b"N=0\0N=1\0", b"N", Some((1, b"0"))),
+            (b"N\0N=1", b"N", Some((1, b"1"))),
+            (b"N=1", b"", None),
+            (b"A=B=1\0", b"A=B", None),
+            (b"", b"N", None),
+        ];
+        for (block, name, want) in cases {
+            for split in 0..=block.len() {
+                let mut s = EnvScan::new(name);
+                let got = s
+                    .feed(&block[..split])
+                    .or_else(|| s.feed(&block[split..]))
+                    .or_else(|| s.finish());
+                let got = got.as_ref().map(|v| (v.len(), v.head()));
+                assert_eq!(
+                    got,
+                    want,
+                    "{:?} split at {split}",
+                    std::str::from_utf8(block)
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]

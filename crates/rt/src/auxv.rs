@@ -45,7 +45,6 @@ pub const AT_SECURE: usize = a::AT_SECURE as usize;
 pub const AT_CLKTCK: usize = a::AT_CLKTCK as usize;
 /// `AT_MINSIGSTKSZ`: the minimal signal stack size the kernel needs (where reported).
 pub const AT_MINSIGSTKSZ: usize = a::AT_MINSIGSTKSZ as usize;
-const AT_NULL: usize = a::AT_NULL as usize;
 
 /// An iterator over the auxiliary vector's `(key, value)` pairs, without the closing
 /// `AT_NULL`.
@@ -68,18 +67,24 @@ impl Iterator for Entries {
         if self.p.is_null() {
             return None;
         }
-        // SAFETY: `p` walks the auxv pairs the kernel placed on the initial stack, which end
-        // with an `AT_NULL` key; we stop there and never read past it.
-        unsafe {
-            let key = *self.p;
-            if key == AT_NULL {
-                self.p = core::ptr::null();
-                return None;
-            }
-            let value = *self.p.add(1);
-            self.p = self.p.add(2);
-            Some((key, value))
-        }
+        let p = self.p;
+        // The walk sysrt's `auxv::parse` runs (and the `auxv` fuzz target checks): it reads
+        // word 1 (the value) only after word 0 (the key) was not `AT_NULL`.
+        let pair = sysrt::auxv::pair_at(
+            // `p` walks the auxv pairs the kernel placed on the initial stack, which end with
+            // an `AT_NULL` key: `pair_at` asks for word 0 of this pair, and for word 1 only
+            // when word 0 was not that key.
+            // SAFETY: so word `j` (0 or 1) never lies past the vector.
+            |j| Some(unsafe { *p.add(j) }),
+            0,
+        );
+        self.p = match pair {
+            // SAFETY: this pair was not the closing `AT_NULL`, so the next pair is still
+            // inside the vector.
+            Some(_) => unsafe { p.add(2) },
+            None => core::ptr::null(),
+        };
+        pair
     }
 }
 
@@ -124,4 +129,31 @@ pub fn execfn() -> Option<&'static CStr> {
     // SAFETY: `AT_EXECFN` points at a NUL-terminated string on the initial stack, which lives
     // as long as the process.
     (p != 0).then(|| unsafe { CStr::from_ptr(p as *const c_char) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk over a recorded vector: every pair before `AT_NULL`, in order, never the
+    /// words after it (here a pair that must not be seen), and nothing without a vector.
+    #[test]
+    fn entries_walk_the_recorded_vector_to_at_null() {
+        static VECTOR: [usize; 8] = [AT_PAGESZ, 4096, AT_HWCAP, 0xff, 0, 0, AT_UID, 7];
+        AUXV.store(VECTOR.as_ptr().cast_mut(), Ordering::Relaxed);
+        let mut got = [(0, 0); 3];
+        let mut n = 0;
+        for pair in entries() {
+            got[n] = pair;
+            n += 1;
+        }
+        assert_eq!(&got[..n], &[(AT_PAGESZ, 4096), (AT_HWCAP, 0xff)]);
+        assert_eq!(getauxval(AT_HWCAP), Some(0xff));
+        assert_eq!(getauxval(AT_UID), None, "a pair after AT_NULL is not read");
+        let mut it = entries();
+        assert_eq!(it.nth(2), None);
+        assert_eq!(it.next(), None, "fused after AT_NULL");
+        AUXV.store(core::ptr::null_mut(), Ordering::Relaxed);
+        assert_eq!(entries().next(), None);
+    }
 }

@@ -31,13 +31,9 @@ impl Iterator for Vars {
     type Item = (&'static [u8], &'static [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
-        for entry in self.inner.by_ref() {
-            let bytes: &'static [u8] = CStr::to_bytes(entry);
-            if let Some(eq) = bytes.iter().position(|&b| b == b'=') {
-                return Some((&bytes[..eq], &bytes[eq + 1..]));
-            }
-        }
-        None
+        self.inner
+            .by_ref()
+            .find_map(|entry| sysrt::env::split_entry(CStr::to_bytes(entry)))
     }
 }
 

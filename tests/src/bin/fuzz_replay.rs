@@ -1,7 +1,8 @@
 //! Replays every committed fuzz corpus file (`fuzz/corpus/<target>/`, issue 12) through the
 //! same checks the libFuzzer targets assert (`fuzz/src/checks.rs`): the parsers of
 //! kernel-provided bytes (dirents, inotify events, xattr lists, sockaddrs, cmsgs, netlink,
-//! signalfd records, auxv, the initial stack, vDSO images, path conversion) compiled for this
+//! signalfd records, auxv, the initial stack, vDSO images, path conversion, waitid's siginfo,
+//! environment entries and blocks, the flag words the kernel returns) compiled for this
 //! arch and run here — natively, under QEMU, and on the kernel guests.
 //!
 //! One case per target (how many files passed, or the first file that broke an invariant

@@ -293,7 +293,7 @@ pub fn recvmsg<'c>(
     Ok(RecvMsg {
         bytes: n,
         // The kernel echoes MSG_CMSG_CLOEXEC, an input flag sysrt added, in `msg_flags`.
-        flags: RecvFlags::from_bits_retain(msg.msg_flags) - RecvFlags::CMSG_CLOEXEC,
+        flags: RecvFlags::from_msg_flags(msg.msg_flags),
         addr: addr.decode_lossless(),
         // SAFETY: `control[..clen]` is what this `recvmsg` just filled (with MSG_CMSG_CLOEXEC),
         // so the descriptors in its SCM_RIGHTS messages are new ones nothing else owns.
@@ -403,7 +403,7 @@ impl<'a> RecvMmsg<'a> {
     /// After [`recvmmsg`]: the flags the kernel reported for this message.
     pub fn flags(&self) -> RecvFlags {
         // Without the echo of MSG_CMSG_CLOEXEC, which sysrt added.
-        RecvFlags::from_bits_retain(self.raw.msg_hdr.msg_flags) - RecvFlags::CMSG_CLOEXEC
+        RecvFlags::from_msg_flags(self.raw.msg_hdr.msg_flags)
     }
 
     /// After [`recvmmsg`]: the sender's address, if an address buffer was given and the

@@ -324,6 +324,20 @@ bitflags! {
     }
 }
 
+impl RecvFlags {
+    /// `RecvFlags::from_msg_flags(raw)` — the flags the kernel reported in a `msghdr`'s
+    /// `msg_flags`, as [`recvmsg`](super::recvmsg) and [`recvmmsg`](super::recvmmsg) return
+    /// them: every bit kept (unknown ones too), except `MSG_CMSG_CLOEXEC`, an input flag sysrt
+    /// adds that the kernel echoes back. Pure (the `flags` fuzz target checks it).
+    ///
+    /// # References
+    /// `man 2 recvmsg`.
+    #[inline]
+    pub const fn from_msg_flags(raw: u32) -> RecvFlags {
+        RecvFlags::from_bits_retain(raw & !n::MSG_CMSG_CLOEXEC)
+    }
+}
+
 /// The credentials of a process: `struct ucred`, as `SO_PEERCRED` reports them and
 /// `SCM_CREDENTIALS` carries them.
 ///

@@ -1,7 +1,7 @@
 //! Waiting for children: `wait4` with its [`WaitStatus`], and `waitid` with its typed
 //! [`WaitidStatus`] view of the kernel's `siginfo`.
 
-use core::mem::MaybeUninit;
+use core::mem::{MaybeUninit, size_of};
 
 use bitflags::bitflags;
 use linux_raw_sys::general as g;
@@ -339,6 +339,59 @@ pub fn waitid_rusage(
     Ok(waitid_impl(id, options, Some(&mut ru))?.map(|st| (st, ru)))
 }
 
+/// The size of the kernel's `siginfo_t` (`SI_MAX_SIZE`, 128 bytes on every arch): what
+/// `waitid` fills in and [`WaitidStatus::parse`] reads.
+pub const SIGINFO_SIZE: usize = size_of::<g::siginfo>();
+
+/// Where the `SIGCHLD` fields of a `siginfo_t` lie: the head (`si_signo`, `si_errno`,
+/// `si_code`) starts the struct, then the union `_sifields` with `_sigchld`'s `_pid`, `_uid`,
+/// `_status` (linux-raw-sys's layout).
+mod chld_at {
+    use core::mem::offset_of;
+
+    use linux_raw_sys::general as g;
+
+    const FIELDS: usize = offset_of!(g::siginfo__bindgen_ty_1__bindgen_ty_1, _sifields);
+    pub const SIGNO: usize = offset_of!(g::siginfo__bindgen_ty_1__bindgen_ty_1, si_signo);
+    pub const CODE: usize = offset_of!(g::siginfo__bindgen_ty_1__bindgen_ty_1, si_code);
+    pub const PID: usize = FIELDS + offset_of!(g::__sifields__bindgen_ty_4, _pid);
+    pub const UID: usize = FIELDS + offset_of!(g::__sifields__bindgen_ty_4, _uid);
+    pub const STATUS: usize = FIELDS + offset_of!(g::__sifields__bindgen_ty_4, _status);
+}
+
+impl WaitidStatus {
+    /// `WaitidStatus::parse(info)` — decodes the `siginfo_t` that `waitid` filled in: `None`
+    /// when `si_signo` or `si_pid` is 0 (with `WNOHANG` and no child to report, the kernel
+    /// succeeds and leaves them 0, `man 2 waitid`), else `si_pid` and `si_uid` as they are
+    /// and [`ChildState::from_raw`] of `si_code` and `si_status`.
+    ///
+    /// The one decoder [`waitid`] runs; pure and total over any bytes (the `waitid` fuzz
+    /// target checks it against the fields at the kernel's offsets).
+    ///
+    /// # References
+    /// `man 2 waitid`, `man 2 sigaction` (the `SIGCHLD` fields of `siginfo_t`).
+    pub fn parse(info: &[u8; SIGINFO_SIZE]) -> Option<WaitidStatus> {
+        let int = |at: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&info[at..at + 4]);
+            i32::from_ne_bytes(w)
+        };
+        let (signo, pid) = (int(chld_at::SIGNO), int(chld_at::PID));
+        if signo == 0 || pid == 0 {
+            return None;
+        }
+        Some(WaitidStatus {
+            pid: Pid::from_raw(pid),
+            uid: int(chld_at::UID) as u32,
+            state: ChildState::from_raw(int(chld_at::CODE), int(chld_at::STATUS)),
+        })
+    }
+}
+
+/// A `siginfo_t`'s bytes, aligned as the struct (its union holds pointers).
+#[repr(C, align(8))]
+struct SiginfoBuf([u8; SIGINFO_SIZE]);
+
 #[inline(always)]
 fn waitid_impl(
     id: WaitId<'_>,
@@ -346,52 +399,36 @@ fn waitid_impl(
     ru_out: Option<&mut Rusage>,
 ) -> Result<Option<WaitidStatus>> {
     let (idtype, id) = id.encode();
-    // Zeroed, not uninitialised: the kernel fills only the SIGCHLD fields (and qemu-user
-    // converts whatever is there), so the rest must already hold a value.
-    // SAFETY: `siginfo` and `rusage` are plain integers and unions of them; all-zero is valid.
-    let (mut info, mut ru) = unsafe {
-        (
-            core::mem::zeroed::<g::siginfo>(),
-            core::mem::zeroed::<g::rusage>(),
-        )
-    };
+    // Zeroed: the kernel fills only the SIGCHLD fields (and qemu-user converts whatever is
+    // there), so the rest must already hold a value.
+    let mut info = SiginfoBuf([0; SIGINFO_SIZE]);
+    // SAFETY: `rusage` is plain integers; all-zero is valid.
+    let mut ru = unsafe { core::mem::zeroed::<g::rusage>() };
     let ru_ptr = if ru_out.is_some() {
         &raw mut ru as usize
     } else {
         0
     };
-    // SAFETY: `info` is a live, full-size `siginfo` (128 bytes) and `ru`, when passed, a live
-    // `struct rusage` for this arch; the kernel writes at most one of each.
+    // SAFETY: `info` is a live, full-size, aligned `siginfo` (128 bytes) and `ru`, when
+    // passed, a live `struct rusage` for this arch; the kernel writes at most one of each.
     let ret = unsafe {
         arch::syscall5(
             Sysno::waitid,
             idtype,
             id,
-            &raw mut info as usize,
+            info.0.as_mut_ptr() as usize,
             arg::uint(options.bits()),
             ru_ptr,
         )
     };
     Errno::decode(ret)?;
-    // SAFETY: every field read is a plain integer of a zero-initialised union; whichever
-    // variant the kernel wrote, the bytes are initialised.
-    let (signo, code, chld) = unsafe {
-        let head = info.__bindgen_anon_1.__bindgen_anon_1;
-        (head.si_signo, head.si_code, head._sifields._sigchld)
-    };
-    // With WNOHANG and nothing to report the kernel succeeds with si_signo and si_pid 0
-    // (`man 2 waitid`); otherwise si_signo is SIGCHLD.
-    if signo == 0 || chld._pid == 0 {
+    let Some(status) = WaitidStatus::parse(&info.0) else {
         return Ok(None);
-    }
+    };
     if let Some(out) = ru_out {
         *out = Rusage::from_kernel(&ru);
     }
-    Ok(Some(WaitidStatus {
-        pid: Pid::from_raw(chld._pid),
-        uid: chld._uid,
-        state: ChildState::from_raw(code, chld._status),
-    }))
+    Ok(Some(status))
 }
 
 #[cfg(test)]
@@ -470,5 +507,67 @@ mod tests {
             16
         );
         assert_eq!(offset_of!(g::__sifields__bindgen_ty_4, _status), 8);
+        assert_eq!(SIGINFO_SIZE, 128);
+        assert_eq!(
+            (
+                chld_at::SIGNO,
+                chld_at::CODE,
+                chld_at::PID,
+                chld_at::UID,
+                chld_at::STATUS
+            ),
+            (0, 8, 16, 20, 24)
+        );
+    }
+
+    /// A siginfo with the SIGCHLD fields at the kernel's offsets (written by hand here, not
+    /// through the constants the parser uses).
+    fn siginfo(signo: i32, code: i32, pid: i32, uid: u32, status: i32) -> [u8; SIGINFO_SIZE] {
+        let mut b = [0xa5u8; SIGINFO_SIZE];
+        for (at, v) in [
+            (0, signo.to_ne_bytes()),
+            (8, code.to_ne_bytes()),
+            (16, pid.to_ne_bytes()),
+            (20, uid.to_ne_bytes()),
+            (24, status.to_ne_bytes()),
+        ] {
+            b[at..at + 4].copy_from_slice(&v);
+        }
+        b
+    }
+
+    #[test]
+    fn waitid_siginfo_parses_each_code_and_keeps_the_fields() {
+        let chld = g::SIGCHLD as i32;
+        let p = |code, status| WaitidStatus::parse(&siginfo(chld, code, 4321, 1000, status));
+        let want = |state| {
+            Some(WaitidStatus {
+                pid: Pid::from_raw(4321),
+                uid: 1000,
+                state,
+            })
+        };
+        assert_eq!(p(1, 3), want(ChildState::Exited(3)));
+        assert_eq!(p(2, 9), want(ChildState::Killed(Signal::KILL)));
+        assert_eq!(p(3, 11), want(ChildState::Dumped(Signal::SEGV)));
+        assert_eq!(p(4, 0x585), want(ChildState::Trapped(0x585)));
+        assert_eq!(p(5, 19), want(ChildState::Stopped(Signal::STOP)));
+        assert_eq!(p(6, 18), want(ChildState::Continued));
+        assert_eq!(p(7, 1), want(ChildState::Unknown { code: 7, status: 1 }));
+        assert_eq!(p(2, 0), want(ChildState::Unknown { code: 2, status: 0 }));
+        // Nothing to report (WNOHANG): si_signo or si_pid 0.
+        assert_eq!(WaitidStatus::parse(&siginfo(0, 1, 4321, 0, 0)), None);
+        assert_eq!(WaitidStatus::parse(&siginfo(chld, 1, 0, 0, 0)), None);
+        assert_eq!(WaitidStatus::parse(&[0; SIGINFO_SIZE]), None);
+        // Extreme values are kept as they are.
+        let s = WaitidStatus::parse(&siginfo(-1, i32::MIN, -7, u32::MAX, i32::MAX)).unwrap();
+        assert_eq!((s.pid.raw(), s.uid), (-7, u32::MAX));
+        assert_eq!(
+            s.state,
+            ChildState::Unknown {
+                code: i32::MIN,
+                status: i32::MAX
+            }
+        );
     }
 }

@@ -359,7 +359,12 @@ impl<'a> Image<'a> {
         };
         let ndx = ndx & VERSYM_INDEX_MASK;
         let mut def = verdef;
-        for _ in 0..self.verdefnum {
+        // Both counts come from the image: `DT_VERDEFNUM` (clamped to `MAX_VERDEFS` at parse
+        // time) and the `vd_next` links, which only move forward. The walk also stops after
+        // as many definitions as the image holds from `verdef` on, so that no corrupted count
+        // or chain of short links makes a lookup (which may check many symbols) walk further.
+        let fits = b.len().saturating_sub(verdef) / size_of::<e::Elf64_Verdef>();
+        for _ in 0..self.verdefnum.min(fits) {
             let field = |o: usize| def.checked_add(o).and_then(|p| u16_at(b, p));
             let word = |o: usize| def.checked_add(o).and_then(|p| u32_at(b, p));
             let (Some(flags), Some(vd_ndx), Some(aux), Some(next)) = (
@@ -618,6 +623,101 @@ mod tests {
             image.lookup(s.names[0], s.version),
             Some(synth::code_offset(0))
         );
+    }
+
+    /// An image holding a chain of `fillers` version definitions that do not match, then the
+    /// definition (index 2, named "V") that symbol 1's version index names; `verdefnum` as
+    /// `DT_VERDEFNUM` gave it after the parse-time clamp.
+    fn verdef_chain(fillers: usize, verdefnum: usize) -> (Vec<u8>, usize) {
+        const VD: usize = size_of::<e::Elf64_Verdef>();
+        let (versym, strtab, verdef) = (0, 8, 16);
+        let mut b = std::vec![0u8; verdef + (fillers + 1) * VD + size_of::<e::Elf64_Verdaux>()];
+        b[versym + 2..versym + 4].copy_from_slice(&2u16.to_le_bytes());
+        b[strtab..strtab + 3].copy_from_slice(b"\0V\0");
+        let put = |b: &mut Vec<u8>, at: usize, v: &[u8]| b[at..at + v.len()].copy_from_slice(v);
+        for i in 0..=fillers {
+            let d = verdef + i * VD;
+            let last = i == fillers;
+            let ndx: u16 = if last { 2 } else { 3 };
+            put(
+                &mut b,
+                d + offset_of!(e::Elf64_Verdef, vd_ndx),
+                &ndx.to_le_bytes(),
+            );
+            let aux = if last { VD as u32 } else { 0 };
+            put(
+                &mut b,
+                d + offset_of!(e::Elf64_Verdef, vd_aux),
+                &aux.to_le_bytes(),
+            );
+            let next = if last { 0 } else { VD as u32 };
+            put(
+                &mut b,
+                d + offset_of!(e::Elf64_Verdef, vd_next),
+                &next.to_le_bytes(),
+            );
+        }
+        let aux = verdef + (fillers + 1) * VD + offset_of!(e::Elf64_Verdaux, vda_name);
+        put(&mut b, aux, &1u32.to_le_bytes());
+        (b, verdefnum)
+    }
+
+    fn version_of_symbol_1(bytes: &[u8], verdefnum: usize) -> bool {
+        let image = Image {
+            bytes,
+            load_vaddr: 0,
+            load_offset: 0,
+            load_filesz: bytes.len() as u64,
+            symtab: 0,
+            strtab: 8,
+            strtab_end: 11,
+            hashes: Hashes {
+                gnu: None,
+                sysv: None,
+            },
+            versym: Some(0),
+            verdef: Some(16),
+            verdefnum,
+        };
+        image.version_is(1, b"V")
+    }
+
+    /// The version walk is bounded: by `DT_VERDEFNUM` as clamped to `MAX_VERDEFS` (the 64th
+    /// definition is found, the 65th is not, however long the chain and whatever the image
+    /// claims), and by the definitions the image holds.
+    #[test]
+    fn the_version_definition_walk_is_bounded() {
+        let (b, n) = verdef_chain(MAX_VERDEFS - 1, MAX_VERDEFS);
+        assert!(version_of_symbol_1(&b, n), "the 64th definition is reached");
+        let (b, n) = verdef_chain(MAX_VERDEFS, MAX_VERDEFS);
+        assert!(!version_of_symbol_1(&b, n), "the 65th is past the bound");
+        let (b, n) = verdef_chain(3, 4);
+        assert!(version_of_symbol_1(&b, n));
+        assert!(
+            !version_of_symbol_1(&b, 3),
+            "DT_VERDEFNUM bounds the walk too"
+        );
+        // The image holds 4 definitions from `verdef` on; a count of 64 walks only those.
+        let short = &b[..16 + 4 * size_of::<e::Elf64_Verdef>() - 1];
+        assert!(!version_of_symbol_1(short, MAX_VERDEFS));
+        // Through the parser: a DT_VERDEFNUM of 2^64 - 1 is clamped.
+        let s = Synth::x86_64();
+        let mut img = build(&s);
+        let num = (0..img.len() - 16)
+            .step_by(8)
+            .find(|&o| {
+                img[o..o + 8] == u64::from(e::DT_VERDEFNUM).to_le_bytes()
+                    && img[o + 8..o + 16] == 2u64.to_le_bytes()
+            })
+            .expect("the synthetic image has DT_VERDEFNUM 2");
+        img[num + 8..num + 16].copy_from_slice(&u64::MAX.to_le_bytes());
+        let image = Image::parse(&img, M).unwrap();
+        assert_eq!(image.verdefnum, MAX_VERDEFS);
+        assert_eq!(
+            image.lookup(s.names[0], s.version),
+            Some(synth::code_offset(0))
+        );
+        assert_eq!(image.lookup(s.names[0], "LINUX_NONE"), None);
     }
 
     #[test]

@@ -303,14 +303,22 @@ fn is_mapped(addr: usize, len: usize) -> bool {
 /// Whether `/proc/self/environ` (the environment the process was started with) sets
 /// `SYSRT_NO_VDSO`.
 fn environ_disables() -> bool {
-    let mut scan = EnvScan::new(b"SYSRT_NO_VDSO");
+    let mut scan = env::EnvScan::new(b"SYSRT_NO_VDSO");
     let mut buf = [0u8; 512];
-    let mut verdict = None;
+    let mut found = None;
     let _ = read_file(c"/proc/self/environ", &mut buf, |chunk| {
-        verdict = scan.feed(chunk);
-        verdict.is_none()
+        found = scan.feed(chunk);
+        found.is_none()
     });
-    verdict.or_else(|| scan.finish()).is_some_and(|v| v)
+    found
+        .or_else(|| scan.finish())
+        .is_some_and(scanned_disables)
+}
+
+/// [`no_vdso_value`] of a value the environment scan found: one longer than the head the
+/// scan keeps is neither empty nor "0".
+fn scanned_disables(v: env::ScannedValue) -> bool {
+    v.len() > v.head().len() || no_vdso_value(v.head())
 }
 
 /// Reads the file at `path` into `buf` chunk by chunk, calling `more` with each chunk read
@@ -341,66 +349,6 @@ fn read_file(
             }
             Ok(n) => filled += n,
             Err(_) => return None,
-        }
-    }
-}
-
-/// Finds the first environment entry named `name` in a NUL-separated stream fed in chunks,
-/// and tells whether its value asks for the syscalls ([`no_vdso_value`]).
-struct EnvScan {
-    name: &'static [u8],
-    state: ScanState,
-}
-
-#[derive(Copy, Clone)]
-enum ScanState {
-    /// `n` bytes of the current entry matched `name=`.
-    Matching(usize),
-    /// The current entry is not ours: skip to its NUL.
-    Skipping,
-    /// In our entry's value: its length so far (up to 2) and its first byte.
-    Value(usize, u8),
-}
-
-impl EnvScan {
-    fn new(name: &'static [u8]) -> EnvScan {
-        EnvScan {
-            name,
-            state: ScanState::Matching(0),
-        }
-    }
-
-    /// Feeds the next bytes; `Some(verdict)` once our entry has ended.
-    fn feed(&mut self, chunk: &[u8]) -> Option<bool> {
-        for &b in chunk {
-            self.state = match self.state {
-                ScanState::Matching(n) if n == self.name.len() && b == b'=' => {
-                    ScanState::Value(0, 0)
-                }
-                ScanState::Matching(n) if self.name.get(n) == Some(&b) => {
-                    ScanState::Matching(n + 1)
-                }
-                ScanState::Matching(_) | ScanState::Skipping if b == 0 => ScanState::Matching(0),
-                ScanState::Matching(_) | ScanState::Skipping => ScanState::Skipping,
-                ScanState::Value(len, first) if b == 0 => {
-                    return Some(match len {
-                        0 => false,
-                        1 => no_vdso_value(&[first]),
-                        _ => true,
-                    });
-                }
-                ScanState::Value(0, _) => ScanState::Value(1, b),
-                ScanState::Value(_, first) => ScanState::Value(2, first),
-            };
-        }
-        None
-    }
-
-    /// The verdict at the end of the stream (an entry cut off by the end counts as ended).
-    fn finish(&mut self) -> Option<bool> {
-        match self.state {
-            ScanState::Value(..) => self.feed(&[0]),
-            _ => None,
         }
     }
 }
@@ -458,13 +406,14 @@ mod tests {
     }
 
     #[test]
-    fn env_scan_finds_the_first_entry_across_chunk_boundaries() {
-        let cases: [(&[u8], Option<bool>); 9] = [
+    fn env_scan_verdict_across_chunk_boundaries() {
+        let cases: [(&[u8], Option<bool>); 10] = [
             (b"A=1\0SYSRT_NO_VDSO=1\0B=2\0", Some(true)),
             (b"SYSRT_NO_VDSO=0\0", Some(false)),
             (b"SYSRT_NO_VDSO=\0", Some(false)),
             (b"SYSRT_NO_VDSO=yes\0", Some(true)),
             (b"SYSRT_NO_VDSO=00\0", Some(true)),
+            (b"SYSRT_NO_VDSO=000000000\0", Some(true)),
             (
                 b"XSYSRT_NO_VDSO=1\0SYSRT_NO_VDSOX=1\0SYSRT_NO_VDS=1\0",
                 None,
@@ -475,11 +424,12 @@ mod tests {
         ];
         for (stream, want) in cases {
             for split in 0..=stream.len() {
-                let mut s = EnvScan::new(b"SYSRT_NO_VDSO");
+                let mut s = env::EnvScan::new(b"SYSRT_NO_VDSO");
                 let got = s
                     .feed(&stream[..split])
                     .or_else(|| s.feed(&stream[split..]))
-                    .or_else(|| s.finish());
+                    .or_else(|| s.finish())
+                    .map(scanned_disables);
                 assert_eq!(
                     got,
                     want,
