@@ -278,7 +278,10 @@ fn priority(t: &mut Tests) {
             "setpriority_of_child_read_back_by_parent",
             "child_sees_its_new_nice_value",
         ] {
-            t.skip(name, "started above nice 14: no room to raise the nice value 4 times");
+            t.skip(
+                name,
+                "started above nice 14: no room to raise the nice value 4 times",
+            );
         }
     } else {
         priority_changes(t, base);
@@ -326,10 +329,7 @@ fn priority_changes(t: &mut Tests, base: i32) {
                 process::getpriority(PriorityWho::Process(None))
             );
         });
-        let want = Buf::<64>::format(format_args!(
-            "Ok(()) Ok(()) Err(EACCES) Ok({})",
-            base + 4
-        ));
+        let want = Buf::<64>::format(format_args!("Ok(()) Ok(()) Err(EACCES) Ok({})", base + 4));
         check!(
             t,
             "setpriority_lower_without_cap_sys_nice_eacces",
