@@ -409,6 +409,7 @@ fn real_main() -> Result<u8> {
 }
 
 fn main() -> ExitCode {
+    keep_inherited_fds_from_children();
     match real_main() {
         Ok(status) => ExitCode::from(status),
         Err(e) => {
@@ -416,6 +417,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Marks every descriptor above 2 that xtask inherited close-on-exec. A wrapper can leave one
+/// open (`/usr/bin/time -o FILE` keeps FILE as fd 3), and it would reach every test program,
+/// whose checks expect to start with fds 0–2 only (the next `open` gets 3). Linux 5.11+;
+/// on older kernels they are left as they are.
+fn keep_inherited_fds_from_children() {
+    // SAFETY: with CLOEXEC nothing is closed; it only sets a flag on the descriptors.
+    let _ = unsafe { sysrt::io::close_range(3, u32::MAX, sysrt::io::CloseRangeFlags::CLOEXEC) };
 }
 
 #[cfg(test)]
