@@ -12,9 +12,9 @@ use core::sync::atomic::{AtomicU32, Ordering};
 
 use sysrt::Errno;
 use sysrt::fd::{BorrowedFd, STDERR, STDOUT};
-use sysrt::io::write_all;
 use sysrt::process::getpid;
 use sysrt::signal::Signal;
+use sysrt_rt::print::Buffered;
 
 /// tini's default verbosity (1: warnings shown).
 static VERBOSITY: AtomicU32 = AtomicU32::new(1);
@@ -65,47 +65,22 @@ pub enum Part<'a> {
     Sig(Signal),
 }
 
-/// Big enough for any of tini's lines; a longer message goes out in pieces of this size.
-const BUF: usize = 512;
-
-/// A message being written to one fd.
-struct Out<'fd> {
-    fd: BorrowedFd<'fd>,
-    buf: [u8; BUF],
-    len: usize,
-}
+/// A message being written to one fd, through sysrt-rt's stack buffer (512 bytes: one
+/// `write` for any of tini's lines). A write error is dropped, as tini drops `fprintf`'s:
+/// there is nowhere to report it.
+struct Out<'fd>(Buffered<'fd>);
 
 impl Out<'_> {
     fn new(fd: BorrowedFd<'_>) -> Out<'_> {
-        Out {
-            fd,
-            buf: [0; BUF],
-            len: 0,
-        }
+        Out(Buffered::new(fd))
     }
 
-    /// Writes what is buffered. A write error is dropped, as tini drops `fprintf`'s: there
-    /// is nowhere to report it.
     fn flush(&mut self) {
-        let _ = write_all(self.fd, self.buf.get(..self.len).unwrap_or_default());
-        self.len = 0;
+        self.0.flush();
     }
 
-    fn bytes(&mut self, mut bytes: &[u8]) {
-        while !bytes.is_empty() {
-            let room = self.buf.get_mut(self.len..).unwrap_or_default();
-            if room.is_empty() {
-                self.flush();
-                continue;
-            }
-            let n = bytes.len().min(room.len());
-            let (now, later) = bytes.split_at_checked(n).unwrap_or((bytes, &[]));
-            if let Some(dst) = room.get_mut(..n) {
-                dst.copy_from_slice(now);
-            }
-            self.len += n;
-            bytes = later;
-        }
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.0.push(bytes);
     }
 
     fn num(&mut self, v: i64) {

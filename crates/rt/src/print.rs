@@ -34,8 +34,14 @@ impl fmt::Write for Stderr {
     }
 }
 
-/// A fixed stack buffer in front of one fd.
-struct Buffered<'fd> {
+/// A 512-byte stack buffer in front of one fd, the engine of the print macros: bytes are
+/// pushed, and go out with as few `write` calls as they need (one, for a line that fits),
+/// looping over short writes and `EINTR`. No formatting code and no panic path: a program
+/// that builds its output from pieces, without `core::fmt`, writes through it too
+/// (sysrt-init does). It also implements `core::fmt::Write`.
+///
+/// After the first write error nothing more is written; [`Buffered::error`] tells it.
+pub struct Buffered<'fd> {
     fd: BorrowedFd<'fd>,
     buf: [u8; BUF],
     len: usize,
@@ -44,8 +50,24 @@ struct Buffered<'fd> {
 
 // Written with `get`/`split_at_checked` rather than indexing: no path here can panic, so a
 // program that only prints never links the panic machinery (which is most of `hello`'s size).
-impl Buffered<'_> {
-    fn flush(&mut self) {
+impl<'fd> Buffered<'fd> {
+    /// An empty buffer in front of `fd`.
+    pub fn new(fd: BorrowedFd<'fd>) -> Buffered<'fd> {
+        Buffered {
+            fd,
+            buf: [0; BUF],
+            len: 0,
+            err: None,
+        }
+    }
+
+    /// The first write error, if there was one.
+    pub fn error(&self) -> Option<Errno> {
+        self.err
+    }
+
+    /// Writes what is buffered (nothing after a write error) and empties the buffer.
+    pub fn flush(&mut self) {
         if self.err.is_none() {
             let pending = self.buf.get(..self.len).unwrap_or_default();
             if let Err(e) = write_all(self.fd, pending) {
@@ -55,7 +77,8 @@ impl Buffered<'_> {
         self.len = 0;
     }
 
-    fn push(&mut self, mut bytes: &[u8]) {
+    /// Appends `bytes`, writing the buffer out whenever it fills.
+    pub fn push(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
             if self.len == BUF {
                 self.flush();
@@ -92,12 +115,7 @@ pub fn try_print_to(
     match args.as_str() {
         Some(s) => try_print_str(fd, s, newline),
         None => {
-            let mut w = Buffered {
-                fd,
-                buf: [0; BUF],
-                len: 0,
-                err: None,
-            };
+            let mut w = Buffered::new(fd);
             let _ = fmt::write(&mut w, args);
             if newline {
                 w.push(b"\n");
@@ -114,12 +132,7 @@ fn try_print_str(fd: BorrowedFd<'_>, s: &str, newline: bool) -> sysrt::Result<()
     if !newline {
         return write_all(fd, s.as_bytes());
     }
-    let mut w = Buffered {
-        fd,
-        buf: [0; BUF],
-        len: 0,
-        err: None,
-    };
+    let mut w = Buffered::new(fd);
     w.push(s.as_bytes());
     w.push(b"\n");
     w.flush();
