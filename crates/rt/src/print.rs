@@ -216,3 +216,51 @@ macro_rules! eprintln {
         $crate::print::print_to($crate::__sysrt::fd::STDERR, ::core::format_args!($($arg)*), true)
     };
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use sysrt::fd::AsFd;
+    use sysrt::io::{pipe, read};
+
+    /// What a pipe's read end holds now, up to 4 KiB.
+    fn drain(r: BorrowedFd<'_>) -> std::vec::Vec<u8> {
+        let mut buf = [0u8; 4096];
+        let n = read(r, &mut buf).unwrap();
+        buf[..n].to_vec()
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "makes syscalls (pipe, write, read)")]
+    fn buffered_writes_pushed_bytes_in_order_across_its_512_byte_buffer() {
+        let (r, w) = pipe().unwrap();
+        let text: std::vec::Vec<u8> = (0..1300u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut b = Buffered::new(w.as_fd());
+        b.push(&text[..700]);
+        // 700 bytes: one full buffer went out, 188 wait.
+        assert_eq!(drain(r.as_fd()), &text[..BUF]);
+        b.push(&text[700..]);
+        b.flush();
+        assert_eq!(drain(r.as_fd()), &text[BUF..]);
+        assert_eq!(b.error(), None);
+        // An empty flush writes nothing.
+        b.flush();
+        assert_eq!(b.error(), None);
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "makes syscalls (pipe, write)")]
+    fn buffered_reports_epipe_and_keeps_it() {
+        let (r, w) = pipe().unwrap();
+        drop(r);
+        // The test harness ignores SIGPIPE, as std programs do: the write fails with EPIPE.
+        let mut b = Buffered::new(w.as_fd());
+        b.push(b"lost");
+        b.flush();
+        assert_eq!(b.error(), Some(Errno::EPIPE));
+        b.push(b"also lost");
+        b.flush();
+        assert_eq!(b.error(), Some(Errno::EPIPE));
+    }
+}
