@@ -221,7 +221,6 @@ macro_rules! eprintln {
 mod tests {
     extern crate std;
     use super::*;
-    use sysrt::fd::AsFd;
     use sysrt::io::{pipe, read};
 
     /// What a pipe's read end holds now, up to 4 KiB.
